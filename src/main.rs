@@ -1,3 +1,5 @@
-fn main() {
-    println!("Hello, world!");
+//! The `netgrow` command: a thin shell over the library's [`netgrow::cli`].
+
+fn main() -> std::process::ExitCode {
+    netgrow::cli::main()
 }

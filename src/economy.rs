@@ -1,0 +1,459 @@
+//! Needs for professional services, and how each is met.
+//!
+//! Every person — member or not — has needs at `economy.needs_per_year`
+//! (Poisson), for a profession drawn by demand share, worth a draw from that
+//! profession's job-value distribution. A need of buyer X for profession s
+//! is met by the first of (MODEL.md, "A week", step 3):
+//!
+//! 1. **repeat** — X's previous supplier in s, with probability
+//!    `repeat_rate`;
+//! 2. **direct** — the provider in s X has most confidence in (trust ×
+//!    recall, through the acquaintance network or networking), with that
+//!    confidence as probability;
+//! 3. **referral**, asked — X asks `asks` contacts (close ties first, then
+//!    networking ties by trust, then acquaintances). A contact names their
+//!    most-trusted provider with probability generosity × trust × recall
+//!    (raised by `reciprocity_weight` per referral that provider gave them);
+//!    failing that, a willing contact (probability = their generosity) asks
+//!    their own most-trusted contact, and so on up to `max_hops`, relaying
+//!    a name with probability = their trust in the person who gave it. X
+//!    acts on a name with probability = X's trust in the contact who gave it;
+//! 4. **referral**, unprompted — each member among X's acquaintances and
+//!    networking ties notices the need with probability `notices_needs` ×
+//!    recall, and passes on a name as above (one hop);
+//! 5. **pitch** — a member in s whose pitch X heard within
+//!    `pitch_memory_weeks` and whom X does not dislike wins the job with
+//!    probability `pitch_conversion` × their pitch intensity;
+//! 6. otherwise the **market** — nobody simulated gets it.
+//!
+//! A referral counts as received by the provider when the name is passed,
+//! whether or not the buyer acts on it (as referral groups count them); a
+//! sale follows only if the buyer acts.
+//!
+//! Needs are drawn per block of people per week from their own stream, and
+//! each need is resolved with its own stream, so the needs that arise never
+//! depend on how earlier needs were resolved (common random numbers across
+//! variants).
+
+use rand::Rng;
+use rand_distr::weighted::WeightedIndex;
+use rand_distr::Distribution;
+use rand_pcg::Pcg64Mcg;
+
+use crate::groups::stochastic_round;
+use crate::metrics::Metric;
+use crate::relationships::NEVER;
+use crate::scenario::Domain;
+use crate::simulation::run::poisson;
+use crate::simulation::{Run, NONE};
+use crate::streams::{self, Purpose};
+
+/// People per block of need generation.
+const BLOCK: u32 = 4096;
+
+/// How a sale came about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Source {
+    Repeat,
+    Direct,
+    /// Through a referrer, over this many hops.
+    Referral { referrer: u32, hops: u32 },
+    Pitch,
+}
+
+/// One need of one person.
+#[derive(Clone, Copy, Debug)]
+struct Need {
+    buyer: u32,
+    profession: u16,
+    value: f64,
+}
+
+impl Run<'_> {
+    /// Draws and resolves this week's needs.
+    pub(crate) fn needs(&mut self, week: u32) {
+        let n = self.world.people.len() as u32;
+        let rate = self.s.economy.needs_per_year / 52.0;
+        let weights: Vec<f64> = self.s.population.professions.iter().map(|p| p.demand).collect();
+        let Ok(pick) = WeightedIndex::new(&weights) else {
+            return;
+        };
+        let mut block_start = 0;
+        while block_start < n {
+            let len = BLOCK.min(n - block_start);
+            let block = (block_start / BLOCK) as u64;
+            let mut rng = streams::stream(self.seed, Purpose::Needs, &[self.rep, week as u64, block]);
+            // A Poisson count per block, spread uniformly, is the same as
+            // independent Poisson counts per person.
+            let count = poisson(&mut rng, rate * len as f64);
+            let needs: Vec<Need> = (0..count)
+                .map(|_| {
+                    let buyer = block_start + rng.random_range(0..len);
+                    let profession = pick.sample(&mut rng) as u16;
+                    let value = self.s.population.professions[profession as usize]
+                        .job_value
+                        .sample(&mut rng, Domain::Positive);
+                    Need {
+                        buyer,
+                        profession,
+                        value,
+                    }
+                })
+                .collect();
+            for (i, need) in needs.into_iter().enumerate() {
+                let mut rng = streams::stream(
+                    self.seed,
+                    Purpose::Resolve,
+                    &[self.rep, week as u64, block, i as u64],
+                );
+                self.resolve(need, week, &mut rng);
+            }
+            block_start += len;
+        }
+    }
+
+    fn resolve(&mut self, need: Need, week: u32, rng: &mut Pcg64Mcg) {
+        let Need {
+            buyer: x,
+            profession: s,
+            value,
+        } = need;
+        self.tally.needs += 1;
+        let key = supplier_key(x, s);
+        if let Some(&p) = self.suppliers.get(&key) {
+            if rng.random::<f64>() < self.s.economy.repeat_rate {
+                self.tally.repeat += 1;
+                self.sale(p, x, s, Source::Repeat, value, week);
+                return;
+            }
+        }
+        if let Some((p, confidence)) = self.best_provider(x, s, week, x) {
+            if rng.random::<f64>() < confidence {
+                self.tally.direct += 1;
+                self.sale(p, x, s, Source::Direct, value, week);
+                return;
+            }
+        }
+        let asks = stochastic_round(
+            self.s.economy.asks as f64 * self.world.people.sociability[x as usize] as f64,
+            rng,
+        );
+        for c in self.contacts_to_ask(x, asks as usize, week, rng) {
+            if let Some((p, hops)) = self.ask(c, x, s, week, self.s.economy.max_hops as u32, rng) {
+                if self.referral_passed(p, x, s, c, hops, value, week, rng) {
+                    return;
+                }
+            }
+        }
+        for m in self.noticing_members(x, week, rng) {
+            let Some((p, confidence)) = self.best_provider(m, s, week, x) else {
+                continue;
+            };
+            if rng.random::<f64>() < self.generosity(m) * confidence
+                && self.referral_passed(p, x, s, m, 1, value, week, rng)
+            {
+                return;
+            }
+        }
+        if let Some(p) = self.pitch_sale(x, s, week, rng) {
+            self.tally.pitch += 1;
+            self.sale(p, x, s, Source::Pitch, value, week);
+            return;
+        }
+        self.tally.market += 1;
+    }
+
+    /// A name was passed to buyer `x` by `referrer`: records it, and the
+    /// sale if `x` acts on it. Returns whether the need is now met.
+    #[allow(clippy::too_many_arguments)]
+    fn referral_passed(
+        &mut self,
+        p: u32,
+        x: u32,
+        s: u16,
+        referrer: u32,
+        hops: u32,
+        value: f64,
+        week: u32,
+        rng: &mut Pcg64Mcg,
+    ) -> bool {
+        let metric = if hops <= 1 {
+            Metric::ReferralsReceivedHop1
+        } else {
+            Metric::ReferralsReceivedHop2plus
+        };
+        self.credit_person(p, metric, 1.0);
+        self.credit_person(referrer, Metric::ReferralsGiven, 1.0);
+        let credibility = self.confidence(x, referrer, week);
+        if rng.random::<f64>() < credibility {
+            self.tally.referral += 1;
+            self.sale(p, x, s, Source::Referral { referrer, hops }, value, week);
+            // Gratitude and reciprocity: the provider now owes the referrer.
+            if self.holder_of[p as usize] != NONE {
+                let rules = self.rules;
+                let tie = self.tie_mut(p, referrer, week, rng);
+                tie.received = tie.received.saturating_add(1);
+                rules.helped(tie);
+            }
+            let h = self.holder_of[referrer as usize];
+            if h != NONE {
+                if let Some(tie) = self.books[h as usize].ties.get_mut(&p) {
+                    tie.given = tie.given.saturating_add(1);
+                }
+            }
+            return true;
+        }
+        false
+    }
+
+    /// The provider in `s` whom `person` has most confidence in (trust ×
+    /// recall, raised by reciprocity), other than `person` and `exclude`,
+    /// with that confidence (capped at 1) as the second value.
+    pub(crate) fn best_provider(&self, person: u32, s: u16, week: u32, exclude: u32) -> Option<(u32, f64)> {
+        let mut best: Option<(u32, f64, f64)> = None;
+        let weight = self.s.relationships.reciprocity_weight;
+        let mut consider = |p: u32, confidence: f64, received: u16| {
+            if p == person || p == exclude || confidence <= 0.0 {
+                return;
+            }
+            let score = confidence * (1.0 + weight * received as f64);
+            if best.is_none_or(|(bp, bs, _)| score > bs || (score == bs && p < bp)) {
+                best = Some((p, score, confidence));
+            }
+        };
+        let (first, acquaintances) = self.world.acquaintances_in(person, s);
+        let rel = &self.s.relationships;
+        for (k, &p) in acquaintances.iter().enumerate() {
+            let graph = if self.world.network.is_close(person, first + k) {
+                rel.close_tie_trust
+            } else {
+                rel.acquaintance_trust
+            };
+            let (net, received) = self
+                .networking_view(person, p, week)
+                .map_or((0.0, 0), |(t, r, tie)| (t * r, tie.received));
+            consider(p, graph.max(net), received);
+        }
+        let h = self.holder_of[person as usize];
+        if h != NONE {
+            let profession = &self.world.people.profession;
+            for (&p, tie) in &self.books[h as usize].ties {
+                if profession[p as usize] != s || acquaintances.binary_search(&p).is_ok() {
+                    continue;
+                }
+                let trust = self.rules.trust(tie, week);
+                let rc = crate::relationships::recall(
+                    week.saturating_sub(tie.last_contact),
+                    self.world.people.memory_half_life[person as usize],
+                );
+                consider(p, trust * rc, tie.received);
+            }
+        }
+        best.map(|(p, score, confidence)| (p, (score.min(1.0)).max(confidence.min(1.0)).min(1.0)))
+    }
+
+    /// Whom `x` asks for a name: close ties first (in random order), then
+    /// networking ties by trust, then other acquaintances at random.
+    fn contacts_to_ask(&self, x: u32, count: usize, week: u32, rng: &mut Pcg64Mcg) -> Vec<u32> {
+        if count == 0 {
+            return Vec::new();
+        }
+        let net = &self.world.network;
+        let ns = net.neighbors(x);
+        let mut close: Vec<u32> = ns
+            .iter()
+            .enumerate()
+            .filter(|&(i, _)| net.is_close(x, i))
+            .map(|(_, &p)| p)
+            .collect();
+        shuffle(&mut close, rng);
+        let mut chosen: Vec<u32> = close.into_iter().take(count).collect();
+        if chosen.len() < count {
+            let h = self.holder_of[x as usize];
+            if h != NONE {
+                let mut ties: Vec<(u32, f64)> = self.books[h as usize]
+                    .ties
+                    .iter()
+                    .map(|(&o, t)| (o, self.rules.trust(t, week)))
+                    .filter(|&(o, t)| t > 0.0 && !chosen.contains(&o))
+                    .collect();
+                ties.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+                chosen.extend(ties.into_iter().take(count - chosen.len()).map(|(o, _)| o));
+            }
+        }
+        let mut tries = 0;
+        while chosen.len() < count && !ns.is_empty() && tries < 4 * count {
+            let p = ns[rng.random_range(0..ns.len())];
+            if !chosen.contains(&p) {
+                chosen.push(p);
+            }
+            tries += 1;
+        }
+        chosen
+    }
+
+    /// Asks `c` for a provider in `s` for buyer `x`, allowing `hops` more
+    /// hops. Returns the provider named and the hops it travelled.
+    fn ask(&self, c: u32, x: u32, s: u16, week: u32, hops: u32, rng: &mut Pcg64Mcg) -> Option<(u32, u32)> {
+        let generosity = self.generosity(c);
+        if let Some((p, confidence)) = self.best_provider(c, s, week, x) {
+            if rng.random::<f64>() < generosity * confidence {
+                return Some((p, 1));
+            }
+        }
+        if hops <= 1 || rng.random::<f64>() >= generosity {
+            return None;
+        }
+        let next = self.most_trusted_contact(c, x, week, rng)?;
+        let (p, travelled) = self.ask(next, x, s, week, hops - 1, rng)?;
+        // c relays the name if c trusts whoever gave it.
+        (p != c && rng.random::<f64>() < self.confidence(c, next, week)).then_some((p, travelled + 1))
+    }
+
+    /// The person `c` would turn to for a name: their most trusted
+    /// networking tie, else a random close tie.
+    fn most_trusted_contact(&self, c: u32, x: u32, week: u32, rng: &mut Pcg64Mcg) -> Option<u32> {
+        let h = self.holder_of[c as usize];
+        if h != NONE {
+            let best = self.books[h as usize]
+                .ties
+                .iter()
+                .filter(|(&o, _)| o != x)
+                .map(|(&o, t)| (o, self.rules.trust(t, week)))
+                .filter(|&(_, t)| t >= self.rules.trusted_at)
+                .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)));
+            if let Some((o, _)) = best {
+                return Some(o);
+            }
+        }
+        let net = &self.world.network;
+        let close: Vec<u32> = net
+            .neighbors(c)
+            .iter()
+            .enumerate()
+            .filter(|&(i, &p)| net.is_close(c, i) && p != x)
+            .map(|(_, &p)| p)
+            .collect();
+        (!close.is_empty()).then(|| close[rng.random_range(0..close.len())])
+    }
+
+    /// Members who notice `x`'s need, in id order.
+    fn noticing_members(&self, x: u32, week: u32, rng: &mut Pcg64Mcg) -> Vec<u32> {
+        let mut noticed = Vec::new();
+        let mut consider = |m: u32, recall: f64, rng: &mut Pcg64Mcg| {
+            let slot = self.member_of[m as usize];
+            if slot == NONE {
+                return;
+            }
+            let p = self.strategy_of(slot).notices_needs * recall;
+            if p > 0.0 && rng.random::<f64>() < p {
+                noticed.push(m);
+            }
+        };
+        let ns = self.world.network.neighbors(x);
+        for &m in ns {
+            consider(m, 1.0, rng);
+        }
+        let h = self.holder_of[x as usize];
+        if h != NONE {
+            let mut ties: Vec<u32> = self.books[h as usize]
+                .ties
+                .keys()
+                .copied()
+                .filter(|o| ns.binary_search(o).is_err() && self.member_of[*o as usize] != NONE)
+                .collect();
+            ties.sort_unstable();
+            for m in ties {
+                let r = self
+                    .networking_view(m, x, week)
+                    .map_or(0.0, |(_, rc, _)| rc);
+                consider(m, r, rng);
+            }
+        }
+        noticed
+    }
+
+    /// A member in `s` whose recent pitch wins `x` over, if any.
+    fn pitch_sale(&self, x: u32, s: u16, week: u32, rng: &mut Pcg64Mcg) -> Option<u32> {
+        let h = self.holder_of[x as usize];
+        if h == NONE {
+            return None;
+        }
+        let memory = self.s.economy.pitch_memory_weeks as u32;
+        let mut heard: Vec<u32> = self.books[h as usize]
+            .ties
+            .iter()
+            .filter(|(&o, t)| {
+                self.world.people.profession[o as usize] == s
+                    && t.last_pitch != NEVER
+                    && week.saturating_sub(t.last_pitch) <= memory
+                    && t.like >= 0.0
+                    && self.member_of[o as usize] != NONE
+            })
+            .map(|(&o, _)| o)
+            .collect();
+        heard.sort_unstable();
+        heard.into_iter().find(|&p| {
+            rng.random::<f64>() < self.s.economy.pitch_conversion * self.pitch_intensity(p)
+        })
+    }
+
+    /// Books a sale of a job worth `value` by provider `p` to buyer `x`.
+    fn sale(&mut self, p: u32, x: u32, s: u16, source: Source, value: f64, week: u32) {
+        let previous = self.suppliers.insert(supplier_key(x, s), p);
+        let slot = self.member_of[p as usize];
+        if slot != NONE {
+            let (count, revenue) = match source {
+                Source::Repeat => (Metric::RepeatSales, Metric::RepeatRevenue),
+                Source::Direct => (Metric::DirectSales, Metric::DirectRevenue),
+                Source::Pitch => (Metric::PitchSales, Metric::PitchRevenue),
+                Source::Referral { hops, .. } => {
+                    let by_hop = if hops <= 1 {
+                        Metric::ReferralRevenueHop1
+                    } else {
+                        Metric::ReferralRevenueHop2plus
+                    };
+                    self.credit(slot, by_hop, value);
+                    (Metric::ReferralSales, Metric::ReferralRevenue)
+                }
+            };
+            self.credit(slot, count, 1.0);
+            self.credit(slot, revenue, value);
+            self.credit(slot, Metric::Revenue, value);
+            let referrer = match source {
+                Source::Referral { referrer, .. } => Some(referrer),
+                _ => None,
+            };
+            let joined = self.members[slot as usize].joined_week;
+            let traced = [Some(x), referrer].into_iter().flatten().any(|o| {
+                self.networking_view(p, o, week)
+                    .is_some_and(|(_, _, t)| t.first_met >= joined)
+            });
+            if traced {
+                self.members[slot as usize].business_since_join += 1;
+            }
+        }
+        // A new supplier found through a networking tie is one of the
+        // essay's non-business gains for the buyer.
+        if previous != Some(p) && self.member_of[x as usize] != NONE {
+            let through_network = match source {
+                Source::Referral { referrer, .. } => self.networking_view(x, referrer, week).is_some(),
+                Source::Direct | Source::Pitch => self.networking_view(x, p, week).is_some(),
+                Source::Repeat => false,
+            };
+            if through_network {
+                self.credit_person(x, Metric::ValueSuppliers, 1.0);
+            }
+        }
+    }
+}
+
+fn supplier_key(buyer: u32, s: u16) -> u64 {
+    ((buyer as u64) << 16) | s as u64
+}
+
+fn shuffle<T>(items: &mut [T], rng: &mut Pcg64Mcg) {
+    for i in (1..items.len()).rev() {
+        items.swap(i, rng.random_range(0..=i));
+    }
+}

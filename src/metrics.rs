@@ -1,0 +1,296 @@
+//! What a run measures, and how replicates are summarised.
+//!
+//! [`Metric`] lists every per-cohort weekly measure once, as data: its column
+//! name, whether it is a flow (per-member mean for the week, summed over
+//! weeks into a cumulative version) or a stock (per-member level at the end
+//! of the week), and what it means. The simulation fills one [`Row`] per
+//! cohort per week; [`summarise`] turns the rows of many replicates into
+//! means with 95% confidence intervals, and [`crossover`] finds the week one
+//! cohort's cumulative yield overtakes another's.
+
+use serde::Serialize;
+
+/// Whether a metric is a weekly amount or a level.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    /// Per-member amount during the week; has a cumulative version.
+    Flow,
+    /// Per-member level at the end of the week.
+    Stock,
+    /// A cohort total (not per member).
+    Count,
+}
+
+macro_rules! metrics {
+    ($($variant:ident = $name:literal, $kind:ident, $about:literal;)*) => {
+        /// Every per-cohort weekly measure.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        #[repr(usize)]
+        pub enum Metric { $($variant),* }
+
+        impl Metric {
+            /// All metrics in column order.
+            pub const ALL: &'static [Metric] = &[$(Metric::$variant),*];
+            /// Column name.
+            pub fn name(self) -> &'static str { [$($name),*][self as usize] }
+            /// Flow, stock or count.
+            pub fn kind(self) -> Kind { [$(Kind::$kind),*][self as usize] }
+            /// One line saying what it measures.
+            pub fn about(self) -> &'static str { [$($about),*][self as usize] }
+        }
+    };
+}
+
+// A table of names, not generated types: the one macro keeps the three
+// parallel lists from drifting apart.
+metrics! {
+    Members = "members", Count, "members in the cohort this week";
+    MeetingsAttended = "meetings_attended", Flow, "group meetings attended";
+    Conversations = "conversations", Flow, "one-to-one chats at meetings";
+    OneToOnes = "one_to_ones", Flow, "one-hour follow-ups between meetings";
+    PeopleKnown = "people_known", Stock, "people known through networking (know ≥ known_at)";
+    TrustedTies = "trusted_ties", Stock, "ties trusted enough to refer (trust ≥ trusted_at)";
+    Friends = "friends", Stock, "networking ties grown into friendships";
+    ReferralsReceivedHop1 = "referrals_received_hop1", Flow, "names passed on to a buyer by someone who knows the member";
+    ReferralsReceivedHop2plus = "referrals_received_hop2plus", Flow, "names passed on through two or more hops";
+    ReferralsGiven = "referrals_given", Flow, "names of others the member passed on";
+    ReferralSales = "referral_sales", Flow, "jobs won through a referral";
+    DirectSales = "direct_sales", Flow, "jobs won from buyers who know and trust the member";
+    RepeatSales = "repeat_sales", Flow, "jobs won from previous customers";
+    PitchSales = "pitch_sales", Flow, "jobs won from buyers who heard the member's pitch";
+    ReferralRevenueHop1 = "referral_revenue_hop1", Flow, "revenue from one-hop referrals";
+    ReferralRevenueHop2plus = "referral_revenue_hop2plus", Flow, "revenue from referrals of two or more hops";
+    ReferralRevenue = "referral_revenue", Flow, "revenue from referrals";
+    DirectRevenue = "direct_revenue", Flow, "revenue from direct business";
+    RepeatRevenue = "repeat_revenue", Flow, "revenue from repeat business";
+    PitchRevenue = "pitch_revenue", Flow, "revenue from pitch sales";
+    Revenue = "revenue", Flow, "revenue from all sources";
+    Hours = "hours", Flow, "hours spent networking, travel included";
+    Cost = "cost", Flow, "fees plus hours at the value of time";
+    GroupsLeft = "groups_left", Flow, "groups left for lack of business";
+    ValueAdvice = "value_advice", Flow, "free advice received";
+    ValueSuppliers = "value_suppliers", Flow, "new suppliers found through networking ties";
+    ValueInformation = "value_information", Flow, "market information received";
+    ValueSupport = "value_support", Flow, "support and encouragement received";
+    ValueFeedback = "value_feedback", Flow, "feedback on ideas received";
+    ValueFriends = "value_friends", Flow, "new friendships made";
+}
+
+impl Metric {
+    /// The kinds of non-business value, in the essay's order.
+    pub const VALUE_KINDS: [Metric; 6] = [
+        Metric::ValueAdvice,
+        Metric::ValueSuppliers,
+        Metric::ValueInformation,
+        Metric::ValueSupport,
+        Metric::ValueFeedback,
+        Metric::ValueFriends,
+    ];
+
+    /// Looks a metric up by column name.
+    pub fn from_name(name: &str) -> Option<Metric> {
+        Metric::ALL.iter().copied().find(|m| m.name() == name)
+    }
+}
+
+/// Number of metrics.
+pub const COUNT: usize = Metric::ALL.len();
+
+/// One cohort's measures for one week.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Row(pub [f64; COUNT]);
+
+impl Default for Row {
+    fn default() -> Self {
+        Row([0.0; COUNT])
+    }
+}
+
+impl Row {
+    pub fn get(&self, m: Metric) -> f64 {
+        self.0[m as usize]
+    }
+
+    pub fn add(&mut self, m: Metric, x: f64) {
+        self.0[m as usize] += x;
+    }
+
+    pub fn set(&mut self, m: Metric, x: f64) {
+        self.0[m as usize] = x;
+    }
+}
+
+/// Mean, spread and 95% confidence interval of one quantity across
+/// replicates.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct Stat {
+    pub mean: f64,
+    pub sd: f64,
+    pub ci_low: f64,
+    pub ci_high: f64,
+    pub n: usize,
+}
+
+impl Stat {
+    /// Summarises `xs` with a Student-t interval for the mean.
+    pub fn of(xs: &[f64]) -> Stat {
+        let n = xs.len();
+        if n == 0 {
+            return Stat {
+                mean: f64::NAN,
+                sd: f64::NAN,
+                ci_low: f64::NAN,
+                ci_high: f64::NAN,
+                n,
+            };
+        }
+        let mean = xs.iter().sum::<f64>() / n as f64;
+        if n == 1 {
+            return Stat {
+                mean,
+                sd: 0.0,
+                ci_low: mean,
+                ci_high: mean,
+                n,
+            };
+        }
+        let var = xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1) as f64;
+        let sd = var.sqrt();
+        let half = t95(n - 1) * sd / (n as f64).sqrt();
+        Stat {
+            mean,
+            sd,
+            ci_low: mean - half,
+            ci_high: mean + half,
+            n,
+        }
+    }
+}
+
+/// Two-sided 95% quantile of Student's t with `df` degrees of freedom.
+pub fn t95(df: usize) -> f64 {
+    const TABLE: [f64; 30] = [
+        12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179,
+        2.160, 2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086, 2.080, 2.074, 2.069, 2.064,
+        2.060, 2.056, 2.052, 2.048, 2.045, 2.042,
+    ];
+    match df {
+        0 => f64::NAN,
+        1..=30 => TABLE[df - 1],
+        // Cornish–Fisher expansion around the normal quantile; error < 1e-3
+        // beyond 30 degrees of freedom.
+        _ => {
+            let z: f64 = 1.959_964;
+            let d = df as f64;
+            z + (z.powi(3) + z) / (4.0 * d) + (5.0 * z.powi(5) + 16.0 * z.powi(3) + 3.0 * z) / (96.0 * d * d)
+        }
+    }
+}
+
+/// The per-member cumulative sum of a flow over weeks.
+pub fn cumulative(weekly: &[f64]) -> Vec<f64> {
+    weekly
+        .iter()
+        .scan(0.0, |acc, x| {
+            *acc += x;
+            Some(*acc)
+        })
+        .collect()
+}
+
+/// When one series overtakes another for good.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct Crossover {
+    /// Index (0-based) of the leader in the pair compared.
+    pub leader: usize,
+    /// First week (1-based) from which the leader stays strictly ahead, if
+    /// the other series led before that; `None` if the leader was never
+    /// behind.
+    pub week: Option<usize>,
+}
+
+/// Compares two cumulative series week by week. Returns `None` if they end
+/// level; otherwise who ends ahead and, if the other led at some point, the
+/// week from which the final leader stays ahead.
+pub fn crossover(a: &[f64], b: &[f64]) -> Option<Crossover> {
+    let n = a.len().min(b.len());
+    if n == 0 {
+        return None;
+    }
+    let diff = |i: usize| a[i] - b[i];
+    let last = diff(n - 1);
+    if last == 0.0 {
+        return None;
+    }
+    let leader = usize::from(last < 0.0);
+    let ahead = |i: usize| if leader == 0 { diff(i) > 0.0 } else { diff(i) < 0.0 };
+    let behind = |i: usize| if leader == 0 { diff(i) < 0.0 } else { diff(i) > 0.0 };
+    // The streak of weeks at the end where the leader is strictly ahead.
+    let mut start = n - 1;
+    while start > 0 && ahead(start - 1) {
+        start -= 1;
+    }
+    let was_behind = (0..start).any(behind);
+    Some(Crossover {
+        leader,
+        week: was_behind.then_some(start + 1),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn metric_names_are_unique_and_round_trip() {
+        for (i, m) in Metric::ALL.iter().enumerate() {
+            assert_eq!(*m as usize, i);
+            assert_eq!(Metric::from_name(m.name()), Some(*m));
+        }
+    }
+
+    #[test]
+    fn stat_matches_hand_computation() {
+        let s = Stat::of(&[1.0, 2.0, 3.0, 4.0]);
+        assert_eq!(s.mean, 2.5);
+        assert!((s.sd - 1.290_994).abs() < 1e-6);
+        // t(3) = 3.182; half-width = 3.182 × 1.291 / 2.
+        assert!((s.ci_high - 2.5 - 3.182 * 1.290_994 / 2.0).abs() < 1e-6);
+    }
+
+    #[test]
+    fn t_quantile_joins_the_table_smoothly() {
+        assert!((t95(31) - 2.040).abs() < 2e-3);
+        assert!((t95(1000) - 1.962).abs() < 2e-3);
+    }
+
+    #[test]
+    fn crossover_finds_the_week_the_leader_takes_over_for_good() {
+        let connecting = [1.0, 2.0, 3.0, 4.0, 5.0];
+        let networking = [0.0, 1.0, 3.5, 6.0, 9.0];
+        assert_eq!(
+            crossover(&connecting, &networking),
+            Some(Crossover {
+                leader: 1,
+                week: Some(3)
+            })
+        );
+        assert_eq!(
+            crossover(&networking, &connecting),
+            Some(Crossover {
+                leader: 0,
+                week: Some(3)
+            })
+        );
+        // Always ahead: a leader but no crossover.
+        assert_eq!(
+            crossover(&[1.0, 2.0], &[0.0, 0.0]),
+            Some(Crossover {
+                leader: 0,
+                week: None
+            })
+        );
+        assert_eq!(crossover(&[1.0, 1.0], &[0.0, 1.0]), None);
+    }
+}

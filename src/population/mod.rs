@@ -1,0 +1,160 @@
+//! The simulated world's people: their professions, traits and
+//! acquaintance network.
+//!
+//! A [`World`] is built once per replicate from the scenario's `[population]`
+//! section and the seed, and shared read-only by every variant of that
+//! replicate (common random numbers). Traits are stored column-wise, one
+//! vector per trait, because the weekly loop reads one trait of many people.
+//!
+//! Professions are given out in contiguous blocks of person ids, in the
+//! order of the scenario's list, each block as large as the profession's
+//! share of demand (supply follows demand). The network generators place ids
+//! at random in the graph's structure, so a block is a random sample of the
+//! world, and "the accountants among my acquaintances" is a contiguous run of
+//! my sorted neighbour list, found by binary search instead of a scan.
+
+pub mod analysis;
+pub mod network;
+
+use crate::scenario::{Domain, Scenario};
+use crate::streams::{self, Purpose};
+use network::{Network, NetworkSpec};
+
+/// Everyone in the world, column-wise.
+#[derive(Clone, Debug, PartialEq)]
+pub struct People {
+    /// Index into the scenario's professions.
+    pub profession: Vec<u16>,
+    /// Weeks for recall of an unseen contact to halve.
+    pub memory_half_life: Vec<f32>,
+    /// Probability of passing on a name (non-members).
+    pub generosity: Vec<f32>,
+    /// Multiplier on asking and chatting (1 = average).
+    pub sociability: Vec<f32>,
+}
+
+impl People {
+    /// Draws `scenario.population.size` people; person `i`'s draws come from
+    /// their own stream, so adding people does not reshuffle the others.
+    pub fn draw(scenario: &Scenario, seed: u64) -> People {
+        let p = &scenario.population;
+        let n = p.size as usize;
+        let starts = profession_starts(scenario);
+        let mut people = People {
+            profession: Vec::with_capacity(n),
+            memory_half_life: Vec::with_capacity(n),
+            generosity: Vec::with_capacity(n),
+            sociability: Vec::with_capacity(n),
+        };
+        for i in 0..n {
+            let mut rng = streams::stream(seed, Purpose::Traits, &[i as u64]);
+            let prof = starts.partition_point(|&s| s as usize <= i) - 1;
+            people.profession.push(prof as u16);
+            people
+                .memory_half_life
+                .push(p.traits.memory_half_life_weeks.sample(&mut rng, Domain::Positive) as f32);
+            people
+                .generosity
+                .push(p.traits.generosity.sample(&mut rng, Domain::Unit) as f32);
+            people
+                .sociability
+                .push(p.traits.sociability.sample(&mut rng, Domain::Positive) as f32);
+        }
+        people
+    }
+
+    /// Number of people.
+    pub fn len(&self) -> usize {
+        self.profession.len()
+    }
+
+    /// Whether there is nobody.
+    pub fn is_empty(&self) -> bool {
+        self.profession.is_empty()
+    }
+}
+
+/// First person id of each profession's block, plus the population size at
+/// the end. Block sizes are the demand shares of the population, rounded by
+/// largest remainder so they add up exactly.
+pub fn profession_starts(scenario: &Scenario) -> Vec<u32> {
+    let p = &scenario.population;
+    let n = p.size as usize;
+    let total: f64 = p.professions.iter().map(|pr| pr.demand).sum();
+    let exact: Vec<f64> = p
+        .professions
+        .iter()
+        .map(|pr| pr.demand / total * n as f64)
+        .collect();
+    let mut sizes: Vec<usize> = exact.iter().map(|x| x.floor() as usize).collect();
+    let mut order: Vec<usize> = (0..sizes.len()).collect();
+    // Largest remainders first; ties by list order, so the result is fixed.
+    order.sort_by(|&a, &b| {
+        let ra = exact[a] - exact[a].floor();
+        let rb = exact[b] - exact[b].floor();
+        rb.total_cmp(&ra).then(a.cmp(&b))
+    });
+    let short = n.saturating_sub(sizes.iter().sum());
+    for &i in order.iter().cycle().take(short) {
+        sizes[i] += 1;
+    }
+    let mut starts = Vec::with_capacity(sizes.len() + 1);
+    let mut at = 0u32;
+    for size in sizes {
+        starts.push(at);
+        at += size as u32;
+    }
+    starts.push(at);
+    starts
+}
+
+/// People, their network, and who practises each profession.
+#[derive(Debug)]
+pub struct World {
+    pub people: People,
+    pub network: Network,
+    /// See [`profession_starts`].
+    pub profession_starts: Vec<u32>,
+}
+
+impl World {
+    /// The people of profession `s` among `person`'s acquaintances (a
+    /// contiguous run of the sorted neighbour list) and the index of the
+    /// first of them in that list.
+    pub fn acquaintances_in(&self, person: u32, s: u16) -> (usize, &[u32]) {
+        let ns = self.network.neighbors(person);
+        let lo = self.profession_starts[s as usize];
+        let hi = self.profession_starts[s as usize + 1];
+        let a = ns.partition_point(|&x| x < lo);
+        let b = a + ns[a..].partition_point(|&x| x < hi);
+        (a, &ns[a..b])
+    }
+
+    /// Number of professions.
+    pub fn professions(&self) -> usize {
+        self.profession_starts.len() - 1
+    }
+}
+
+impl World {
+    /// Builds the world of one replicate.
+    pub fn build(scenario: &Scenario, seed: u64) -> World {
+        let p = &scenario.population;
+        let spec = NetworkSpec {
+            people: p.size as usize,
+            acquaintances: p.acquaintances as usize,
+            close_ties: p.close_ties as usize,
+            model: scenario.network_model(),
+        };
+        World {
+            people: People::draw(scenario, seed),
+            network: Network::generate(&spec, streams::seed_of(seed, Purpose::Network, &[])),
+            profession_starts: profession_starts(scenario),
+        }
+    }
+
+    /// The seed of replicate `replicate`'s world under the scenario seed.
+    pub fn seed(scenario_seed: u64, replicate: u32) -> u64 {
+        streams::seed_of(scenario_seed, Purpose::Traits, &[replicate as u64])
+    }
+}

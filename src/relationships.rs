@@ -1,0 +1,297 @@
+//! Ties between people who have met through networking: hours of contact,
+//! know, like, trust, recall and reciprocity.
+//!
+//! A [`Tie`] is one person's view of another; the two directions of a pair
+//! are stored separately because like and trust need not be mutual (the
+//! listener, not the pitcher, is put off by a pitch). Formulas, from the
+//! model:
+//!
+//! - `know  = 1 − exp(−hours / hours_to_know)`
+//! - `like ∈ [−1, 1]`: a chemistry draw at first meeting, `+ like_per_hour`
+//!   per hour of contact (mere exposure), `− pitch_penalty × intensity` per
+//!   pitch heard (`× room_pitch_weight` for a 60-second round-the-room pitch,
+//!   which is expected in a group), `+ help_bonus` when the other helps.
+//! - `trust = 1 − exp(−liked_hours / hours_to_trust)`, where only hours spent
+//!   while `like > 0` count, and liked hours halve every
+//!   `trust_half_life_weeks` without contact.
+//! - `recall = 2^(−weeks_since_contact / memory_half_life)`.
+//!
+//! Decay is lazy: a tie stores its liked hours as of its last contact, and
+//! trust at any later week is computed from that, so no weekly pass over
+//! ties is needed. Ties of the acquaintance network (not met through
+//! networking) carry a fixed trust set by their strength (close or not) and
+//! full recall: people keep meeting their friends and neighbours in daily
+//! life, which the model does not simulate.
+
+use crate::scenario::Relationships;
+
+/// Week number meaning "never".
+pub const NEVER: u32 = u32::MAX;
+
+/// One person's view of another, formed through networking.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Tie {
+    /// Total hours of contact.
+    pub hours: f32,
+    /// Hours of contact while liking the other, decayed to `last_contact`.
+    pub liked_hours: f32,
+    /// Liking, −1 to 1.
+    pub like: f32,
+    /// Week of the last contact.
+    pub last_contact: u32,
+    /// Week the other last pitched at this person (`NEVER` if not).
+    pub last_pitch: u32,
+    /// Week they first met.
+    pub first_met: u32,
+    /// Referrals this person gave the other.
+    pub given: u16,
+    /// Referrals this person received from the other.
+    pub received: u16,
+    /// Whether the tie is counted in the owner's "people known".
+    pub known: bool,
+    /// Whether the tie is counted in the owner's "trusted ties".
+    pub trusted: bool,
+    /// Whether the tie has become a friendship.
+    pub friend: bool,
+}
+
+impl Tie {
+    /// A new tie at first meeting, with a chemistry draw for like.
+    pub fn new(week: u32, chemistry: f32) -> Tie {
+        Tie {
+            hours: 0.0,
+            liked_hours: 0.0,
+            like: chemistry.clamp(-1.0, 1.0),
+            last_contact: week,
+            last_pitch: NEVER,
+            first_met: week,
+            given: 0,
+            received: 0,
+            known: false,
+            trusted: false,
+            friend: false,
+        }
+    }
+}
+
+/// What crossing a threshold during a contact changed, for the metrics.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Crossings {
+    pub became_known: bool,
+    pub became_trusted: bool,
+    pub became_friend: bool,
+}
+
+/// The relationship formulas with a scenario's parameters.
+#[derive(Clone, Copy, Debug)]
+pub struct Rules {
+    pub hours_to_know: f64,
+    pub hours_to_trust: f64,
+    pub trust_half_life: f64,
+    pub pitch_penalty: f64,
+    pub room_pitch_weight: f64,
+    pub like_per_hour: f64,
+    pub help_bonus: f64,
+    pub known_at: f64,
+    pub trusted_at: f64,
+    pub friendship_hours: f64,
+}
+
+impl Rules {
+    pub fn new(r: &Relationships) -> Rules {
+        Rules {
+            hours_to_know: r.hours_to_know,
+            hours_to_trust: r.hours_to_trust,
+            trust_half_life: r.trust_half_life_weeks,
+            pitch_penalty: r.pitch_penalty,
+            room_pitch_weight: r.room_pitch_weight,
+            like_per_hour: r.like_per_hour,
+            help_bonus: r.help_bonus,
+            known_at: r.known_at,
+            trusted_at: r.trusted_at,
+            friendship_hours: r.friendship_hours,
+        }
+    }
+
+    /// How well the owner knows the other.
+    pub fn know(&self, tie: &Tie) -> f64 {
+        1.0 - (-(tie.hours as f64) / self.hours_to_know).exp()
+    }
+
+    /// Liked hours as of `week`, after decay since the last contact.
+    pub fn liked_hours_at(&self, tie: &Tie, week: u32) -> f64 {
+        let idle = week.saturating_sub(tie.last_contact) as f64;
+        tie.liked_hours as f64 * (-idle / self.trust_half_life).exp2()
+    }
+
+    /// Trust at `week`.
+    pub fn trust(&self, tie: &Tie, week: u32) -> f64 {
+        1.0 - (-self.liked_hours_at(tie, week) / self.hours_to_trust).exp()
+    }
+
+    /// Liked hours needed for trust to reach `trusted_at`.
+    fn trusted_hours(&self) -> f64 {
+        -self.hours_to_trust * (1.0 - self.trusted_at).max(1e-12).ln()
+    }
+
+    /// The first week at which a trusted tie, left without contact, falls
+    /// below `trusted_at`; `None` if it is not trusted now.
+    pub fn untrusted_from(&self, tie: &Tie) -> Option<u32> {
+        let needed = self.trusted_hours();
+        let have = tie.liked_hours as f64;
+        if have < needed || needed <= 0.0 {
+            return None;
+        }
+        let weeks = self.trust_half_life * (have / needed).log2();
+        Some(tie.last_contact.saturating_add(weeks.floor() as u32 + 1))
+    }
+
+    /// Adds `hours` of contact at `week`: decays, then accumulates, and
+    /// reports thresholds crossed. Liking rises with exposure before the
+    /// hours are counted, so a pleasant first chat counts as liked.
+    pub fn contact(&self, tie: &mut Tie, week: u32, hours: f64) -> Crossings {
+        let liked = self.liked_hours_at(tie, week);
+        tie.like = (tie.like as f64 + self.like_per_hour * hours).min(1.0) as f32;
+        let liked = if tie.like > 0.0 { liked + hours } else { liked };
+        tie.liked_hours = liked as f32;
+        tie.hours += hours as f32;
+        tie.last_contact = tie.last_contact.max(week);
+        self.update_flags(tie, week)
+    }
+
+    /// The owner hears the other pitch with `intensity` (0–1); `weight` is
+    /// 1 in a conversation and `room_pitch_weight` round the room.
+    pub fn hear_pitch(&self, tie: &mut Tie, week: u32, intensity: f64, weight: f64) {
+        tie.like = (tie.like as f64 - self.pitch_penalty * intensity * weight).max(-1.0) as f32;
+        if intensity > 0.0 {
+            tie.last_pitch = week;
+        }
+    }
+
+    /// The other helped the owner (a referral, advice): like rises.
+    pub fn helped(&self, tie: &mut Tie) {
+        tie.like = (tie.like as f64 + self.help_bonus).min(1.0) as f32;
+    }
+
+    /// Brings the known / trusted / friend flags up to date at `week`.
+    pub fn update_flags(&self, tie: &mut Tie, week: u32) -> Crossings {
+        let mut c = Crossings::default();
+        if !tie.known && self.know(tie) >= self.known_at {
+            tie.known = true;
+            c.became_known = true;
+        }
+        if !tie.trusted && self.trust(tie, week) >= self.trusted_at {
+            tie.trusted = true;
+            c.became_trusted = true;
+        }
+        if !tie.friend && tie.liked_hours as f64 >= self.friendship_hours {
+            tie.friend = true;
+            c.became_friend = true;
+        }
+        c
+    }
+}
+
+/// Recall of someone last seen `idle_weeks` ago, for a memory half-life.
+pub fn recall(idle_weeks: u32, half_life: f32) -> f64 {
+    (-(idle_weeks as f64) / half_life.max(1e-6) as f64).exp2()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rules() -> Rules {
+        let s = crate::scenario::Scenario::from_str("", "t", "t", &[]).unwrap();
+        Rules::new(&s.relationships)
+    }
+
+    #[test]
+    fn trust_is_monotone_in_liked_hours() {
+        let r = rules();
+        let mut tie = Tie::new(0, 0.3);
+        let mut last = r.trust(&tie, 0);
+        for _ in 0..200 {
+            r.contact(&mut tie, 0, 0.2);
+            let t = r.trust(&tie, 0);
+            assert!(t > last, "trust must rise with each liked hour");
+            last = t;
+        }
+        assert!(last > 0.99);
+    }
+
+    #[test]
+    fn hours_while_disliking_do_not_build_trust() {
+        let r = rules();
+        let mut tie = Tie::new(0, -0.9);
+        r.contact(&mut tie, 0, 1.0);
+        assert_eq!(r.trust(&tie, 0), 0.0);
+        assert!(r.know(&tie) > 0.8, "but they do get to know each other");
+    }
+
+    #[test]
+    fn pitching_lowers_like_and_helping_raises_it() {
+        let r = rules();
+        let mut tie = Tie::new(0, 0.2);
+        r.hear_pitch(&mut tie, 3, 1.0, 1.0);
+        assert!((tie.like - (0.2 - r.pitch_penalty as f32)).abs() < 1e-6);
+        assert_eq!(tie.last_pitch, 3);
+        let before = tie.like;
+        r.hear_pitch(&mut tie, 4, 1.0, r.room_pitch_weight);
+        assert!(tie.like < before && tie.like > before - r.pitch_penalty as f32);
+        let before = tie.like;
+        r.helped(&mut tie);
+        assert!(tie.like > before);
+    }
+
+    #[test]
+    fn recall_halves_every_memory_half_life() {
+        assert_eq!(recall(0, 26.0), 1.0);
+        assert!((recall(26, 26.0) - 0.5).abs() < 1e-12);
+        assert!((recall(52, 26.0) - 0.25).abs() < 1e-12);
+    }
+
+    #[test]
+    fn trust_decays_lazily_by_its_half_life() {
+        let r = rules();
+        let mut tie = Tie::new(0, 0.5);
+        r.contact(&mut tie, 0, 10.0);
+        let h0 = r.liked_hours_at(&tie, 0);
+        let half = r.trust_half_life.round() as u32;
+        assert!((r.liked_hours_at(&tie, half) - h0 / 2.0).abs() < 1e-3 * h0);
+        assert!(r.trust(&tie, half) < r.trust(&tie, 0));
+    }
+
+    #[test]
+    fn untrusted_from_is_the_first_week_below_the_threshold() {
+        let r = rules();
+        let mut tie = Tie::new(0, 0.5);
+        r.contact(&mut tie, 10, 30.0);
+        assert!(tie.trusted);
+        let w = r.untrusted_from(&tie).unwrap();
+        assert!(r.trust(&tie, w) < r.trusted_at);
+        assert!(r.trust(&tie, w - 1) >= r.trusted_at);
+    }
+
+    #[test]
+    fn two_meetings_of_chats_leave_trust_far_below_referral_level() {
+        // Two meetings: a round-the-room pitch and, at most, one 0.2-hour
+        // chat with any one person at each.
+        let r = rules();
+        let mut tie = Tie::new(0, 0.2);
+        for week in 0..2 {
+            r.contact(&mut tie, week, 60.0 / 3600.0);
+            r.contact(&mut tie, week, 0.2);
+        }
+        assert!(r.trust(&tie, 1) < 0.1, "trust {}", r.trust(&tie, 1));
+        // Months of networking: a chat at most meetings and two one-to-ones
+        // a month with the same person, for six months.
+        for week in 2..28 {
+            r.contact(&mut tie, week, 0.2);
+            if week % 2 == 0 {
+                r.contact(&mut tie, week, 1.0);
+            }
+        }
+        assert!(r.trust(&tie, 27) > r.trusted_at, "trust {}", r.trust(&tie, 27));
+    }
+}

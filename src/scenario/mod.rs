@@ -1,0 +1,1002 @@
+//! Scenario files: what a run simulates, read from TOML and validated.
+//!
+//! This is the first stage of the pipeline: `scenario file → Scenario →
+//! runs → metrics → summaries → outputs`. Reading happens in two steps, as in
+//! ripgrep's low/high-level arguments: the file is parsed into a [`tree`] of
+//! values that remember their line and column (with `--set` overrides applied
+//! on top), then [`Scenario::from_tree`] reads every key, fills in defaults,
+//! checks ranges and cross-key constraints, and reports *all* problems at
+//! once. A [`Scenario`] that exists is valid: the simulation never has to
+//! check its parameters again.
+//!
+//! Every key, its default, unit and source is listed in the README's scenario
+//! reference. [`Scenario::to_toml`] writes the fully resolved scenario, which
+//! reads back to an identical value.
+
+pub mod dist;
+pub mod professions;
+pub mod read;
+pub mod tree;
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use serde::ser::SerializeMap;
+use serde::{Serialize, Serializer};
+
+pub use dist::{Dist, Domain, Shape};
+pub use professions::Profession;
+pub use read::Diagnostic;
+use read::{Check, Reader, Table};
+use tree::{Node, Origin, Value};
+
+use crate::population::network::NetworkModel;
+
+/// The largest population the loader accepts; beyond it memory, not the
+/// model, is the limit.
+pub const MAX_PEOPLE: u64 = 50_000_000;
+
+/// A validated scenario with every default resolved.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Scenario {
+    pub simulation: Simulation,
+    pub population: Population,
+    pub groups: Groups,
+    pub relationships: Relationships,
+    pub economy: Economy,
+    pub output: Output,
+    #[serde(serialize_with = "ordered_map")]
+    pub strategies: Vec<(String, Strategy)>,
+    #[serde(serialize_with = "ordered_map")]
+    pub cohorts: Vec<(String, Cohort)>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub variants: Vec<Variant>,
+}
+
+/// `[simulation]`: the experiment's size and seed.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Simulation {
+    /// Names the output directory and the report.
+    pub name: String,
+    /// One paragraph a trainer reads at the top of the report.
+    pub description: String,
+    /// Simulated years (52 weeks each).
+    pub years: u32,
+    /// Independent worlds simulated per variant.
+    pub replicates: u32,
+    /// Seed of every random stream in the run.
+    pub seed: u64,
+}
+
+/// `[population]`: the people and their acquaintance network.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Population {
+    pub size: u64,
+    /// Mean number of acquaintances (network degree).
+    pub acquaintances: u64,
+    /// Each person's strongest ties that count as close.
+    pub close_ties: u64,
+    /// `small_world`, `communities` or `friends_of_friends`.
+    pub network: String,
+    /// small_world: probability each lattice tie is rewired.
+    pub rewire: f64,
+    /// communities: number of communities (districts × trades).
+    pub communities: u64,
+    /// communities: share of each person's ties that go anywhere.
+    pub long_range: f64,
+    /// friends_of_friends: share of a newcomer's ties made at random.
+    pub random_share: f64,
+    pub traits: Traits,
+    pub professions: Vec<Profession>,
+}
+
+/// `[population.traits]`: per-person quantities drawn once per world.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Traits {
+    /// Weeks until recall of someone not seen falls to half.
+    pub memory_half_life_weeks: Dist,
+    /// Probability of passing on a name when it would help (non-members; a
+    /// member's strategy sets its own).
+    pub generosity: Dist,
+    /// Multiplies how many contacts a person asks and how many chats they
+    /// have at a meeting (1 = average).
+    pub sociability: Dist,
+}
+
+/// `[groups]`: the networking groups and their meetings.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Groups {
+    pub count: u64,
+    /// `open` or `closed`.
+    pub format: String,
+    /// `weekly`, `fortnightly` or `monthly`.
+    pub cadence: String,
+    /// Seats per group (members it holds).
+    pub seats: u64,
+    /// Hours a meeting costs, travel included.
+    pub meeting_hours: f64,
+    /// Length of each round-the-room pitch, in seconds.
+    pub pitch_seconds: f64,
+    /// One-to-one chats each attendee has per meeting.
+    pub conversations: u64,
+    /// Hours per chat.
+    pub conversation_hours: f64,
+    /// Currency per meeting attended (breakfast, room).
+    pub fee_per_meeting: f64,
+    /// Currency per year of membership (subscription).
+    pub annual_fee: f64,
+    /// Open groups: probability a member visits another open group's meeting
+    /// instead of their own in a given week.
+    pub visit_rate: f64,
+}
+
+impl Groups {
+    /// Weeks between meetings of one group.
+    pub fn cadence_weeks(&self) -> u32 {
+        match self.cadence.as_str() {
+            "fortnightly" => 2,
+            "monthly" => 4,
+            _ => 1,
+        }
+    }
+
+    /// Whether groups are subscription clubs with one seat per profession.
+    pub fn closed(&self) -> bool {
+        self.format == "closed"
+    }
+}
+
+/// `[relationships]`: how know, like and trust grow and fade.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Relationships {
+    pub hours_to_know: f64,
+    pub hours_to_trust: f64,
+    pub chemistry_mean: f64,
+    pub chemistry_sd: f64,
+    pub pitch_penalty: f64,
+    pub room_pitch_weight: f64,
+    pub like_per_hour: f64,
+    pub help_bonus: f64,
+    pub trust_half_life_weeks: f64,
+    pub close_tie_trust: f64,
+    pub acquaintance_trust: f64,
+    pub one_to_one_hours: f64,
+    pub one_to_one_travel_hours: f64,
+    pub reciprocity_weight: f64,
+    pub friendship_hours: f64,
+    pub known_at: f64,
+    pub trusted_at: f64,
+}
+
+/// `[economy]`: needs, how they are met, and what time is worth.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Economy {
+    pub needs_per_year: f64,
+    pub repeat_rate: f64,
+    pub asks: u64,
+    pub max_hops: u64,
+    pub pitch_conversion: f64,
+    pub pitch_memory_weeks: u64,
+    pub value_of_time: f64,
+    pub currency: String,
+    pub value_events_per_hour: f64,
+}
+
+/// `[output]`: what a run writes and where.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Output {
+    /// Runs write into `dir/<simulation.name>/`.
+    pub dir: String,
+    pub charts: bool,
+    /// `png`, `svg` or `both`.
+    pub chart_format: String,
+}
+
+/// `[strategies.NAME]`: how a member behaves at and between meetings.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Strategy {
+    /// 0 = never sells, 1 = sells in every breath.
+    pub pitch_intensity: f64,
+    /// Meetings without business before leaving a group; 0 = never leaves.
+    pub patience_meetings: u64,
+    /// `strangers`, `liked` or `mixed`.
+    pub partner_choice: String,
+    pub one_to_ones_per_month: f64,
+    pub generosity: f64,
+    pub notices_needs: f64,
+    pub groups_per_member: u64,
+    pub attendance: f64,
+    pub rejoin_after_weeks: u64,
+    pub churn_per_year: f64,
+}
+
+/// `[cohorts.NAME]`: a set of members following one strategy.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Cohort {
+    pub strategy: String,
+    pub members: u64,
+}
+
+/// `[[variants]]`: a named set of overrides, compared paired with the others.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Variant {
+    pub name: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub description: String,
+    /// Dotted keys and their values, exactly as written.
+    pub set: toml::Table,
+    /// The base scenario with `set` applied (validated).
+    #[serde(skip)]
+    pub resolved: Box<Scenario>,
+}
+
+fn ordered_map<S: Serializer, T: Serialize>(
+    items: &[(String, T)],
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    let mut map = serializer.serialize_map(Some(items.len()))?;
+    for (k, v) in items {
+        map.serialize_entry(k, v)?;
+    }
+    map.end()
+}
+
+/// Why a scenario could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum ScenarioError {
+    #[error("cannot read scenario file {}: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{}", Problems(file, diagnostics))]
+    Invalid {
+        file: String,
+        diagnostics: Vec<Diagnostic>,
+    },
+}
+
+struct Problems<'a>(&'a str, &'a [Diagnostic]);
+
+impl fmt::Display for Problems<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let n = self.1.len();
+        let s = if n == 1 { "" } else { "s" };
+        write!(f, "scenario {} has {n} problem{s}:", self.0)?;
+        for d in self.1 {
+            write!(f, "\n  - {d}")?;
+        }
+        Ok(())
+    }
+}
+
+/// A `--set KEY=VALUE` override, split and parsed.
+#[derive(Clone, Debug)]
+pub struct Override {
+    pub key: String,
+    pub node: Node,
+}
+
+impl Override {
+    /// Parses `KEY=VALUE`; the value is TOML (`5`, `0.3`, `"text"`,
+    /// `{ dist = "beta", alpha = 2, beta = 5 }`) or else a bare word.
+    pub fn parse(arg: &str) -> Result<Override, String> {
+        let (key, value) = arg
+            .split_once('=')
+            .ok_or_else(|| format!("--set {arg}: expected KEY=VALUE, e.g. population.size=50000"))?;
+        let key = key.trim();
+        if key.is_empty() || key.split('.').any(|p| p.trim().is_empty()) {
+            return Err(format!(
+                "--set {arg}: expected a dotted key before '=', e.g. population.size"
+            ));
+        }
+        Ok(Override {
+            key: key.to_string(),
+            node: tree::parse_set_value(value.trim(), arg),
+        })
+    }
+}
+
+impl Scenario {
+    /// Reads, overrides and validates a scenario file.
+    pub fn load(path: &Path, overrides: &[Override]) -> Result<Scenario, ScenarioError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ScenarioError::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let stem = path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "scenario".to_string());
+        Scenario::from_str(&text, &path.display().to_string(), &stem, overrides)
+    }
+
+    /// Reads a scenario from TOML text. `file` names it in errors; `stem` is
+    /// the default `simulation.name`.
+    pub fn from_str(
+        text: &str,
+        file: &str,
+        stem: &str,
+        overrides: &[Override],
+    ) -> Result<Scenario, ScenarioError> {
+        let (mut root, syntax) = tree::parse(text);
+        let mut reader = Reader::default();
+        for e in syntax {
+            reader.diagnostics.push(Diagnostic {
+                key: "(syntax)".to_string(),
+                origin: e.origin,
+                value: None,
+                message: e.message,
+            });
+        }
+        for o in overrides {
+            let path: Vec<&str> = o.key.split('.').map(str::trim).collect();
+            if let Err(why) = root.set_path(&path, o.node.clone()) {
+                reader.error(o.key.clone(), Some(&o.node), format!("cannot set: a parent key {why}"));
+            }
+        }
+        let scenario = read_scenario(&mut reader, &root, stem, true);
+        if reader.diagnostics.is_empty() {
+            Ok(scenario)
+        } else {
+            Err(ScenarioError::Invalid {
+                file: file.to_string(),
+                diagnostics: reader.diagnostics,
+            })
+        }
+    }
+
+    /// The fully resolved scenario as TOML; reading it back gives an equal
+    /// scenario.
+    pub fn to_toml(&self) -> String {
+        // Serialising plain data cannot fail; a failure would be a bug in
+        // the types above, so say so rather than write half a file.
+        toml::to_string(self).unwrap_or_else(|e| format!("# cannot serialise scenario: {e}\n"))
+    }
+
+    /// The arms of the experiment: each variant's scenario, or the scenario
+    /// itself (named "base") when it has no variants.
+    pub fn arms(&self) -> Vec<(String, &Scenario)> {
+        if self.variants.is_empty() {
+            vec![("base".to_string(), self)]
+        } else {
+            self.variants
+                .iter()
+                .map(|v| (v.name.clone(), v.resolved.as_ref()))
+                .collect()
+        }
+    }
+
+    /// The network generator this scenario asks for.
+    pub fn network_model(&self) -> NetworkModel {
+        let p = &self.population;
+        match p.network.as_str() {
+            "communities" => NetworkModel::Communities {
+                communities: p.communities as usize,
+                long_range: p.long_range,
+            },
+            "friends_of_friends" => NetworkModel::FriendsOfFriends {
+                random_share: p.random_share,
+            },
+            _ => NetworkModel::SmallWorld { rewire: p.rewire },
+        }
+    }
+
+    /// Weeks simulated.
+    pub fn weeks(&self) -> u32 {
+        self.simulation.years * 52
+    }
+
+    /// The strategy a cohort follows (always present in a valid scenario).
+    pub fn strategy(&self, name: &str) -> Option<&Strategy> {
+        self.strategies
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, s)| s)
+    }
+
+    /// Total members across cohorts.
+    pub fn members(&self) -> u64 {
+        self.cohorts.iter().map(|(_, c)| c.members).sum()
+    }
+}
+
+/// The strategies every scenario starts with. Values follow the essay:
+/// connecting pitches hard, gives little and leaves after two meetings
+/// without business; networking pitches little, gives, follows up and stays.
+pub fn built_in_strategies() -> Vec<(String, Strategy)> {
+    vec![
+        (
+            "connecting".to_string(),
+            Strategy {
+                pitch_intensity: 1.0,
+                patience_meetings: 2,
+                partner_choice: "strangers".to_string(),
+                one_to_ones_per_month: 0.0,
+                generosity: 0.05,
+                notices_needs: 0.0,
+                groups_per_member: 1,
+                attendance: 0.9,
+                rejoin_after_weeks: 4,
+                churn_per_year: 0.15,
+            },
+        ),
+        (
+            "networking".to_string(),
+            Strategy {
+                pitch_intensity: 0.1,
+                patience_meetings: 0,
+                partner_choice: "mixed".to_string(),
+                one_to_ones_per_month: 2.0,
+                generosity: 0.6,
+                notices_needs: 0.3,
+                groups_per_member: 1,
+                attendance: 0.9,
+                rejoin_after_weeks: 4,
+                churn_per_year: 0.15,
+            },
+        ),
+    ]
+}
+
+fn read_scenario(r: &mut Reader, root: &Node, stem: &str, with_variants: bool) -> Scenario {
+    let top = r.table(root, String::new());
+    let simulation = read_simulation(r, &top, stem);
+    let population = read_population(r, &top);
+    let groups = read_groups(r, &top);
+    let relationships = read_relationships(r, &top);
+    let economy = read_economy(r, &top);
+    let output = read_output(r, &top);
+    let strategies = read_strategies(r, &top);
+    let cohorts = read_cohorts(r, &top, &strategies);
+    let variants_node = top.get("variants");
+    r.finish(top);
+    let mut scenario = Scenario {
+        simulation,
+        population,
+        groups,
+        relationships,
+        economy,
+        output,
+        strategies,
+        cohorts,
+        variants: Vec::new(),
+    };
+    check_constraints(r, &scenario);
+    if with_variants {
+        if let Some(node) = variants_node {
+            scenario.variants = read_variants(r, root, node, stem);
+        }
+    }
+    scenario
+}
+
+fn read_simulation(r: &mut Reader, top: &Table<'_>, stem: &str) -> Simulation {
+    let t = r.section(top, "simulation");
+    let s = Simulation {
+        name: r.string(&t, "name", stem),
+        description: r.string(&t, "description", ""),
+        years: r.int(&t, "years", 5, 1, 100, "years") as u32,
+        replicates: r.int(&t, "replicates", 20, 1, 100_000, "replicates") as u32,
+        seed: r.int(&t, "seed", 1, 0, i64::MAX as u64, "(seed)"),
+    };
+    if s.name.trim().is_empty()
+        || s.name.contains(['/', '\\'])
+        || s.name == "."
+        || s.name == ".."
+    {
+        let node = t.get("name");
+        r.error(
+            t.key("name"),
+            node,
+            "expected a non-empty name without slashes (it names the output directory)",
+        );
+    }
+    r.finish(t);
+    s
+}
+
+fn read_population(r: &mut Reader, top: &Table<'_>) -> Population {
+    let t = r.section(top, "population");
+    let size = r.int(&t, "size", 10_000, 2, MAX_PEOPLE, "people");
+    let acquaintances = r.int(&t, "acquaintances", 250, 1, u64::MAX, "people");
+    let close_ties = r.int(&t, "close_ties", 15, 0, u64::MAX, "people");
+    let network = r
+        .choice(
+            &t,
+            "network",
+            "small_world",
+            &["small_world", "communities", "friends_of_friends"],
+        )
+        .to_string();
+    let rewire = r.f64(&t, "rewire", 0.1, Check::Probability);
+    let communities = r.int(&t, "communities", 100, 1, u64::MAX, "communities");
+    let long_range = r.f64(&t, "long_range", 0.1, Check::Probability);
+    let random_share = r.f64(&t, "random_share", 0.5, Check::Probability);
+    let tt = r.section(&t, "traits");
+    let traits = Traits {
+        memory_half_life_weeks: r.dist(
+            &tt,
+            "memory_half_life_weeks",
+            Dist::Drawn(Shape::Lognormal {
+                mean: 26.0,
+                sd: 13.0,
+            }),
+            Domain::Positive,
+        ),
+        generosity: r.dist(
+            &tt,
+            "generosity",
+            Dist::Drawn(Shape::Beta {
+                alpha: 2.0,
+                beta: 6.0,
+            }),
+            Domain::Unit,
+        ),
+        sociability: r.dist(
+            &tt,
+            "sociability",
+            Dist::Drawn(Shape::Lognormal { mean: 1.0, sd: 0.3 }),
+            Domain::Positive,
+        ),
+    };
+    r.finish(tt);
+    let mut professions = match t.get("professions") {
+        Some(node) => read_professions(r, node, t.key("professions")),
+        None => professions::built_in(),
+    };
+    if let Some(node) = t.get("extra_professions") {
+        professions.extend(read_professions(r, node, t.key("extra_professions")));
+    }
+    let mut seen: Vec<&str> = Vec::new();
+    for p in &professions {
+        if seen.contains(&p.name.as_str()) {
+            let key = t.key("professions");
+            let value = Node {
+                value: Value::String(p.name.clone()),
+                origin: t.get("professions").map_or(Origin::Default, |n| n.origin.clone()),
+            };
+            r.error(key, Some(&value), "expected each profession name once; this one is listed twice");
+        }
+        seen.push(&p.name);
+    }
+    if professions.is_empty() {
+        r.error(t.key("professions"), t.get("professions"), "expected at least one profession");
+    }
+    if size > 0 && acquaintances >= size {
+        r.error(
+            t.key("acquaintances"),
+            t.get("acquaintances"),
+            format!("expected fewer acquaintances than people (population.size = {size})"),
+        );
+    }
+    if close_ties > acquaintances {
+        r.error(
+            t.key("close_ties"),
+            t.get("close_ties"),
+            format!("expected at most population.acquaintances = {acquaintances} close ties"),
+        );
+    }
+    if communities > size {
+        r.error(
+            t.key("communities"),
+            t.get("communities"),
+            format!("expected at most population.size = {size} communities"),
+        );
+    }
+    r.finish(t);
+    Population {
+        size,
+        acquaintances,
+        close_ties,
+        network,
+        rewire,
+        communities,
+        long_range,
+        random_share,
+        traits,
+        professions,
+    }
+}
+
+fn read_professions(r: &mut Reader, node: &Node, path: String) -> Vec<Profession> {
+    let Value::Array(items) = &node.value else {
+        let found = node.value.type_name();
+        r.error(
+            path,
+            Some(node),
+            format!("expected an array of tables like {{ name = \"printer\", demand = 1.0, job_value = 400 }}, found {found}"),
+        );
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (i, item) in items.iter().enumerate() {
+        let t = r.table(item, format!("{path}[{i}]"));
+        if t.get("name").is_none() {
+            r.error(t.key("name"), Some(item), "missing; expected the profession's name");
+        }
+        let name = r.string(&t, "name", "");
+        let demand = r.f64(&t, "demand", 1.0, Check::Positive("relative share"));
+        let job_value = match t.get("job_value") {
+            Some(v) => r.dist_node(v, t.key("job_value"), Domain::Positive),
+            None => {
+                r.error(
+                    t.key("job_value"),
+                    Some(item),
+                    "missing; expected a value per job, e.g. 1500 or { dist = \"lognormal\", mean = 1500, sd = 600 }",
+                );
+                None
+            }
+        };
+        r.finish(t);
+        if let Some(job_value) = job_value {
+            if !name.is_empty() {
+                out.push(Profession {
+                    name,
+                    demand,
+                    job_value,
+                });
+            }
+        }
+    }
+    out
+}
+
+fn read_groups(r: &mut Reader, top: &Table<'_>) -> Groups {
+    let t = r.section(top, "groups");
+    let g = Groups {
+        count: r.int(&t, "count", 20, 1, u64::MAX, "groups"),
+        format: r.choice(&t, "format", "open", &["open", "closed"]).to_string(),
+        cadence: r
+            .choice(&t, "cadence", "weekly", &["weekly", "fortnightly", "monthly"])
+            .to_string(),
+        seats: r.int(&t, "seats", 20, 2, 1000, "seats"),
+        meeting_hours: r.f64(&t, "meeting_hours", 2.5, Check::Between(0.0, 24.0, "hours")),
+        pitch_seconds: r.f64(&t, "pitch_seconds", 60.0, Check::Between(0.0, 3600.0, "seconds")),
+        conversations: r.int(&t, "conversations", 5, 0, 100, "chats"),
+        conversation_hours: r.f64(
+            &t,
+            "conversation_hours",
+            0.2,
+            Check::Between(0.0, 24.0, "hours"),
+        ),
+        fee_per_meeting: r.f64(&t, "fee_per_meeting", 12.0, Check::NonNegative("currency units")),
+        annual_fee: r.f64(&t, "annual_fee", 0.0, Check::NonNegative("currency units")),
+        visit_rate: r.f64(&t, "visit_rate", 0.1, Check::Probability),
+    };
+    let talk = g.conversations as f64 * g.conversation_hours + g.pitch_seconds / 3600.0;
+    if talk > g.meeting_hours {
+        r.error(
+            t.key("conversations"),
+            t.get("conversations").or(t.get("conversation_hours")),
+            format!(
+                "expected conversations × conversation_hours ({talk:.2} h) to fit in groups.meeting_hours ({} h)",
+                g.meeting_hours
+            ),
+        );
+    }
+    r.finish(t);
+    g
+}
+
+fn read_relationships(r: &mut Reader, top: &Table<'_>) -> Relationships {
+    let t = r.section(top, "relationships");
+    let like = Check::Between(-1.0, 1.0, "like (−1 to 1)");
+    let rel = Relationships {
+        hours_to_know: r.f64(&t, "hours_to_know", 0.5, Check::Positive("hours")),
+        hours_to_trust: r.f64(&t, "hours_to_trust", 8.0, Check::Positive("hours")),
+        chemistry_mean: r.f64(&t, "chemistry_mean", 0.2, like),
+        chemistry_sd: r.f64(&t, "chemistry_sd", 0.25, Check::Between(0.0, 2.0, "like")),
+        pitch_penalty: r.f64(&t, "pitch_penalty", 0.08, Check::Between(0.0, 2.0, "like")),
+        room_pitch_weight: r.f64(&t, "room_pitch_weight", 0.25, Check::Probability),
+        like_per_hour: r.f64(&t, "like_per_hour", 0.05, Check::Between(0.0, 2.0, "like per hour")),
+        help_bonus: r.f64(&t, "help_bonus", 0.1, Check::Between(0.0, 2.0, "like")),
+        trust_half_life_weeks: r.f64(&t, "trust_half_life_weeks", 104.0, Check::Positive("weeks")),
+        close_tie_trust: r.f64(&t, "close_tie_trust", 0.8, Check::Probability),
+        acquaintance_trust: r.f64(&t, "acquaintance_trust", 0.3, Check::Probability),
+        one_to_one_hours: r.f64(&t, "one_to_one_hours", 1.0, Check::Between(0.0, 24.0, "hours")),
+        one_to_one_travel_hours: r.f64(
+            &t,
+            "one_to_one_travel_hours",
+            0.5,
+            Check::Between(0.0, 24.0, "hours"),
+        ),
+        reciprocity_weight: r.f64(&t, "reciprocity_weight", 0.5, Check::NonNegative("per referral")),
+        friendship_hours: r.f64(&t, "friendship_hours", 50.0, Check::Positive("hours")),
+        known_at: r.f64(&t, "known_at", 0.5, Check::Probability),
+        trusted_at: r.f64(&t, "trusted_at", 0.5, Check::Probability),
+    };
+    r.finish(t);
+    rel
+}
+
+fn read_economy(r: &mut Reader, top: &Table<'_>) -> Economy {
+    let t = r.section(top, "economy");
+    let e = Economy {
+        needs_per_year: r.f64(&t, "needs_per_year", 4.0, Check::Between(0.0, 520.0, "needs per year")),
+        repeat_rate: r.f64(&t, "repeat_rate", 0.6, Check::Probability),
+        asks: r.int(&t, "asks", 3, 0, 100, "contacts"),
+        max_hops: r.int(&t, "max_hops", 2, 1, 6, "hops"),
+        pitch_conversion: r.f64(&t, "pitch_conversion", 0.02, Check::Probability),
+        pitch_memory_weeks: r.int(&t, "pitch_memory_weeks", 8, 0, 520, "weeks"),
+        value_of_time: r.f64(&t, "value_of_time", 40.0, Check::NonNegative("currency units per hour")),
+        currency: r.string(&t, "currency", "£"),
+        value_events_per_hour: r.f64(
+            &t,
+            "value_events_per_hour",
+            0.25,
+            Check::Between(0.0, 100.0, "events per hour"),
+        ),
+    };
+    r.finish(t);
+    e
+}
+
+fn read_output(r: &mut Reader, top: &Table<'_>) -> Output {
+    let t = r.section(top, "output");
+    let o = Output {
+        dir: r.string(&t, "dir", "output"),
+        charts: r.bool(&t, "charts", true),
+        chart_format: r
+            .choice(&t, "chart_format", "both", &["png", "svg", "both"])
+            .to_string(),
+    };
+    if o.dir.trim().is_empty() {
+        r.error(t.key("dir"), t.get("dir"), "expected a directory path");
+    }
+    r.finish(t);
+    o
+}
+
+fn read_strategies(r: &mut Reader, top: &Table<'_>) -> Vec<(String, Strategy)> {
+    let mut strategies = built_in_strategies();
+    let t = r.section(top, "strategies");
+    for (name, _, node) in t.entries() {
+        let st = r.table(node, t.key(name));
+        let base_name = if strategies.iter().any(|(n, _)| n == name) {
+            name.as_str()
+        } else {
+            r.choice(&st, "based_on", "networking", &["connecting", "networking"])
+        };
+        let base = strategies
+            .iter()
+            .find(|(n, _)| n == base_name)
+            .map(|(_, s)| s.clone())
+            .unwrap_or_else(|| built_in_strategies()[1].1.clone());
+        let s = Strategy {
+            pitch_intensity: r.f64(&st, "pitch_intensity", base.pitch_intensity, Check::Probability),
+            patience_meetings: r.int(&st, "patience_meetings", base.patience_meetings, 0, 10_000, "meetings"),
+            partner_choice: r
+                .choice(&st, "partner_choice", leak(&base.partner_choice), &["strangers", "liked", "mixed"])
+                .to_string(),
+            one_to_ones_per_month: r.f64(
+                &st,
+                "one_to_ones_per_month",
+                base.one_to_ones_per_month,
+                Check::Between(0.0, 30.0, "one-to-ones per month"),
+            ),
+            generosity: r.f64(&st, "generosity", base.generosity, Check::Probability),
+            notices_needs: r.f64(&st, "notices_needs", base.notices_needs, Check::Probability),
+            groups_per_member: r.int(&st, "groups_per_member", base.groups_per_member, 1, 10, "groups"),
+            attendance: r.f64(&st, "attendance", base.attendance, Check::Probability),
+            rejoin_after_weeks: r.int(&st, "rejoin_after_weeks", base.rejoin_after_weeks, 0, 520, "weeks"),
+            churn_per_year: r.f64(&st, "churn_per_year", base.churn_per_year, Check::Probability),
+        };
+        r.finish(st);
+        match strategies.iter_mut().find(|(n, _)| n == name) {
+            Some(slot) => slot.1 = s,
+            None => strategies.push((name.clone(), s)),
+        }
+    }
+    r.finish(t);
+    strategies
+}
+
+/// Partner-choice words are a fixed set; map a resolved one back to its
+/// static spelling for use as a default.
+fn leak(word: &str) -> &'static str {
+    match word {
+        "strangers" => "strangers",
+        "liked" => "liked",
+        _ => "mixed",
+    }
+}
+
+fn read_cohorts(
+    r: &mut Reader,
+    top: &Table<'_>,
+    strategies: &[(String, Strategy)],
+) -> Vec<(String, Cohort)> {
+    let Some(node) = top.get("cohorts") else {
+        return vec![
+            ("connecting".to_string(), Cohort { strategy: "connecting".into(), members: 200 }),
+            ("networking".to_string(), Cohort { strategy: "networking".into(), members: 200 }),
+        ];
+    };
+    let t = r.table(node, "cohorts".to_string());
+    let names: Vec<&str> = strategies.iter().map(|(n, _)| n.as_str()).collect();
+    let mut cohorts = Vec::new();
+    for (name, _, node) in t.entries() {
+        let ct = r.table(node, t.key(name));
+        let default_strategy = if names.contains(&name.as_str()) { name.as_str() } else { "" };
+        if default_strategy.is_empty() && ct.get("strategy").is_none() {
+            r.error(
+                ct.key("strategy"),
+                Some(node),
+                format!("missing; expected the name of a strategy ({})", names.join(", ")),
+            );
+        }
+        let strategy = r.string(&ct, "strategy", default_strategy);
+        if !strategy.is_empty() && !names.contains(&strategy.as_str()) {
+            let hint = read::suggest(&strategy, &names)
+                .map(|s| format!("; did you mean \"{s}\"?"))
+                .unwrap_or_default();
+            r.error(
+                ct.key("strategy"),
+                ct.get("strategy"),
+                format!("expected one of the strategies {}{hint}", names.join(", ")),
+            );
+        }
+        let members = r.int(&ct, "members", 200, 1, MAX_PEOPLE, "members");
+        r.finish(ct);
+        cohorts.push((name.clone(), Cohort { strategy, members }));
+    }
+    if cohorts.is_empty() {
+        r.error("cohorts".into(), Some(node), "expected at least one cohort, e.g. [cohorts.networking] members = 200");
+    }
+    r.finish(t);
+    cohorts
+}
+
+/// Checks that involve several sections.
+fn check_constraints(r: &mut Reader, s: &Scenario) {
+    let origin = Origin::Default;
+    let note = |value: String| Node { value: Value::String(value), origin: origin.clone() };
+    let seats = s.groups.count.saturating_mul(s.groups.seats);
+    if seats > s.population.size {
+        r.error(
+            "groups.count".into(),
+            Some(&note(format!("{} × {} seats", s.groups.count, s.groups.seats))),
+            format!(
+                "expected at most population.size = {} group seats in all (groups.count × groups.seats)",
+                s.population.size
+            ),
+        );
+    }
+    let members = s.members();
+    if members > s.population.size {
+        r.error(
+            "cohorts".into(),
+            Some(&note(format!("{members} members"))),
+            format!("expected at most population.size = {} members in all cohorts", s.population.size),
+        );
+    }
+    let wanted: u64 = s
+        .cohorts
+        .iter()
+        .map(|(_, c)| c.members * s.strategy(&c.strategy).map_or(1, |st| st.groups_per_member))
+        .sum();
+    if wanted > seats {
+        r.error(
+            "cohorts".into(),
+            Some(&note(format!("{wanted} seats wanted"))),
+            format!(
+                "expected members × groups_per_member to fit in the {seats} group seats (groups.count × groups.seats)"
+            ),
+        );
+    }
+    if s.groups.closed() && s.groups.seats > s.population.professions.len() as u64 {
+        r.error(
+            "groups.seats".into(),
+            Some(&note(s.groups.seats.to_string())),
+            format!(
+                "closed groups hold one member per profession: expected at most {} seats (the number of professions)",
+                s.population.professions.len()
+            ),
+        );
+    }
+    for (name, c) in &s.cohorts {
+        if let Some(st) = s.strategy(&c.strategy) {
+            if st.groups_per_member > s.groups.count {
+                r.error(
+                    format!("strategies.{}.groups_per_member", c.strategy),
+                    Some(&note(st.groups_per_member.to_string())),
+                    format!("cohort {name} wants more groups per member than groups.count = {}", s.groups.count),
+                );
+            }
+        }
+    }
+}
+
+fn read_variants(r: &mut Reader, root: &Node, node: &Node, stem: &str) -> Vec<Variant> {
+    let Value::Array(items) = &node.value else {
+        let found = node.value.type_name();
+        r.error(
+            "variants".into(),
+            Some(node),
+            format!("expected an array of tables ([[variants]] name = \"…\" set = {{ … }}), found {found}"),
+        );
+        return Vec::new();
+    };
+    let mut variants: Vec<Variant> = Vec::new();
+    for (i, item) in items.iter().enumerate() {
+        let t = r.table(item, format!("variants[{i}]"));
+        if t.get("name").is_none() {
+            r.error(t.key("name"), Some(item), "missing; expected a name for this variant");
+        }
+        let name = r.string(&t, "name", &format!("variant {}", i + 1));
+        if variants.iter().any(|v| v.name == name) {
+            r.error(t.key("name"), t.get("name"), "expected a name not used by another variant");
+        }
+        let description = r.string(&t, "description", "");
+        let mut tree = root.clone();
+        if let Value::Table(entries) = &mut tree.value {
+            entries.retain(|(k, _, _)| k != "variants");
+        }
+        let mut set = toml::Table::new();
+        if let Some(set_node) = t.get("set") {
+            let st = r.table(set_node, t.key("set"));
+            for (key, _, value) in st.entries() {
+                let path: Vec<&str> = key.split('.').map(str::trim).collect();
+                if let Err(why) = tree.set_path(&path, value.clone()) {
+                    r.error(st.key(key), Some(value), format!("cannot set: a parent key {why}"));
+                }
+                set.insert(key.clone(), to_toml_value(&value.value));
+            }
+            // Every key of `set` is consumed here; unknown ones surface when
+            // the variant's scenario is read below.
+            drop(st);
+        }
+        r.finish(t);
+        let mut vr = Reader::default();
+        let resolved = read_scenario(&mut vr, &tree, stem, false);
+        for mut d in vr.diagnostics {
+            if !r.diagnostics.contains(&d) {
+                d.key = format!("{} (in variant \"{name}\")", d.key);
+                r.diagnostics.push(d);
+            }
+        }
+        variants.push(Variant {
+            name,
+            description,
+            set,
+            resolved: Box::new(resolved),
+        });
+    }
+    variants
+}
+
+/// A tree value as a `toml::Value`, for writing it back out.
+fn to_toml_value(value: &Value) -> toml::Value {
+    match value {
+        Value::String(s) | Value::Datetime(s) => toml::Value::String(s.clone()),
+        Value::Integer(i) => toml::Value::Integer(*i),
+        Value::Float(x) => toml::Value::Float(*x),
+        Value::Boolean(b) => toml::Value::Boolean(*b),
+        Value::Array(items) => {
+            toml::Value::Array(items.iter().map(|n| to_toml_value(&n.value)).collect())
+        }
+        Value::Table(entries) => toml::Value::Table(
+            entries
+                .iter()
+                .map(|(k, _, n)| (k.clone(), to_toml_value(&n.value)))
+                .collect(),
+        ),
+    }
+}
+
+/// Per-cohort lookups the simulation uses often.
+impl Scenario {
+    /// Cohort names in file order.
+    pub fn cohort_names(&self) -> Vec<String> {
+        self.cohorts.iter().map(|(n, _)| n.clone()).collect()
+    }
+
+    /// Variant (arm) names in order.
+    pub fn arm_names(&self) -> Vec<String> {
+        self.arms().into_iter().map(|(n, _)| n).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests;

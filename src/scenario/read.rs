@@ -1,0 +1,402 @@
+//! Reading a [`Node`] tree into typed values, collecting diagnostics.
+//!
+//! Every read names the full dotted key, so a wrong value is reported as
+//! `population.rewire = 1.7 (line 4, column 10): expected a probability
+//! between 0 and 1`. Reads never stop at the first error: the loader reads the
+//! whole file, falling back to the default for each bad value, and reports
+//! every problem at once. Keys a table holds but nobody read are reported as
+//! unknown, with the nearest known key as a suggestion.
+
+use std::cell::RefCell;
+use std::fmt;
+
+use super::tree::{Node, Origin, Value};
+
+/// One problem with a scenario.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Diagnostic {
+    /// Full dotted key, e.g. `strategies.connecting.patience_meetings`.
+    pub key: String,
+    pub origin: Origin,
+    /// The offending value as written, if there is one.
+    pub value: Option<String>,
+    /// What was expected, or what is wrong.
+    pub message: String,
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let place = match &self.origin {
+            Origin::Default => String::new(),
+            o => format!(" ({o})"),
+        };
+        match &self.value {
+            Some(v) => write!(f, "{} = {v}{place}: {}", self.key, self.message),
+            None => write!(f, "{}{place}: {}", self.key, self.message),
+        }
+    }
+}
+
+/// Collects diagnostics while the loader reads.
+#[derive(Default)]
+pub struct Reader {
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// A table being read: remembers which of its keys were asked for, so the
+/// rest can be reported as unknown.
+pub struct Table<'n> {
+    pub path: String,
+    pub origin: Origin,
+    entries: &'n [(String, Origin, Node)],
+    used: RefCell<Vec<&'static str>>,
+}
+
+fn join(path: &str, key: &str) -> String {
+    if path.is_empty() {
+        key.to_string()
+    } else {
+        format!("{path}.{key}")
+    }
+}
+
+impl<'n> Table<'n> {
+    /// The keys of this table in file order, with their nodes.
+    pub fn entries(&self) -> &'n [(String, Origin, Node)] {
+        self.entries
+    }
+
+    /// Full dotted path of `key` in this table.
+    pub fn key(&self, key: &str) -> String {
+        join(&self.path, key)
+    }
+
+    /// Looks up `key`, remembering that it is a known key.
+    pub fn get(&self, key: &'static str) -> Option<&'n Node> {
+        self.used.borrow_mut().push(key);
+        self.entries
+            .iter()
+            .find(|(k, _, _)| k == key)
+            .map(|(_, _, n)| n)
+    }
+}
+
+impl Reader {
+    /// Records a problem.
+    pub fn error(&mut self, key: String, node: Option<&Node>, message: impl Into<String>) {
+        self.diagnostics.push(Diagnostic {
+            key,
+            origin: node.map_or(Origin::Default, |n| n.origin.clone()),
+            value: node.map(|n| n.value.to_string()),
+            message: message.into(),
+        });
+    }
+
+    /// Views `node` (at dotted `path`) as a table; a non-table is reported
+    /// and read as empty.
+    pub fn table<'n>(&mut self, node: &'n Node, path: String) -> Table<'n> {
+        let entries: &[(String, Origin, Node)] = match &node.value {
+            Value::Table(entries) => entries,
+            other => {
+                self.error(
+                    path.clone(),
+                    Some(node),
+                    format!("expected a table, found {}", other.type_name()),
+                );
+                &[]
+            }
+        };
+        Table {
+            path,
+            origin: node.origin.clone(),
+            entries,
+            used: RefCell::new(Vec::new()),
+        }
+    }
+
+    /// The sub-table `key` of `parent` (empty if absent).
+    pub fn section<'n>(&mut self, parent: &Table<'n>, key: &'static str) -> Table<'n> {
+        static EMPTY: Node = Node {
+            value: Value::Table(Vec::new()),
+            origin: Origin::Default,
+        };
+        match parent.get(key) {
+            Some(node) => self.table(node, parent.key(key)),
+            None => self.table(&EMPTY, parent.key(key)),
+        }
+    }
+
+    /// Reports every key of `table` that was never asked for.
+    pub fn finish(&mut self, table: Table<'_>) {
+        let used = table.used.borrow();
+        for (key, origin, node) in table.entries {
+            if used.iter().any(|u| u == key) {
+                continue;
+            }
+            let message = match suggest(key, &used) {
+                Some(s) => format!("unknown key; did you mean `{s}`?"),
+                None if used.is_empty() => "unknown key".to_string(),
+                None => format!("unknown key; expected one of: {}", used.join(", ")),
+            };
+            self.diagnostics.push(Diagnostic {
+                key: table.key(key),
+                origin: origin.clone(),
+                value: Some(node.value.to_string()),
+                message,
+            });
+        }
+    }
+
+    /// A number (integer or float) at `table.key`, checked by `check`, which
+    /// returns what was expected when the value is out of range.
+    pub fn f64(
+        &mut self,
+        table: &Table<'_>,
+        key: &'static str,
+        default: f64,
+        check: Check,
+    ) -> f64 {
+        let Some(node) = table.get(key) else {
+            return default;
+        };
+        match self.number(table.key(key), node) {
+            Some(v) => match check.test(v) {
+                Ok(()) => v,
+                Err(expected) => {
+                    self.error(table.key(key), Some(node), expected);
+                    default
+                }
+            },
+            None => default,
+        }
+    }
+
+    fn number(&mut self, key: String, node: &Node) -> Option<f64> {
+        match node.value {
+            Value::Integer(i) => Some(i as f64),
+            Value::Float(x) if x.is_finite() => Some(x),
+            Value::Float(_) => {
+                self.error(key, Some(node), "expected a finite number");
+                None
+            }
+            ref other => {
+                self.error(
+                    key,
+                    Some(node),
+                    format!("expected a number, found {}", other.type_name()),
+                );
+                None
+            }
+        }
+    }
+
+    /// A whole number in `min..=max`. Floats with no fractional part (as a
+    /// sweep's log range may produce) are accepted.
+    pub fn int(
+        &mut self,
+        table: &Table<'_>,
+        key: &'static str,
+        default: u64,
+        min: u64,
+        max: u64,
+        unit: &str,
+    ) -> u64 {
+        let Some(node) = table.get(key) else {
+            return default;
+        };
+        let expected = if max == u64::MAX {
+            format!("expected a whole number of {unit}, at least {min}")
+        } else {
+            format!("expected a whole number of {unit} from {min} to {max}")
+        };
+        let value = match node.value {
+            Value::Integer(i) => Some(i as f64),
+            Value::Float(x) if x.is_finite() && x.fract() == 0.0 => Some(x),
+            Value::Float(_) | Value::String(_) | Value::Boolean(_) => None,
+            _ => None,
+        };
+        match value {
+            Some(v) if v >= min as f64 && v <= max as f64 => v as u64,
+            Some(_) => {
+                self.error(table.key(key), Some(node), expected);
+                default
+            }
+            None => {
+                let found = node.value.type_name();
+                self.error(table.key(key), Some(node), format!("{expected}, found {found}"));
+                default
+            }
+        }
+    }
+
+    /// A boolean.
+    pub fn bool(&mut self, table: &Table<'_>, key: &'static str, default: bool) -> bool {
+        match table.get(key) {
+            None => default,
+            Some(Node {
+                value: Value::Boolean(b),
+                ..
+            }) => *b,
+            Some(node) => {
+                let found = node.value.type_name();
+                self.error(
+                    table.key(key),
+                    Some(node),
+                    format!("expected true or false, found {found}"),
+                );
+                default
+            }
+        }
+    }
+
+    /// A free-form string.
+    pub fn string(&mut self, table: &Table<'_>, key: &'static str, default: &str) -> String {
+        match table.get(key) {
+            None => default.to_string(),
+            Some(Node {
+                value: Value::String(s),
+                ..
+            }) => s.clone(),
+            Some(node) => {
+                let found = node.value.type_name();
+                self.error(
+                    table.key(key),
+                    Some(node),
+                    format!("expected a string, found {found}"),
+                );
+                default.to_string()
+            }
+        }
+    }
+
+    /// One of a fixed set of words.
+    pub fn choice(
+        &mut self,
+        table: &Table<'_>,
+        key: &'static str,
+        default: &'static str,
+        choices: &[&'static str],
+    ) -> &'static str {
+        let Some(node) = table.get(key) else {
+            return default;
+        };
+        let listed = choices
+            .iter()
+            .map(|c| format!("\"{c}\""))
+            .collect::<Vec<_>>()
+            .join(", ");
+        match &node.value {
+            Value::String(s) => match choices.iter().find(|c| **c == s.as_str()) {
+                Some(c) => c,
+                None => {
+                    let hint = suggest(s, choices)
+                        .map(|c| format!(" (did you mean \"{c}\"?)"))
+                        .unwrap_or_default();
+                    self.error(
+                        table.key(key),
+                        Some(node),
+                        format!("expected one of {listed}{hint}"),
+                    );
+                    default
+                }
+            },
+            other => {
+                let found = other.type_name();
+                self.error(
+                    table.key(key),
+                    Some(node),
+                    format!("expected one of {listed}, found {found}"),
+                );
+                default
+            }
+        }
+    }
+}
+
+/// The range a number must lie in, with a phrase for the error message.
+#[derive(Clone, Copy, Debug)]
+pub enum Check {
+    /// 0 ≤ x ≤ 1.
+    Probability,
+    /// x > 0, in the given unit.
+    Positive(&'static str),
+    /// x ≥ 0, in the given unit.
+    NonNegative(&'static str),
+    /// lo ≤ x ≤ hi, in the given unit.
+    Between(f64, f64, &'static str),
+}
+
+impl Check {
+    /// `Ok` if `v` is acceptable, else what was expected.
+    pub fn test(self, v: f64) -> Result<(), String> {
+        let ok = match self {
+            Check::Probability => (0.0..=1.0).contains(&v),
+            Check::Positive(_) => v > 0.0,
+            Check::NonNegative(_) => v >= 0.0,
+            Check::Between(lo, hi, _) => (lo..=hi).contains(&v),
+        };
+        if ok {
+            Ok(())
+        } else {
+            Err(self.expected())
+        }
+    }
+
+    /// What a valid value looks like, as a phrase.
+    pub fn expected(self) -> String {
+        match self {
+            Check::Probability => "expected a probability between 0 and 1".to_string(),
+            Check::Positive(unit) => format!("expected a positive number of {unit}"),
+            Check::NonNegative(unit) => format!("expected zero or a positive number of {unit}"),
+            Check::Between(lo, hi, unit) => {
+                format!("expected a number of {unit} from {lo} to {hi}")
+            }
+        }
+    }
+}
+
+/// The candidate closest to `word` by edit distance, if it is close enough to
+/// be a plausible typo.
+pub fn suggest<'a, S: AsRef<str>>(word: &str, candidates: &'a [S]) -> Option<&'a str> {
+    candidates
+        .iter()
+        .map(|c| (edit_distance(word, c.as_ref()), c.as_ref()))
+        .filter(|(d, c)| *d <= (c.chars().count() / 3).max(2))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
+}
+
+/// Levenshtein distance, counting characters.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut current = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let substitution = previous[j] + usize::from(ca != *cb);
+            current[j + 1] = substitution.min(previous[j + 1] + 1).min(current[j] + 1);
+        }
+        previous = current;
+    }
+    previous[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggestions_catch_typos_but_not_strangers() {
+        let known = ["acquaintances", "close_ties", "size"];
+        assert_eq!(suggest("acquaintence", &known), Some("acquaintances"));
+        assert_eq!(suggest("close_tie", &known), Some("close_ties"));
+        assert_eq!(suggest("weather", &known), None);
+    }
+
+    #[test]
+    fn edit_distance_counts_single_edits() {
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+        assert_eq!(edit_distance("", "abc"), 3);
+        assert_eq!(edit_distance("same", "same"), 0);
+    }
+}

@@ -1,0 +1,208 @@
+//! Tests of scenario reading: defaults, round trips, and one test per class
+//! of bad input.
+
+use super::*;
+
+fn load(text: &str) -> Result<Scenario, ScenarioError> {
+    Scenario::from_str(text, "test.toml", "test", &[])
+}
+
+fn problems(text: &str) -> Vec<Diagnostic> {
+    match load(text) {
+        Ok(_) => panic!("expected problems in:\n{text}"),
+        Err(ScenarioError::Invalid { diagnostics, .. }) => diagnostics,
+        Err(e) => panic!("unexpected error {e}"),
+    }
+}
+
+fn one_problem(text: &str) -> Diagnostic {
+    let mut d = problems(text);
+    assert_eq!(d.len(), 1, "expected one problem, got {d:#?}");
+    d.remove(0)
+}
+
+#[test]
+fn an_empty_file_is_the_default_scenario() {
+    let s = load("").unwrap();
+    assert_eq!(s.simulation.name, "test");
+    assert_eq!(s.population.size, 10_000);
+    assert_eq!(s.population.acquaintances, 250);
+    assert_eq!(s.population.close_ties, 15);
+    assert!(s.population.professions.len() >= 30);
+    assert_eq!(s.cohort_names(), ["connecting", "networking"]);
+    assert_eq!(s.arms().len(), 1);
+}
+
+#[test]
+fn a_three_line_scenario_is_useful() {
+    let s = load("[population]\nsize = 2000\n[groups]\ncount = 5\n").unwrap();
+    assert_eq!(s.population.size, 2000);
+    assert_eq!(s.groups.count, 5);
+}
+
+#[test]
+fn resolved_output_reads_back_identically() {
+    let text = r#"
+[simulation]
+name = "round trip"
+seed = 77
+[population]
+size = 3000
+network = "communities"
+extra_professions = [{ name = "juggler", demand = 0.2, job_value = { dist = "triangular", min = 100, mode = 200, max = 900 } }]
+[population.traits]
+generosity = { dist = "uniform", min = 0.1, max = 0.4 }
+sociability = 1.0
+[strategies.giver]
+based_on = "networking"
+generosity = 0.9
+[cohorts.givers]
+strategy = "giver"
+members = 40
+[cohorts.connecting]
+members = 40
+[[variants]]
+name = "closed"
+set = { "groups.format" = "closed", "groups.annual_fee" = 600 }
+[[variants]]
+name = "slow trust"
+description = "trust takes twice as long"
+set = { "relationships.hours_to_trust" = 16.0 }
+"#;
+    let s = load(text).unwrap();
+    let again = load(&s.to_toml()).unwrap();
+    assert_eq!(s, again);
+    assert_eq!(s.to_toml(), again.to_toml());
+    assert_eq!(again.variants.len(), 2);
+    assert!(again.variants[0].resolved.groups.closed());
+    assert_eq!(again.variants[1].resolved.relationships.hours_to_trust, 16.0);
+    assert_eq!(again.population.professions.last().unwrap().name, "juggler");
+}
+
+#[test]
+fn overrides_apply_and_are_checked_like_the_file() {
+    let o = [Override::parse("population.size=5000").unwrap()];
+    let s = Scenario::from_str("", "t.toml", "t", &o).unwrap();
+    assert_eq!(s.population.size, 5000);
+
+    let o = [Override::parse("economy.repeat_rate=1.7").unwrap()];
+    let Err(ScenarioError::Invalid { diagnostics, .. }) = Scenario::from_str("", "t.toml", "t", &o)
+    else {
+        panic!("1.7 is not a probability")
+    };
+    assert_eq!(diagnostics[0].key, "economy.repeat_rate");
+    assert_eq!(diagnostics[0].origin, Origin::Set("economy.repeat_rate=1.7".into()));
+    assert!(diagnostics[0].to_string().contains("between 0 and 1"));
+
+    assert!(Override::parse("population.size").is_err());
+    assert!(Override::parse("=3").is_err());
+    assert!(Override::parse("a..b=3").is_err());
+}
+
+#[test]
+fn syntax_errors_have_positions() {
+    let d = problems("[population]\nsize = = 3\n");
+    assert!(d.iter().all(|d| matches!(d.origin, Origin::File { line: 2, .. })), "{d:#?}");
+}
+
+#[test]
+fn wrong_types_name_key_value_position_and_expectation() {
+    let d = one_problem("[population]\nsize = \"big\"\n");
+    assert_eq!(d.key, "population.size");
+    assert_eq!(d.value.as_deref(), Some("\"big\""));
+    assert_eq!(d.origin, Origin::File { line: 2, column: 8 });
+    assert!(d.message.contains("whole number of people"), "{}", d.message);
+}
+
+#[test]
+fn probabilities_out_of_range_are_caught() {
+    let d = one_problem("[economy]\nrepeat_rate = 1.7\n");
+    assert_eq!(d.key, "economy.repeat_rate");
+    assert_eq!(d.value.as_deref(), Some("1.7"));
+    assert!(d.message.contains("probability"));
+}
+
+#[test]
+fn negative_sizes_are_caught() {
+    let d = one_problem("[population]\nsize = -5\n");
+    assert_eq!(d.key, "population.size");
+    assert!(d.message.contains("at least 2") || d.message.contains("from 2"), "{}", d.message);
+}
+
+#[test]
+fn unknown_keys_get_a_suggestion() {
+    let d = one_problem("[population]\nacquaintence = 300\n");
+    assert_eq!(d.key, "population.acquaintence");
+    assert!(d.message.contains("did you mean `acquaintances`"), "{}", d.message);
+    let d = one_problem("[popluation]\nsize = 3\n");
+    assert!(d.message.contains("did you mean `population`"), "{}", d.message);
+}
+
+#[test]
+fn unknown_choices_get_a_suggestion() {
+    let d = one_problem("[groups]\nformat = \"clsoed\"\n");
+    assert_eq!(d.key, "groups.format");
+    assert!(d.message.contains("did you mean \"closed\""), "{}", d.message);
+}
+
+#[test]
+fn contradictions_between_keys_are_caught() {
+    let d = one_problem("[population]\nacquaintances = 20\nclose_ties = 30\n");
+    assert_eq!(d.key, "population.close_ties");
+    let d = one_problem("[population]\nsize = 100\nacquaintances = 10\n[groups]\ncount = 10\nseats = 20\n[cohorts.networking]\nmembers=50");
+    assert_eq!(d.key, "groups.count");
+    assert!(d.message.contains("group seats"));
+    let d = one_problem("[groups]\ncount = 2\nseats = 10\n");
+    assert_eq!(d.key, "cohorts");
+    let d = one_problem("[groups]\nformat = \"closed\"\nseats = 60\ncount = 20\n");
+    assert_eq!(d.key, "groups.seats");
+    let d = one_problem("[population]\nsize = 100\nacquaintances = 100\n[groups]\ncount=1\n[cohorts.networking]\nmembers=10");
+    assert_eq!(d.key, "population.acquaintances");
+}
+
+#[test]
+fn bad_distributions_are_caught() {
+    let d = one_problem("[population.traits]\ngenerosity = { dist = \"beta\", alpha = -1, beta = 2 }\n");
+    assert_eq!(d.key, "population.traits.generosity.alpha");
+    let d = one_problem("[population.traits]\nsociability = { dist = \"uniform\", min = 3, max = 1 }\n");
+    assert!(d.message.contains("min ≤ max"));
+    let d = one_problem("[population.traits]\nsociability = { dist = \"gamma\", mean = 1 }\n");
+    assert!(d.key.ends_with("sociability.dist"), "{d:?}");
+    let d = one_problem("[population.traits]\ngenerosity = 1.5\n");
+    assert!(d.message.contains("probability"));
+}
+
+#[test]
+fn cohorts_must_name_a_strategy() {
+    let d = one_problem("[cohorts.pitchers]\nstrategy = \"conecting\"\nmembers = 10\n");
+    assert_eq!(d.key, "cohorts.pitchers.strategy");
+    assert!(d.message.contains("did you mean \"connecting\""), "{}", d.message);
+}
+
+#[test]
+fn variant_errors_point_at_the_variant() {
+    let d = one_problem("[[variants]]\nname = \"a\"\nset = { \"groups.format\" = \"clsoed\" }\n");
+    assert!(d.key.contains("groups.format") && d.key.contains("variant \"a\""), "{d:?}");
+    assert_eq!(d.origin, Origin::File { line: 3, column: 27 });
+    let d = one_problem("[[variants]]\nname = \"a\"\nset = { \"groups.formt\" = \"closed\" }\n");
+    assert!(d.message.contains("did you mean `format`"), "{d:?}");
+}
+
+#[test]
+fn all_errors_in_a_file_are_reported_together() {
+    let d = problems(
+        "[simulation]\nyears = 0\n[population]\nrewire = 2\n[economy]\nmax_hops = 0\nrepeat_rat = 0.5\n",
+    );
+    let keys: Vec<&str> = d.iter().map(|d| d.key.as_str()).collect();
+    assert_eq!(
+        keys,
+        ["simulation.years", "population.rewire", "economy.max_hops", "economy.repeat_rat"]
+    );
+}
+
+#[test]
+fn error_text_names_the_file() {
+    let e = load("[economy]\nrepeat_rate = 2\n").unwrap_err().to_string();
+    assert!(e.starts_with("scenario test.toml has 1 problem:"), "{e}");
+    assert!(e.contains("economy.repeat_rate = 2 (line 2, column 15): expected a probability"), "{e}");
+}

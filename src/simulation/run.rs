@@ -1,0 +1,706 @@
+//! The state of one run and its weekly loop.
+
+use rand::Rng;
+use rand_distr::{Distribution, Poisson};
+use rand_pcg::Pcg64Mcg;
+use rustc_hash::FxHashMap;
+
+use crate::metrics::{Metric, Row};
+use crate::population::World;
+use crate::relationships::{recall, Crossings, Rules, Tie};
+use crate::scenario::{Scenario, Strategy};
+use crate::streams::{self, Purpose};
+
+/// Marks "no such index" in person-indexed lookup tables.
+pub(crate) const NONE: u32 = u32::MAX;
+
+/// A member slot: one seat in a cohort, held by one person at a time.
+#[derive(Clone, Debug)]
+pub(crate) struct Member {
+    pub person: u32,
+    pub cohort: u16,
+    /// Groups the member sits in now.
+    pub groups: Vec<u32>,
+    /// Week from which a member who left may rejoin; `NONE` while seated.
+    pub away_until: u32,
+    /// The group left last, not to be rejoined straight away.
+    pub last_group: u32,
+    /// Week the member joined their current group(s).
+    pub joined_week: u32,
+    /// Meetings attended in the current group(s).
+    pub meetings_in_group: u32,
+    /// Sales traced to the current group(s).
+    pub business_since_join: u32,
+    /// Week this person became a member.
+    pub since: u32,
+    /// Totals since joining, for `members.csv`.
+    pub totals: Row,
+}
+
+/// Ties a person has formed through networking, and counts kept current.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Book {
+    pub ties: FxHashMap<u32, Tie>,
+    pub known: u32,
+    pub trusted: u32,
+    pub friends: u32,
+}
+
+/// A networking group.
+#[derive(Clone, Debug)]
+pub(crate) struct Group {
+    /// Member slots seated here.
+    pub seated: Vec<u32>,
+    /// Meets in weeks where `week % cadence == offset`.
+    pub offset: u32,
+}
+
+/// How a need was met, counted across the whole population.
+#[derive(Clone, Copy, Debug, Default, PartialEq, serde::Serialize)]
+pub struct NeedTally {
+    pub needs: u64,
+    pub repeat: u64,
+    pub direct: u64,
+    pub referral: u64,
+    pub pitch: u64,
+    pub market: u64,
+}
+
+/// One member at the end of a run, for the spread of outcomes.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MemberRecord {
+    pub cohort: u16,
+    pub person: u32,
+    pub profession: u16,
+    pub weeks_member: u32,
+    /// Totals since this person joined (flows) and final levels (stocks).
+    pub totals: Row,
+}
+
+/// Everything a run produces.
+#[derive(Clone, Debug)]
+pub struct RunResult {
+    /// `rows[week][cohort]`.
+    pub rows: Vec<Vec<Row>>,
+    pub members: Vec<MemberRecord>,
+    pub needs: NeedTally,
+    pub person_weeks: u64,
+}
+
+/// A run in progress.
+pub(crate) struct Run<'a> {
+    pub s: &'a Scenario,
+    pub world: &'a World,
+    pub rules: Rules,
+    pub seed: u64,
+    pub rep: u64,
+    /// Strategy of each cohort, by cohort index.
+    pub strategies: Vec<&'a Strategy>,
+    pub members: Vec<Member>,
+    /// Person → member slot, or `NONE`.
+    pub member_of: Vec<u32>,
+    /// Person → book, or `NONE` for people who never went networking.
+    pub holder_of: Vec<u32>,
+    pub books: Vec<Book>,
+    pub groups: Vec<Group>,
+    /// (buyer, profession) → the supplier used last.
+    pub suppliers: FxHashMap<u64, u32>,
+    /// Week → (book, other) ties whose trust may have decayed below the
+    /// threshold by then.
+    pub calendar: Vec<Vec<(u32, u32)>>,
+    /// This week's flows per cohort (totals, divided by members at the end).
+    pub flows: Vec<Row>,
+    pub tally: NeedTally,
+}
+
+/// Simulates one variant (`scenario`) on one replicate's world.
+pub fn simulate(scenario: &Scenario, world: &World, replicate: u32) -> RunResult {
+    let mut run = Run::new(scenario, world, replicate);
+    let weeks = scenario.weeks();
+    let mut rows = Vec::with_capacity(weeks as usize);
+    for week in 0..weeks {
+        run.week(week);
+        rows.push(run.close_week(week));
+    }
+    RunResult {
+        rows,
+        members: run.member_records(weeks),
+        needs: run.tally,
+        person_weeks: scenario.population.size * weeks as u64,
+    }
+}
+
+impl<'a> Run<'a> {
+    fn new(s: &'a Scenario, world: &'a World, replicate: u32) -> Run<'a> {
+        let n = world.people.len();
+        // A valid scenario's cohorts name existing strategies.
+        let strategies: Vec<&'a Strategy> = s
+            .cohorts
+            .iter()
+            .map(|(_, c)| {
+                s.strategy(&c.strategy)
+                    .expect("validated scenario: every cohort names a strategy")
+            })
+            .collect();
+        let cadence = s.groups.cadence_weeks();
+        let mut run = Run {
+            s,
+            world,
+            rules: Rules::new(&s.relationships),
+            seed: s.simulation.seed,
+            rep: replicate as u64,
+            strategies,
+            members: Vec::new(),
+            member_of: vec![NONE; n],
+            holder_of: vec![NONE; n],
+            books: Vec::new(),
+            groups: (0..s.groups.count as u32)
+                .map(|g| Group {
+                    seated: Vec::new(),
+                    offset: g % cadence,
+                })
+                .collect(),
+            suppliers: FxHashMap::default(),
+            calendar: vec![Vec::new(); s.weeks() as usize + 1],
+            flows: vec![Row::default(); s.cohorts.len()],
+            tally: NeedTally::default(),
+        };
+        run.recruit();
+        run
+    }
+
+    /// Chooses the initial members and seats them.
+    fn recruit(&mut self) {
+        let mut rng = streams::stream(self.seed, Purpose::Membership, &[self.rep]);
+        let n = self.world.people.len() as u32;
+        let mut slots = Vec::new();
+        for (c, (_, cohort)) in self.s.cohorts.iter().enumerate() {
+            for _ in 0..cohort.members {
+                let person = self.random_non_member(&mut rng, n);
+                let slot = self.members.len() as u32;
+                self.member_of[person as usize] = slot;
+                self.ensure_book(person);
+                self.members.push(Member {
+                    person,
+                    cohort: c as u16,
+                    groups: Vec::new(),
+                    away_until: 0,
+                    last_group: NONE,
+                    joined_week: 0,
+                    meetings_in_group: 0,
+                    business_since_join: 0,
+                    since: 0,
+                    totals: Row::default(),
+                });
+                slots.push(slot);
+            }
+        }
+        // Seat in random order so no cohort gets first pick of the seats.
+        for i in (1..slots.len()).rev() {
+            slots.swap(i, rng.random_range(0..=i));
+        }
+        for slot in slots {
+            self.seat(slot, 0, &mut rng);
+        }
+    }
+
+    fn random_non_member(&self, rng: &mut Pcg64Mcg, n: u32) -> u32 {
+        // Members are a small share of the population (validated ≤ size), so
+        // rejection needs few tries; the scan is the fallback for crowded
+        // worlds.
+        for _ in 0..64 {
+            let p = rng.random_range(0..n);
+            if self.member_of[p as usize] == NONE {
+                return p;
+            }
+        }
+        let start = rng.random_range(0..n);
+        (0..n)
+            .map(|i| (start + i) % n)
+            .find(|&p| self.member_of[p as usize] == NONE)
+            .unwrap_or(start)
+    }
+
+    /// Gives `person` a book of ties if they have none yet.
+    pub fn ensure_book(&mut self, person: u32) -> u32 {
+        let h = self.holder_of[person as usize];
+        if h != NONE {
+            return h;
+        }
+        let h = self.books.len() as u32;
+        self.books.push(Book::default());
+        self.holder_of[person as usize] = h;
+        h
+    }
+
+    /// Seats a member in `groups_per_member` groups with free seats. Returns
+    /// false (and leaves them away, to retry next week) if none has room.
+    pub fn seat(&mut self, slot: u32, week: u32, rng: &mut Pcg64Mcg) -> bool {
+        let m = &self.members[slot as usize];
+        let wanted = self.strategies[m.cohort as usize].groups_per_member as usize;
+        let profession = self.world.people.profession[m.person as usize];
+        let closed = self.s.groups.closed();
+        let seats = self.s.groups.seats as usize;
+        while self.members[slot as usize].groups.len() < wanted {
+            let mine = &self.members[slot as usize];
+            let eligible: Vec<u32> = (0..self.groups.len() as u32)
+                .filter(|&g| {
+                    let group = &self.groups[g as usize];
+                    group.seated.len() < seats
+                        && !mine.groups.contains(&g)
+                        && g != mine.last_group
+                        && !(closed
+                            && group.seated.iter().any(|&o| {
+                                self.world.people.profession
+                                    [self.members[o as usize].person as usize]
+                                    == profession
+                            }))
+                })
+                .collect();
+            if eligible.is_empty() {
+                break;
+            }
+            let g = eligible[rng.random_range(0..eligible.len())];
+            self.groups[g as usize].seated.push(slot);
+            self.members[slot as usize].groups.push(g);
+        }
+        let m = &mut self.members[slot as usize];
+        if m.groups.is_empty() {
+            m.away_until = week + 1;
+            return false;
+        }
+        m.away_until = NONE;
+        m.joined_week = week;
+        m.meetings_in_group = 0;
+        m.business_since_join = 0;
+        true
+    }
+
+    /// Removes a member from all their groups.
+    fn unseat(&mut self, slot: u32) {
+        let groups = std::mem::take(&mut self.members[slot as usize].groups);
+        for g in &groups {
+            self.groups[*g as usize].seated.retain(|&s| s != slot);
+        }
+        if let Some(&g) = groups.first() {
+            self.members[slot as usize].last_group = g;
+        }
+    }
+
+    /// The strategy of the member in `slot`.
+    pub fn strategy_of(&self, slot: u32) -> &'a Strategy {
+        self.strategies[self.members[slot as usize].cohort as usize]
+    }
+
+    /// Probability that `person` passes on a name: their strategy's if a
+    /// member, else their trait.
+    pub fn generosity(&self, person: u32) -> f64 {
+        match self.member_of[person as usize] {
+            NONE => self.world.people.generosity[person as usize] as f64,
+            slot => self.strategy_of(slot).generosity,
+        }
+    }
+
+    /// Adds `x` to a member's flow for this week and to their totals.
+    pub fn credit(&mut self, slot: u32, metric: Metric, x: f64) {
+        let m = &mut self.members[slot as usize];
+        m.totals.add(metric, x);
+        self.flows[m.cohort as usize].add(metric, x);
+    }
+
+    /// Credits a person if they are a member.
+    pub fn credit_person(&mut self, person: u32, metric: Metric, x: f64) {
+        let slot = self.member_of[person as usize];
+        if slot != NONE {
+            self.credit(slot, metric, x);
+        }
+    }
+
+    /// `owner`'s tie to `other`, created with a chemistry draw at first
+    /// meeting. The owner must hold a book.
+    pub fn tie_mut(&mut self, owner: u32, other: u32, week: u32, rng: &mut Pcg64Mcg) -> &mut Tie {
+        let rel = &self.s.relationships;
+        let h = self.ensure_book(owner);
+        let book = &mut self.books[h as usize];
+        book.ties.entry(other).or_insert_with(|| {
+            let chemistry = rel.chemistry_mean + rel.chemistry_sd * standard_normal(rng);
+            Tie::new(week, chemistry as f32)
+        })
+    }
+
+    /// Records threshold crossings of `owner`'s tie to `other`.
+    pub fn crossed(&mut self, owner: u32, c: Crossings) {
+        if c == Crossings::default() {
+            return;
+        }
+        let h = self.holder_of[owner as usize] as usize;
+        let book = &mut self.books[h];
+        if c.became_known {
+            book.known += 1;
+        }
+        if c.became_trusted {
+            book.trusted += 1;
+        }
+        if c.became_friend {
+            book.friends += 1;
+            self.credit_person(owner, Metric::ValueFriends, 1.0);
+        }
+    }
+
+    /// Adds contact hours to `owner`'s view of `other` and keeps the counts
+    /// and the trust calendar current.
+    pub fn contact(&mut self, owner: u32, other: u32, week: u32, hours: f64, rng: &mut Pcg64Mcg) {
+        let rules = self.rules;
+        let tie = self.tie_mut(owner, other, week, rng);
+        let c = rules.contact(tie, week, hours);
+        let check = if tie.trusted {
+            rules.untrusted_from(tie)
+        } else {
+            None
+        };
+        self.crossed(owner, c);
+        if let Some(w) = check {
+            if let Some(slot) = self.calendar.get_mut(w as usize) {
+                let h = self.holder_of[owner as usize];
+                slot.push((h, other));
+            }
+        }
+    }
+
+    /// Current trust and recall of `owner` in `other` through networking,
+    /// if they have a tie.
+    pub fn networking_view(&self, owner: u32, other: u32, week: u32) -> Option<(f64, f64, &Tie)> {
+        let h = self.holder_of[owner as usize];
+        if h == NONE {
+            return None;
+        }
+        let tie = self.books[h as usize].ties.get(&other)?;
+        let trust = self.rules.trust(tie, week);
+        let rc = recall(
+            week.saturating_sub(tie.last_contact),
+            self.world.people.memory_half_life[owner as usize],
+        );
+        Some((trust, rc, tie))
+    }
+
+    /// Trust × recall of `owner` in `other`, through the acquaintance
+    /// network or networking, whichever is higher.
+    pub fn confidence(&self, owner: u32, other: u32, week: u32) -> f64 {
+        let graph = self.graph_trust(owner, other);
+        let net = self
+            .networking_view(owner, other, week)
+            .map_or(0.0, |(t, r, _)| t * r);
+        graph.max(net)
+    }
+
+    /// Trust carried by an acquaintance-network tie (0 if none).
+    pub fn graph_trust(&self, owner: u32, other: u32) -> f64 {
+        let ns = self.world.network.neighbors(owner);
+        match ns.binary_search(&other) {
+            Ok(i) if self.world.network.is_close(owner, i) => self.s.relationships.close_tie_trust,
+            Ok(_) => self.s.relationships.acquaintance_trust,
+            Err(_) => 0.0,
+        }
+    }
+
+    /// One simulated week, except the metrics.
+    fn week(&mut self, week: u32) {
+        let attendees = self.attendance(week);
+        for (g, list) in attendees.iter().enumerate() {
+            if list.len() >= 2 {
+                let mut rng = streams::stream(self.seed, Purpose::Meeting, &[self.rep, week as u64, g as u64]);
+                self.hold_meeting(g as u32, list, week, &mut rng);
+            } else if let [only] = list[..] {
+                // A lone attendee still spent the morning.
+                self.attend_costs(only, g as u32, week);
+            }
+        }
+        self.one_to_ones(week);
+        self.needs(week);
+        self.decisions(week);
+        self.untrust(week);
+    }
+
+    /// Who attends which group's meeting this week, in slot order.
+    fn attendance(&mut self, week: u32) -> Vec<Vec<u32>> {
+        let cadence = self.s.groups.cadence_weeks();
+        let meeting: Vec<u32> = (0..self.groups.len() as u32)
+            .filter(|&g| week % cadence == self.groups[g as usize].offset)
+            .collect();
+        let mut lists = vec![Vec::new(); self.groups.len()];
+        if meeting.is_empty() {
+            return lists;
+        }
+        let open = !self.s.groups.closed();
+        for slot in 0..self.members.len() as u32 {
+            let m = &self.members[slot as usize];
+            if m.away_until != NONE {
+                continue;
+            }
+            let st = self.strategy_of(slot);
+            let mut rng = streams::stream(self.seed, Purpose::Attendance, &[self.rep, week as u64, m.person as u64]);
+            for &g in &m.groups {
+                if week % cadence != self.groups[g as usize].offset {
+                    continue;
+                }
+                if rng.random::<f64>() >= st.attendance {
+                    continue;
+                }
+                let mut at = g;
+                if open && meeting.len() > 1 && rng.random::<f64>() < self.s.groups.visit_rate {
+                    let other = meeting[rng.random_range(0..meeting.len())];
+                    if !m.groups.contains(&other) {
+                        at = other;
+                    }
+                }
+                lists[at as usize].push(slot);
+            }
+        }
+        lists
+    }
+
+    /// Hours, fees and the patience count of one member at one meeting.
+    pub fn attend_costs(&mut self, slot: u32, group: u32, _week: u32) {
+        let g = &self.s.groups;
+        let cost = g.fee_per_meeting + g.meeting_hours * self.s.economy.value_of_time;
+        self.credit(slot, Metric::MeetingsAttended, 1.0);
+        self.credit(slot, Metric::Hours, g.meeting_hours);
+        self.credit(slot, Metric::Cost, cost);
+        let m = &mut self.members[slot as usize];
+        if m.groups.contains(&group) {
+            m.meetings_in_group += 1;
+        }
+    }
+
+    /// Members' follow-up meetings with people they like.
+    fn one_to_ones(&mut self, week: u32) {
+        let per_week_factor = 12.0 / 52.0;
+        for slot in 0..self.members.len() as u32 {
+            let rate = self.strategy_of(slot).one_to_ones_per_month * per_week_factor;
+            if rate <= 0.0 {
+                continue;
+            }
+            let person = self.members[slot as usize].person;
+            let mut rng = streams::stream(self.seed, Purpose::OneToOnes, &[self.rep, week as u64, person as u64]);
+            let count = poisson(&mut rng, rate);
+            for _ in 0..count {
+                if let Some(partner) = self.one_to_one_partner(person, week, &mut rng) {
+                    self.one_to_one(person, partner, week, &mut rng);
+                }
+            }
+        }
+    }
+
+    /// A current member `person` likes and who does not dislike them,
+    /// chosen with probability proportional to like × recall.
+    fn one_to_one_partner(&self, person: u32, week: u32, rng: &mut Pcg64Mcg) -> Option<u32> {
+        let h = self.holder_of[person as usize];
+        if h == NONE {
+            return None;
+        }
+        let half_life = self.world.people.memory_half_life[person as usize];
+        let mut candidates: Vec<(u32, f64)> = self.books[h as usize]
+            .ties
+            .iter()
+            .filter(|(&o, t)| t.like > 0.0 && self.member_of[o as usize] != NONE)
+            .filter(|(&o, _)| {
+                self.networking_view(o, person, week)
+                    .is_none_or(|(_, _, back)| back.like >= 0.0)
+            })
+            .map(|(&o, t)| {
+                let w = t.like as f64 * recall(week.saturating_sub(t.last_contact), half_life);
+                (o, w)
+            })
+            .collect();
+        // Hash-map order is fixed but arbitrary; sort so the draw below
+        // depends only on the candidates.
+        candidates.sort_unstable_by_key(|&(o, _)| o);
+        let total: f64 = candidates.iter().map(|c| c.1).sum();
+        if total <= 0.0 {
+            return None;
+        }
+        let mut x = rng.random::<f64>() * total;
+        for &(o, w) in &candidates {
+            x -= w;
+            if x < 0.0 {
+                return Some(o);
+            }
+        }
+        candidates.last().map(|c| c.0)
+    }
+
+    fn one_to_one(&mut self, a: u32, b: u32, week: u32, rng: &mut Pcg64Mcg) {
+        let r = &self.s.relationships;
+        let hours = r.one_to_one_hours;
+        let spent = hours + r.one_to_one_travel_hours;
+        for p in [a, b] {
+            self.credit_person(p, Metric::OneToOnes, 1.0);
+            self.credit_person(p, Metric::Hours, spent);
+            self.credit_person(p, Metric::Cost, spent * self.s.economy.value_of_time);
+        }
+        self.exchange(a, b, week, hours, rng);
+    }
+
+    /// Two people spend `hours` together: both get to know each other, each
+    /// hears the other's pitch, and help flows along trust.
+    pub fn exchange(&mut self, a: u32, b: u32, week: u32, hours: f64, rng: &mut Pcg64Mcg) {
+        for (owner, other) in [(a, b), (b, a)] {
+            self.contact(owner, other, week, hours, rng);
+            let intensity = self.pitch_intensity(other);
+            let rules = self.rules;
+            let tie = self.tie_mut(owner, other, week, rng);
+            rules.hear_pitch(tie, week, intensity, 1.0);
+        }
+        for (receiver, giver) in [(a, b), (b, a)] {
+            let trust = self
+                .networking_view(receiver, giver, week)
+                .map_or(0.0, |(t, _, _)| t);
+            let rate = self.s.economy.value_events_per_hour * hours * trust * self.generosity(giver);
+            let events = poisson(rng, rate);
+            for _ in 0..events {
+                let kind = [
+                    Metric::ValueAdvice,
+                    Metric::ValueInformation,
+                    Metric::ValueSupport,
+                    Metric::ValueFeedback,
+                ][rng.random_range(0..4)];
+                self.credit_person(receiver, kind, 1.0);
+                let rules = self.rules;
+                let tie = self.tie_mut(receiver, giver, week, rng);
+                rules.helped(tie);
+            }
+        }
+    }
+
+    /// How hard `person` sells: their strategy's intensity if a member.
+    pub fn pitch_intensity(&self, person: u32) -> f64 {
+        match self.member_of[person as usize] {
+            NONE => 0.0,
+            slot => self.strategy_of(slot).pitch_intensity,
+        }
+    }
+
+    /// The patience rule, rejoining after a break, and churn.
+    fn decisions(&mut self, week: u32) {
+        let n = self.world.people.len() as u32;
+        for slot in 0..self.members.len() as u32 {
+            let person = self.members[slot as usize].person;
+            let mut rng = streams::stream(self.seed, Purpose::Decisions, &[self.rep, week as u64, slot as u64]);
+            let st = self.strategy_of(slot);
+            let weekly_churn = 1.0 - (1.0 - st.churn_per_year).powf(1.0 / 52.0);
+            if rng.random::<f64>() < weekly_churn {
+                self.unseat(slot);
+                self.member_of[person as usize] = NONE;
+                let newcomer = self.random_non_member(&mut rng, n);
+                self.member_of[newcomer as usize] = slot;
+                self.ensure_book(newcomer);
+                let m = &mut self.members[slot as usize];
+                m.person = newcomer;
+                m.last_group = NONE;
+                m.since = week + 1;
+                m.totals = Row::default();
+                self.seat(slot, week + 1, &mut rng);
+                continue;
+            }
+            let m = &self.members[slot as usize];
+            if m.away_until != NONE {
+                if week + 1 >= m.away_until {
+                    self.seat(slot, week + 1, &mut rng);
+                }
+                continue;
+            }
+            if st.patience_meetings > 0
+                && m.meetings_in_group as u64 >= st.patience_meetings
+                && m.business_since_join == 0
+            {
+                let left = m.groups.len() as f64;
+                self.unseat(slot);
+                self.credit(slot, Metric::GroupsLeft, left);
+                self.members[slot as usize].away_until = week + 1 + st.rejoin_after_weeks as u32;
+            }
+        }
+    }
+
+    /// Re-checks ties whose trust may have decayed below the threshold.
+    fn untrust(&mut self, week: u32) {
+        let due = std::mem::take(&mut self.calendar[week as usize]);
+        for (h, other) in due {
+            let book = &mut self.books[h as usize];
+            if let Some(tie) = book.ties.get_mut(&other) {
+                if tie.trusted && self.rules.trust(tie, week) < self.rules.trusted_at {
+                    tie.trusted = false;
+                    book.trusted -= 1;
+                }
+            }
+        }
+    }
+
+    /// Divides the week's flows by cohort sizes and adds the stocks.
+    fn close_week(&mut self, _week: u32) -> Vec<Row> {
+        let k = self.s.cohorts.len();
+        let mut counts = vec![0.0; k];
+        let mut stocks = vec![[0.0; 3]; k];
+        for m in &self.members {
+            let c = m.cohort as usize;
+            counts[c] += 1.0;
+            let h = self.holder_of[m.person as usize];
+            if h != NONE {
+                let b = &self.books[h as usize];
+                stocks[c][0] += b.known as f64;
+                stocks[c][1] += b.trusted as f64;
+                stocks[c][2] += b.friends as f64;
+            }
+        }
+        let mut rows = std::mem::replace(&mut self.flows, vec![Row::default(); k]);
+        for (c, row) in rows.iter_mut().enumerate() {
+            let n = counts[c];
+            if n > 0.0 {
+                for x in row.0.iter_mut() {
+                    *x /= n;
+                }
+                row.set(Metric::PeopleKnown, stocks[c][0] / n);
+                row.set(Metric::TrustedTies, stocks[c][1] / n);
+                row.set(Metric::Friends, stocks[c][2] / n);
+            }
+            row.set(Metric::Members, n);
+        }
+        rows
+    }
+
+    fn member_records(&self, weeks: u32) -> Vec<MemberRecord> {
+        self.members
+            .iter()
+            .map(|m| {
+                let mut totals = m.totals.clone();
+                let h = self.holder_of[m.person as usize];
+                if h != NONE {
+                    let b = &self.books[h as usize];
+                    totals.set(Metric::PeopleKnown, b.known as f64);
+                    totals.set(Metric::TrustedTies, b.trusted as f64);
+                    totals.set(Metric::Friends, b.friends as f64);
+                }
+                totals.set(Metric::Members, 1.0);
+                MemberRecord {
+                    cohort: m.cohort,
+                    person: m.person,
+                    profession: self.world.people.profession[m.person as usize],
+                    weeks_member: weeks.saturating_sub(m.since),
+                    totals,
+                }
+            })
+            .collect()
+    }
+}
+
+/// A standard normal draw.
+pub(crate) fn standard_normal(rng: &mut Pcg64Mcg) -> f64 {
+    rand_distr::StandardNormal.sample(rng)
+}
+
+/// A Poisson draw; 0 for a rate of 0.
+pub(crate) fn poisson(rng: &mut Pcg64Mcg, rate: f64) -> u64 {
+    if rate <= 0.0 {
+        return 0;
+    }
+    Poisson::new(rate).map_or(0, |d| d.sample(rng) as u64)
+}
