@@ -8,8 +8,13 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use std::io::IsTerminal;
+
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use crate::output;
 
 use crate::population::analysis;
 use crate::population::World;
@@ -41,6 +46,10 @@ pub struct Global {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Simulate a scenario: every variant × replicate, week by week; write
+    /// CSV/JSON results (and charts) and print a summary table.
+    #[command(after_help = "Examples:\n  netgrow run scenarios/connecting-vs-networking.toml\n  netgrow run scenarios/group-formats.toml --replicates 40 --threads 2 --out results/formats\n  netgrow run output/connecting-vs-networking/scenario.toml   # reproduce a run")]
+    Run(RunArgs),
     /// Check a scenario file and print it with every default filled in.
     #[command(after_help = "Example:\n  netgrow validate scenarios/connecting-vs-networking.toml --set groups.count=30")]
     Validate {
@@ -63,6 +72,28 @@ pub enum Command {
         #[arg(long, default_value_t = 0)]
         replicate: u32,
     },
+}
+
+/// Options of `netgrow run`.
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// Scenario file (TOML).
+    pub file: PathBuf,
+    /// Output directory [default: <output.dir>/<simulation.name>].
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Replicates per variant (sets simulation.replicates).
+    #[arg(long, value_name = "N")]
+    pub replicates: Option<u32>,
+    /// Seed of every random stream (sets simulation.seed).
+    #[arg(long, value_name = "S")]
+    pub seed: Option<u64>,
+    /// Simulated years (sets simulation.years).
+    #[arg(long, value_name = "Y")]
+    pub years: Option<u32>,
+    /// Worker threads [default: all cores]; results do not depend on it.
+    #[arg(long, value_name = "T", value_parser = clap::value_parser!(u32).range(1..=1024))]
+    pub threads: Option<u32>,
 }
 
 /// A failure caused by what the user gave us (exit code 2).
@@ -93,6 +124,7 @@ pub fn main() -> ExitCode {
 pub fn run(cli: Cli) -> anyhow::Result<()> {
     let overrides = parse_overrides(&cli.global.set)?;
     match cli.command {
+        Command::Run(args) => run_command(args, overrides, cli.global.quiet),
         Command::Validate { file } => {
             let scenario = Scenario::load(&file, &overrides)?;
             print!("{}", scenario.to_toml());
@@ -105,7 +137,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             replicate,
         } => {
             let scenario = Scenario::load(&file, &overrides)?;
-            let seed = streams::seed_of(scenario.simulation.seed, Purpose::Traits, &[replicate as u64]);
+            let seed = World::seed(scenario.simulation.seed, replicate);
             let world = World::build(&scenario, seed);
             let report = analysis::analyse(
                 &world.network,
@@ -123,6 +155,57 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
     }
+}
+
+fn run_command(args: RunArgs, mut overrides: Vec<Override>, quiet: bool) -> anyhow::Result<()> {
+    // Command-line shortcuts become overrides, so the resolved scenario
+    // written with the results records them and reproduces the run.
+    let shortcuts = [
+        ("simulation.replicates", args.replicates.map(u64::from)),
+        ("simulation.seed", args.seed),
+        ("simulation.years", args.years.map(u64::from)),
+    ];
+    for (key, value) in shortcuts {
+        if let Some(v) = value {
+            overrides.push(Override::parse(&format!("{key}={v}")).map_err(BadInput)?);
+        }
+    }
+    let scenario = Scenario::load(&args.file, &overrides)?;
+    let dest = args.out.clone().unwrap_or_else(|| {
+        PathBuf::from(&scenario.output.dir).join(&scenario.simulation.name)
+    });
+    let mut pool = rayon::ThreadPoolBuilder::new();
+    if let Some(t) = args.threads {
+        pool = pool.num_threads(t as usize);
+    }
+    let pool = pool.build().context("cannot start worker threads")?;
+    let total = scenario.arms().len() as u64 * scenario.simulation.replicates as u64;
+    let bar = progress_bar(total, quiet);
+    let experiment = pool.install(|| crate::experiment::run(&scenario, &|| bar.inc(1)));
+    bar.finish_and_clear();
+    let results = output::ResultsFile::new(&experiment);
+    let staging = output::Staging::new(&dest)?;
+    output::write_run_files(&experiment, &results, staging.path("").as_path())?;
+    let dir = staging.commit()?;
+    output::print(&output::table(&results, &scenario.economy.currency));
+    if !quiet {
+        eprintln!("results written to {}", dir.display());
+    }
+    Ok(())
+}
+
+/// A progress bar on stderr when it is a terminal; hidden otherwise.
+fn progress_bar(total: u64, quiet: bool) -> ProgressBar {
+    if quiet || !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
+    if let Ok(style) =
+        ProgressStyle::with_template("{spinner} {bar:40} {pos}/{len} runs  {elapsed} elapsed, ~{eta} left")
+    {
+        bar.set_style(style);
+    }
+    bar
 }
 
 fn parse_overrides(args: &[String]) -> anyhow::Result<Vec<Override>> {

@@ -183,6 +183,7 @@ impl Run<'_> {
             Metric::ReferralsReceivedHop2plus
         };
         self.credit_person(p, metric, 1.0);
+        self.credit_person(p, Metric::ReferralsReceived, 1.0);
         self.credit_person(referrer, Metric::ReferralsGiven, 1.0);
         let credibility = self.confidence(x, referrer, week);
         if rng.random::<f64>() < credibility {

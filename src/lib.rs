@@ -24,3 +24,6 @@ pub mod groups;
 pub mod metrics;
 pub mod relationships;
 pub mod simulation;
+pub mod experiment;
+pub mod output;
+pub mod summary;

@@ -52,6 +52,7 @@ metrics! {
     PeopleKnown = "people_known", Stock, "people known through networking (know ≥ known_at)";
     TrustedTies = "trusted_ties", Stock, "ties trusted enough to refer (trust ≥ trusted_at)";
     Friends = "friends", Stock, "networking ties grown into friendships";
+    ReferralsReceived = "referrals_received", Flow, "names passed on to a buyer naming the member, any number of hops";
     ReferralsReceivedHop1 = "referrals_received_hop1", Flow, "names passed on to a buyer by someone who knows the member";
     ReferralsReceivedHop2plus = "referrals_received_hop2plus", Flow, "names passed on through two or more hops";
     ReferralsGiven = "referrals_given", Flow, "names of others the member passed on";

@@ -35,6 +35,8 @@ pub(crate) struct Member {
     pub since: u32,
     /// Totals since joining, for `members.csv`.
     pub totals: Row,
+    /// Totals during the final simulated year.
+    pub final_year: Row,
 }
 
 /// Ties a person has formed through networking, and counts kept current.
@@ -75,6 +77,8 @@ pub struct MemberRecord {
     pub weeks_member: u32,
     /// Totals since this person joined (flows) and final levels (stocks).
     pub totals: Row,
+    /// Totals during the final simulated year.
+    pub final_year: Row,
 }
 
 /// Everything a run produces.
@@ -111,6 +115,10 @@ pub(crate) struct Run<'a> {
     /// This week's flows per cohort (totals, divided by members at the end).
     pub flows: Vec<Row>,
     pub tally: NeedTally,
+    /// The week being simulated.
+    pub week: u32,
+    /// First week of the final simulated year.
+    pub final_year_start: u32,
 }
 
 /// Simulates one variant (`scenario`) on one replicate's world.
@@ -164,6 +172,8 @@ impl<'a> Run<'a> {
             calendar: vec![Vec::new(); s.weeks() as usize + 1],
             flows: vec![Row::default(); s.cohorts.len()],
             tally: NeedTally::default(),
+            week: 0,
+            final_year_start: s.weeks().saturating_sub(52),
         };
         run.recruit();
         run
@@ -191,6 +201,7 @@ impl<'a> Run<'a> {
                     business_since_join: 0,
                     since: 0,
                     totals: Row::default(),
+                    final_year: Row::default(),
                 });
                 slots.push(slot);
             }
@@ -305,6 +316,9 @@ impl<'a> Run<'a> {
     pub fn credit(&mut self, slot: u32, metric: Metric, x: f64) {
         let m = &mut self.members[slot as usize];
         m.totals.add(metric, x);
+        if self.week >= self.final_year_start {
+            m.final_year.add(metric, x);
+        }
         self.flows[m.cohort as usize].add(metric, x);
     }
 
@@ -405,6 +419,7 @@ impl<'a> Run<'a> {
 
     /// One simulated week, except the metrics.
     fn week(&mut self, week: u32) {
+        self.week = week;
         let attendees = self.attendance(week);
         for (g, list) in attendees.iter().enumerate() {
             if list.len() >= 2 {
@@ -599,6 +614,7 @@ impl<'a> Run<'a> {
                 m.last_group = NONE;
                 m.since = week + 1;
                 m.totals = Row::default();
+                m.final_year = Row::default();
                 self.seat(slot, week + 1, &mut rng);
                 continue;
             }
@@ -686,6 +702,7 @@ impl<'a> Run<'a> {
                     profession: self.world.people.profession[m.person as usize],
                     weeks_member: weeks.saturating_sub(m.since),
                     totals,
+                    final_year: m.final_year.clone(),
                 }
             })
             .collect()

@@ -1,0 +1,378 @@
+//! Writing a run's results: CSV and JSON files in one output directory,
+//! and the short table printed at the end.
+//!
+//! Nothing is lost or half-written: everything goes into a temporary
+//! directory beside the destination, which replaces the destination only
+//! once every file is complete. A failed or interrupted run leaves the
+//! previous results untouched (and at worst a stray `.tmp` directory).
+
+use std::fmt::Write as _;
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use serde::Serialize;
+
+use crate::experiment::Experiment;
+use crate::metrics::Metric;
+use crate::summary::{self, ArmHeadline};
+
+/// Metadata of a run, written into `results.json`.
+#[derive(Clone, Debug, Serialize)]
+pub struct Metadata {
+    pub netgrow_version: String,
+    pub scenario: String,
+    pub seed: u64,
+    pub replicates: u32,
+    pub years: u32,
+    pub threads: usize,
+    pub elapsed_seconds: f64,
+    pub person_weeks_per_second: f64,
+    pub needs_per_second: f64,
+}
+
+/// The contents of `results.json`.
+#[derive(Clone, Debug, Serialize)]
+pub struct ResultsFile {
+    pub metadata: Metadata,
+    pub variants: Vec<ArmHeadline>,
+}
+
+impl ResultsFile {
+    pub fn new(exp: &Experiment) -> ResultsFile {
+        let s = &exp.scenario.simulation;
+        ResultsFile {
+            metadata: Metadata {
+                netgrow_version: env!("CARGO_PKG_VERSION").to_string(),
+                scenario: s.name.clone(),
+                seed: s.seed,
+                replicates: s.replicates,
+                years: s.years,
+                threads: exp.threads,
+                elapsed_seconds: exp.elapsed_seconds,
+                person_weeks_per_second: exp.person_weeks_per_second(),
+                needs_per_second: exp.needs_per_second(),
+            },
+            variants: summary::headlines(exp),
+        }
+    }
+}
+
+/// Files every run writes (charts and report come on top).
+pub const RUN_FILES: [&str; 5] = [
+    "scenario.toml",
+    "timeseries.csv",
+    "summary.csv",
+    "results.json",
+    "members.csv",
+];
+
+/// A directory being filled, to be moved into place when complete.
+pub struct Staging {
+    tmp: PathBuf,
+    dest: PathBuf,
+}
+
+impl Staging {
+    /// Creates an empty temporary directory beside `dest`.
+    pub fn new(dest: &Path) -> Result<Staging> {
+        let parent = match dest.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        fs::create_dir_all(&parent)
+            .with_context(|| format!("cannot create output directory {}", parent.display()))?;
+        let name = dest
+            .file_name()
+            .map_or_else(|| "netgrow".into(), |n| n.to_string_lossy().into_owned());
+        let tmp = parent.join(format!(".{name}.tmp-{}", std::process::id()));
+        if tmp.exists() {
+            fs::remove_dir_all(&tmp)
+                .with_context(|| format!("cannot clear {}", tmp.display()))?;
+        }
+        fs::create_dir(&tmp).with_context(|| format!("cannot create {}", tmp.display()))?;
+        Ok(Staging {
+            tmp,
+            dest: dest.to_path_buf(),
+        })
+    }
+
+    /// Path of a file inside the staging directory.
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.tmp.join(name)
+    }
+
+    /// Moves the finished directory into place, replacing the old one.
+    pub fn commit(self) -> Result<PathBuf> {
+        let old = self.tmp.with_file_name(format!(
+            "{}.old",
+            self.tmp.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned())
+        ));
+        let had_old = self.dest.exists();
+        if had_old {
+            fs::rename(&self.dest, &old).with_context(|| {
+                format!("cannot move the previous results {} aside", self.dest.display())
+            })?;
+        }
+        if let Err(e) = fs::rename(&self.tmp, &self.dest) {
+            if had_old {
+                // Put the previous results back rather than lose them.
+                let _ = fs::rename(&old, &self.dest);
+            }
+            return Err(e).with_context(|| format!("cannot move results into {}", self.dest.display()));
+        }
+        if had_old {
+            fs::remove_dir_all(&old)
+                .with_context(|| format!("cannot remove the previous results at {}", old.display()))?;
+        }
+        Ok(self.dest.clone())
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        // An abandoned staging directory is removed; a committed one has
+        // already been renamed away, so this does nothing.
+        let _ = fs::remove_dir_all(&self.tmp);
+    }
+}
+
+/// Writes every run file into `dir`.
+pub fn write_run_files(exp: &Experiment, results: &ResultsFile, dir: &Path) -> Result<()> {
+    write_text(&dir.join("scenario.toml"), &scenario_file(exp))?;
+    write_timeseries(exp, &dir.join("timeseries.csv"))?;
+    write_summary(exp, &dir.join("summary.csv"))?;
+    write_members(exp, &dir.join("members.csv"))?;
+    let json = serde_json::to_string_pretty(results).context("cannot encode results.json")?;
+    write_text(&dir.join("results.json"), &(json + "\n"))
+}
+
+fn scenario_file(exp: &Experiment) -> String {
+    format!(
+        "# Resolved by netgrow {}: every default filled in. `netgrow run` on this\n# file reproduces these results.\n{}",
+        env!("CARGO_PKG_VERSION"),
+        exp.scenario.to_toml()
+    )
+}
+
+fn write_text(path: &Path, text: &str) -> Result<()> {
+    fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))
+}
+
+fn csv_writer(path: &Path) -> Result<csv::Writer<fs::File>> {
+    csv::Writer::from_path(path).with_context(|| format!("cannot create {}", path.display()))
+}
+
+/// Formats a number for CSV: shortest exact form, so files are
+/// byte-reproducible and lossless.
+fn num(x: f64) -> String {
+    if x.is_nan() {
+        String::new()
+    } else {
+        format!("{x}")
+    }
+}
+
+fn write_timeseries(exp: &Experiment, path: &Path) -> Result<()> {
+    let mut w = csv_writer(path)?;
+    let mut header = vec!["variant", "replicate", "week", "cohort"];
+    header.extend(Metric::ALL.iter().map(|m| m.name()));
+    w.write_record(&header)?;
+    for (a, arm) in exp.arms.iter().enumerate() {
+        for rep in 0..exp.replicates as usize {
+            for (week, rows) in exp.run(a, rep).rows.iter().enumerate() {
+                for (c, row) in rows.iter().enumerate() {
+                    let mut record = vec![
+                        arm.clone(),
+                        rep.to_string(),
+                        (week + 1).to_string(),
+                        exp.cohorts[a][c].clone(),
+                    ];
+                    record.extend(row.0.iter().map(|&x| num(x)));
+                    w.write_record(&record)?;
+                }
+            }
+        }
+    }
+    w.flush().with_context(|| format!("cannot write {}", path.display()))
+}
+
+fn write_summary(exp: &Experiment, path: &Path) -> Result<()> {
+    let mut w = csv_writer(path)?;
+    w.write_record([
+        "variant", "cohort", "week", "metric", "mean", "sd", "ci_low", "ci_high", "n",
+    ])?;
+    for row in summary::summary_rows(exp) {
+        w.write_record([
+            exp.arms[row.arm].clone(),
+            exp.cohorts[row.arm][row.cohort].clone(),
+            row.week.to_string(),
+            row.metric,
+            num(row.stat.mean),
+            num(row.stat.sd),
+            num(row.stat.ci_low),
+            num(row.stat.ci_high),
+            row.stat.n.to_string(),
+        ])?;
+    }
+    w.flush().with_context(|| format!("cannot write {}", path.display()))
+}
+
+fn write_members(exp: &Experiment, path: &Path) -> Result<()> {
+    let mut w = csv_writer(path)?;
+    let columns = [
+        Metric::ReferralsReceived,
+        Metric::ReferralsReceivedHop1,
+        Metric::ReferralsReceivedHop2plus,
+        Metric::ReferralsGiven,
+        Metric::RepeatRevenue,
+        Metric::DirectRevenue,
+        Metric::ReferralRevenue,
+        Metric::PitchRevenue,
+        Metric::Revenue,
+        Metric::Hours,
+        Metric::Cost,
+        Metric::MeetingsAttended,
+        Metric::PeopleKnown,
+        Metric::TrustedTies,
+        Metric::Friends,
+        Metric::GroupsLeft,
+    ];
+    let mut header = vec![
+        "variant",
+        "replicate",
+        "cohort",
+        "person",
+        "profession",
+        "weeks_member",
+        "final_year_referrals",
+        "final_year_revenue",
+    ];
+    header.extend(columns.iter().map(|m| m.name()));
+    w.write_record(&header)?;
+    let professions = &exp.scenario.population.professions;
+    for (a, arm) in exp.arms.iter().enumerate() {
+        for rep in 0..exp.replicates as usize {
+            for m in &exp.run(a, rep).members {
+                let mut record = vec![
+                    arm.clone(),
+                    rep.to_string(),
+                    exp.cohorts[a][m.cohort as usize].clone(),
+                    m.person.to_string(),
+                    professions
+                        .get(m.profession as usize)
+                        .map_or_else(String::new, |p| p.name.clone()),
+                    m.weeks_member.to_string(),
+                    num(m.final_year.get(Metric::ReferralsReceived)),
+                    num(m.final_year.get(Metric::Revenue)),
+                ];
+                record.extend(columns.iter().map(|&c| num(m.totals.get(c))));
+                w.write_record(&record)?;
+            }
+        }
+    }
+    w.flush().with_context(|| format!("cannot write {}", path.display()))
+}
+
+/// Writes `text` to stdout, ignoring a closed pipe.
+pub fn print(text: &str) {
+    let mut out = std::io::stdout().lock();
+    // A broken pipe (e.g. `| head`) means the reader has seen enough.
+    let _ = out.write_all(text.as_bytes());
+}
+
+/// The table a trainer reads first.
+pub fn table(results: &ResultsFile, currency: &str) -> String {
+    let mut t = String::new();
+    let md = &results.metadata;
+    let _ = writeln!(
+        t,
+        "netgrow {} — {}: {} replicate(s) × {} year(s), seed {}",
+        md.netgrow_version, md.scenario, md.replicates, md.years, md.seed
+    );
+    for arm in &results.variants {
+        let _ = writeln!(t, "\nvariant: {}", arm.name);
+        let last = arm.cohorts.first().map_or(0, |c| c.years.len());
+        let _ = writeln!(
+            t,
+            "{:<14} {:>13} {:>13} {:>12} {:>10} {:>10} {:>10} {:>10} {:>8} {:>10} {:>8}",
+            "cohort",
+            "refs/mo yr 1",
+            format!("refs/mo yr {last}"),
+            "revenue",
+            "repeat",
+            "direct",
+            "referral",
+            "pitch",
+            "hours",
+            "rev/hour",
+            "trusted"
+        );
+        for c in &arm.cohorts {
+            let first = &c.years[0];
+            let fin = &c.years[c.years.len() - 1];
+            let sum = |f: &dyn Fn(&summary::YearFigures) -> f64| -> f64 { c.years.iter().map(f).sum() };
+            let revenue = fin.cumulative_revenue.mean;
+            let hours = fin.cumulative_hours.mean;
+            let _ = writeln!(
+                t,
+                "{:<14} {:>13} {:>13} {:>12} {:>10} {:>10} {:>10} {:>10} {:>8.0} {:>10} {:>8.1}",
+                c.name,
+                format!("{:.2} ±{:.2}", first.referrals_per_month.mean, half(&first.referrals_per_month)),
+                format!("{:.2} ±{:.2}", fin.referrals_per_month.mean, half(&fin.referrals_per_month)),
+                money(currency, revenue),
+                money(currency, sum(&|y| y.repeat_revenue.mean)),
+                money(currency, sum(&|y| y.direct_revenue.mean)),
+                money(currency, sum(&|y| y.referral_revenue.mean)),
+                money(currency, sum(&|y| y.pitch_revenue.mean)),
+                hours,
+                if hours > 0.0 { money(currency, revenue / hours) } else { "–".into() },
+                fin.trusted_ties.mean,
+            );
+        }
+        for x in arm.crossovers.iter().filter(|x| x.metric == "cumulative_referrals_received") {
+            let _ = writeln!(t, "{}", crossover_sentence(x));
+        }
+    }
+    let _ = writeln!(
+        t,
+        "\nPer member; revenue and hours are totals over the run; ± is the 95% interval half-width across replicates.\n{:.0} person-weeks/s, {:.0} needs/s on {} thread(s), {:.2} s.",
+        md.person_weeks_per_second, md.needs_per_second, md.threads, md.elapsed_seconds
+    );
+    t
+}
+
+fn half(s: &crate::metrics::Stat) -> f64 {
+    if s.ci_high.is_finite() {
+        (s.ci_high - s.ci_low) / 2.0
+    } else {
+        0.0
+    }
+}
+
+/// A sentence about a referral crossover.
+pub fn crossover_sentence(x: &summary::CrossoverReport) -> String {
+    match (&x.leader, x.month) {
+        (None, _) => format!(
+            "{} and {} end level in cumulative referrals.",
+            x.first, x.second
+        ),
+        (Some(leader), Some(month)) => {
+            let other = if *leader == x.first { &x.second } else { &x.first };
+            format!("crossover: {leader} overtakes {other} in cumulative referrals in month {month} and stays ahead.")
+        }
+        (Some(leader), None) => {
+            let other = if *leader == x.first { &x.second } else { &x.first };
+            format!("no crossover: {leader} is ahead of {other} in cumulative referrals from the start.")
+        }
+    }
+}
+
+fn money(currency: &str, x: f64) -> String {
+    if x.abs() >= 10_000.0 {
+        format!("{currency}{:.0}k", x / 1000.0)
+    } else {
+        format!("{currency}{x:.0}")
+    }
+}
