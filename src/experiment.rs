@@ -12,9 +12,14 @@ use std::time::Instant;
 
 use rayon::prelude::*;
 
+use crate::population::analysis::{self, NetworkReport};
 use crate::population::World;
+use crate::streams::{self, Purpose};
 use crate::scenario::Scenario;
 use crate::simulation::{simulate, RunResult};
+
+/// Sources of the sampled breadth-first searches that measure separation.
+pub const NETWORK_SOURCES: usize = 200;
 
 /// All runs of an experiment and how long they took.
 #[derive(Debug)]
@@ -30,6 +35,8 @@ pub struct Experiment {
     pub runs: Vec<RunResult>,
     pub elapsed_seconds: f64,
     pub threads: usize,
+    /// The acquaintance network of replicate 0's world (first variant).
+    pub network: NetworkReport,
 }
 
 impl Experiment {
@@ -89,7 +96,13 @@ pub fn run(scenario: &Scenario, tick: &(dyn Fn() + Sync)) -> Experiment {
             result
         })
         .collect();
+    let network = analysis::analyse(
+        &worlds[0].network,
+        NETWORK_SOURCES,
+        streams::seed_of(scenario.simulation.seed, Purpose::Analysis, &[]),
+    );
     Experiment {
+        network,
         arms: arms.iter().map(|(n, _)| n.clone()).collect(),
         cohorts: arms.iter().map(|(_, s)| s.cohort_names()).collect(),
         scenario: scenario.clone(),

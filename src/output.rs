@@ -60,12 +60,14 @@ impl ResultsFile {
 }
 
 /// Files every run writes (charts and report come on top).
-pub const RUN_FILES: [&str; 5] = [
+pub const RUN_FILES: [&str; 7] = [
     "scenario.toml",
     "timeseries.csv",
     "summary.csv",
     "results.json",
     "members.csv",
+    "network.json",
+    "ego_networks.json",
 ];
 
 /// A directory being filled, to be moved into place when complete.
@@ -144,8 +146,35 @@ pub fn write_run_files(exp: &Experiment, results: &ResultsFile, dir: &Path) -> R
     write_timeseries(exp, &dir.join("timeseries.csv"))?;
     write_summary(exp, &dir.join("summary.csv"))?;
     write_members(exp, &dir.join("members.csv"))?;
-    let json = serde_json::to_string_pretty(results).context("cannot encode results.json")?;
-    write_text(&dir.join("results.json"), &(json + "\n"))
+    write_json(&dir.join("results.json"), results)?;
+    write_json(&dir.join("network.json"), &exp.network)?;
+    write_json(&dir.join("ego_networks.json"), &ego_networks(exp))
+}
+
+fn write_json<T: Serialize>(path: &Path, value: &T) -> Result<()> {
+    let json = serde_json::to_string_pretty(value)
+        .with_context(|| format!("cannot encode {}", path.display()))?;
+    write_text(path, &(json + "\n"))
+}
+
+/// Ego networks of replicate 0 of every variant.
+#[derive(Serialize)]
+struct EgoNetworks<'a> {
+    variant: &'a str,
+    replicate: usize,
+    egos: &'a [crate::simulation::Ego],
+}
+
+fn ego_networks(exp: &Experiment) -> Vec<EgoNetworks<'_>> {
+    exp.arms
+        .iter()
+        .enumerate()
+        .map(|(a, name)| EgoNetworks {
+            variant: name,
+            replicate: 0,
+            egos: &exp.run(a, 0).egos,
+        })
+        .collect()
 }
 
 fn scenario_file(exp: &Experiment) -> String {

@@ -1,1 +1,8 @@
-fn main(){}
+//! Integration tests, compiled into one binary (as ripgrep does) to keep
+//! build times down. Each module drives the real `netgrow` binary.
+
+mod common;
+
+mod cli_graph;
+mod cli_run;
+mod cli_validate;

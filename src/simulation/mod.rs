@@ -36,5 +36,5 @@
 
 pub(crate) mod run;
 
-pub use run::{simulate, MemberRecord, NeedTally, RunResult};
+pub use run::{simulate, Alter, Ego, Link, MemberRecord, NeedTally, RunResult, EGO_ALTERS};
 pub(crate) use run::{Run, NONE};

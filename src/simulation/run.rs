@@ -81,12 +81,50 @@ pub struct MemberRecord {
     pub final_year: Row,
 }
 
+/// The trusted-tie network around one member at the end of a run.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct Ego {
+    pub cohort: String,
+    pub person: u32,
+    /// Ties at or above `relationships.trusted_at`.
+    pub trusted_ties: u32,
+    /// The ego's networking ties with some trust, most trusted first (at
+    /// most [`EGO_ALTERS`]).
+    pub alters: Vec<Alter>,
+    /// Trust between alters (either direction, the higher), for drawing.
+    pub links: Vec<Link>,
+}
+
+/// Someone in an ego network.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct Alter {
+    pub person: u32,
+    /// Their cohort if a member at the end, else "not a member".
+    pub cohort: String,
+    /// The ego's trust in them.
+    pub trust: f64,
+}
+
+/// Trust between two alters (indices into `alters`).
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct Link {
+    pub a: usize,
+    pub b: usize,
+    pub trust: f64,
+}
+
+/// Most alters kept per ego network.
+pub const EGO_ALTERS: usize = 40;
+
 /// Everything a run produces.
 #[derive(Clone, Debug)]
 pub struct RunResult {
     /// `rows[week][cohort]`.
     pub rows: Vec<Vec<Row>>,
     pub members: Vec<MemberRecord>,
+    /// One typical member per cohort: the one with the median number of
+    /// trusted ties.
+    pub egos: Vec<Ego>,
     pub needs: NeedTally,
     pub person_weeks: u64,
 }
@@ -132,6 +170,7 @@ pub fn simulate(scenario: &Scenario, world: &World, replicate: u32) -> RunResult
     }
     RunResult {
         rows,
+        egos: run.egos(weeks),
         members: run.member_records(weeks),
         needs: run.tally,
         person_weeks: scenario.population.size * weeks as u64,
@@ -681,6 +720,67 @@ impl<'a> Run<'a> {
             row.set(Metric::Members, n);
         }
         rows
+    }
+
+    fn egos(&self, week: u32) -> Vec<Ego> {
+        let names = self.s.cohort_names();
+        let cohort_of = |p: u32| match self.member_of[p as usize] {
+            NONE => "not a member".to_string(),
+            slot => names[self.members[slot as usize].cohort as usize].clone(),
+        };
+        (0..names.len())
+            .filter_map(|c| {
+                let mut ranked: Vec<(u32, u32)> = self
+                    .members
+                    .iter()
+                    .filter(|m| m.cohort as usize == c)
+                    .map(|m| {
+                        let h = self.holder_of[m.person as usize];
+                        let trusted = if h == NONE { 0 } else { self.books[h as usize].trusted };
+                        (trusted, m.person)
+                    })
+                    .collect();
+                ranked.sort_unstable();
+                let &(trusted_ties, person) = ranked.get(ranked.len() / 2)?;
+                let h = self.holder_of[person as usize];
+                let mut alters: Vec<Alter> = if h == NONE {
+                    Vec::new()
+                } else {
+                    self.books[h as usize]
+                        .ties
+                        .iter()
+                        .map(|(&o, t)| Alter {
+                            person: o,
+                            cohort: cohort_of(o),
+                            trust: self.rules.trust(t, week),
+                        })
+                        .filter(|a| a.trust >= 0.01)
+                        .collect()
+                };
+                alters.sort_by(|x, y| y.trust.total_cmp(&x.trust).then(x.person.cmp(&y.person)));
+                alters.truncate(EGO_ALTERS);
+                let mut links = Vec::new();
+                for a in 0..alters.len() {
+                    for b in a + 1..alters.len() {
+                        let (pa, pb) = (alters[a].person, alters[b].person);
+                        let t = |x: u32, y: u32| {
+                            self.networking_view(x, y, week).map_or(0.0, |(t, _, _)| t)
+                        };
+                        let trust = t(pa, pb).max(t(pb, pa));
+                        if trust >= 0.01 {
+                            links.push(Link { a, b, trust });
+                        }
+                    }
+                }
+                Some(Ego {
+                    cohort: names[c].clone(),
+                    person,
+                    trusted_ties,
+                    alters,
+                    links,
+                })
+            })
+            .collect()
     }
 
     fn member_records(&self, weeks: u32) -> Vec<MemberRecord> {
