@@ -237,16 +237,15 @@ impl Run<'_> {
         }
         let h = self.holder_of[person as usize];
         if h != NONE {
-            let profession = &self.world.people.profession;
-            for (&p, tie) in &self.books[h as usize].ties {
-                if profession[p as usize] != s || acquaintances.binary_search(&p).is_ok() {
+            let book = &self.books[h as usize];
+            let half_life = self.world.people.memory_half_life[person as usize];
+            for &p in book.by_profession.get(&s).map_or(&[][..], Vec::as_slice) {
+                if acquaintances.binary_search(&p).is_ok() {
                     continue;
                 }
+                let Some(tie) = book.ties.get(&p) else { continue };
                 let trust = self.rules.trust(tie, week);
-                let rc = crate::relationships::recall(
-                    week.saturating_sub(tie.last_contact),
-                    self.world.people.memory_half_life[person as usize],
-                );
+                let rc = crate::relationships::recall(week.saturating_sub(tie.last_contact), half_life);
                 consider(p, trust * rc, tie.received);
             }
         }
@@ -259,14 +258,8 @@ impl Run<'_> {
         if count == 0 {
             return Vec::new();
         }
-        let net = &self.world.network;
-        let ns = net.neighbors(x);
-        let mut close: Vec<u32> = ns
-            .iter()
-            .enumerate()
-            .filter(|&(i, _)| net.is_close(x, i))
-            .map(|(_, &p)| p)
-            .collect();
+        let ns = self.world.network.neighbors(x);
+        let mut close: Vec<u32> = self.world.close_ties(x).to_vec();
         shuffle(&mut close, rng);
         let mut chosen: Vec<u32> = close.into_iter().take(count).collect();
         if chosen.len() < count {
@@ -316,24 +309,23 @@ impl Run<'_> {
     fn most_trusted_contact(&self, c: u32, x: u32, week: u32, rng: &mut Pcg64Mcg) -> Option<u32> {
         let h = self.holder_of[c as usize];
         if h != NONE {
-            let best = self.books[h as usize]
-                .ties
+            let book = &self.books[h as usize];
+            let best = book
+                .trusted_ids
                 .iter()
-                .filter(|(&o, _)| o != x)
-                .map(|(&o, t)| (o, self.rules.trust(t, week)))
-                .filter(|&(_, t)| t >= self.rules.trusted_at)
+                .filter(|&&o| o != x)
+                .filter_map(|&o| book.ties.get(&o).map(|t| (o, self.rules.trust(t, week))))
                 .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)));
             if let Some((o, _)) = best {
                 return Some(o);
             }
         }
-        let net = &self.world.network;
-        let close: Vec<u32> = net
-            .neighbors(c)
+        let close: Vec<u32> = self
+            .world
+            .close_ties(c)
             .iter()
-            .enumerate()
-            .filter(|&(i, &p)| net.is_close(c, i) && p != x)
-            .map(|(_, &p)| p)
+            .copied()
+            .filter(|&p| p != x)
             .collect();
         (!close.is_empty()).then(|| close[rng.random_range(0..close.len())])
     }
@@ -381,17 +373,21 @@ impl Run<'_> {
             return None;
         }
         let memory = self.s.economy.pitch_memory_weeks as u32;
-        let mut heard: Vec<u32> = self.books[h as usize]
-            .ties
+        let book = &self.books[h as usize];
+        let mut heard: Vec<u32> = book
+            .by_profession
+            .get(&s)
+            .map_or(&[][..], Vec::as_slice)
             .iter()
-            .filter(|(&o, t)| {
-                self.world.people.profession[o as usize] == s
-                    && t.last_pitch != NEVER
-                    && week.saturating_sub(t.last_pitch) <= memory
-                    && t.like >= 0.0
-                    && self.member_of[o as usize] != NONE
+            .copied()
+            .filter(|o| {
+                book.ties.get(o).is_some_and(|t| {
+                    t.last_pitch != NEVER
+                        && week.saturating_sub(t.last_pitch) <= memory
+                        && t.like >= 0.0
+                        && self.member_of[*o as usize] != NONE
+                })
             })
-            .map(|(&o, _)| o)
             .collect();
         heard.sort_unstable();
         heard.into_iter().find(|&p| {

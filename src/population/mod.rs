@@ -115,6 +115,11 @@ pub struct World {
     pub network: Network,
     /// See [`profession_starts`].
     pub profession_starts: Vec<u32>,
+    /// Each person's close ties, `close[close_start[p]..close_start[p + 1]]`:
+    /// the people asked first for a name, kept apart so asking does not
+    /// scan every acquaintance.
+    close_start: Vec<u32>,
+    close: Vec<u32>,
 }
 
 impl World {
@@ -128,6 +133,12 @@ impl World {
         let a = ns.partition_point(|&x| x < lo);
         let b = a + ns[a..].partition_point(|&x| x < hi);
         (a, &ns[a..b])
+    }
+
+    /// `person`'s close ties, ascending.
+    pub fn close_ties(&self, person: u32) -> &[u32] {
+        let p = person as usize;
+        &self.close[self.close_start[p] as usize..self.close_start[p + 1] as usize]
     }
 
     /// Number of professions.
@@ -146,10 +157,20 @@ impl World {
             close_ties: p.close_ties as usize,
             model: scenario.network_model(),
         };
+        let network = Network::generate(&spec, streams::seed_of(seed, Purpose::Network, &[]));
+        let mut close_start = Vec::with_capacity(network.people() + 1);
+        let mut close = Vec::new();
+        for p in 0..network.people() as u32 {
+            close_start.push(close.len() as u32);
+            close.extend(network.ties(p).filter(|&(_, c)| c).map(|(o, _)| o));
+        }
+        close_start.push(close.len() as u32);
         World {
             people: People::draw(scenario, seed),
-            network: Network::generate(&spec, streams::seed_of(seed, Purpose::Network, &[])),
+            network,
             profession_starts: profession_starts(scenario),
+            close_start,
+            close,
         }
     }
 

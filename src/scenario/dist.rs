@@ -188,6 +188,10 @@ impl Reader {
                     }),
                     _ => None,
                 };
+                if shape.is_none() {
+                    // With the shape unknown, its parameters cannot be judged.
+                    t.entries();
+                }
                 self.finish(t);
                 let shape = shape?;
                 if self.diagnostics.len() > before {

@@ -321,12 +321,21 @@ impl Scenario {
     ) -> Result<Scenario, ScenarioError> {
         let (mut root, syntax) = tree::parse(text);
         let mut reader = Reader::default();
-        for e in syntax {
-            reader.diagnostics.push(Diagnostic {
-                key: "(syntax)".to_string(),
-                origin: e.origin,
-                value: None,
-                message: e.message,
+        if !syntax.is_empty() {
+            // Values read from a broken document would only add confusing
+            // follow-on errors: report the syntax alone.
+            let diagnostics = syntax
+                .into_iter()
+                .map(|e| Diagnostic {
+                    key: "(syntax)".to_string(),
+                    origin: e.origin,
+                    value: None,
+                    message: e.message,
+                })
+                .collect();
+            return Err(ScenarioError::Invalid {
+                file: file.to_string(),
+                diagnostics,
             });
         }
         for o in overrides {
@@ -571,11 +580,19 @@ fn read_population(r: &mut Reader, top: &Table<'_>) -> Population {
         );
     }
     if close_ties > acquaintances {
-        r.error(
-            t.key("close_ties"),
-            t.get("close_ties"),
-            format!("expected at most population.acquaintances = {acquaintances} close ties"),
-        );
+        if t.get("close_ties").is_some() {
+            r.error(
+                t.key("close_ties"),
+                t.get("close_ties"),
+                format!("expected at most population.acquaintances = {acquaintances} close ties"),
+            );
+        } else {
+            r.error(
+                t.key("acquaintances"),
+                t.get("acquaintances"),
+                format!("expected at least population.close_ties = {close_ties} (its default) acquaintances; lower close_ties too"),
+            );
+        }
     }
     if communities > size {
         r.error(

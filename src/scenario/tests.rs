@@ -35,9 +35,9 @@ fn an_empty_file_is_the_default_scenario() {
 
 #[test]
 fn a_three_line_scenario_is_useful() {
-    let s = load("[population]\nsize = 2000\n[groups]\ncount = 5\n").unwrap();
+    let s = load("[population]\nsize = 2000\n[groups]\ncount = 25\n").unwrap();
     assert_eq!(s.population.size, 2000);
-    assert_eq!(s.groups.count, 5);
+    assert_eq!(s.groups.count, 25);
 }
 
 #[test]
@@ -149,7 +149,10 @@ fn unknown_choices_get_a_suggestion() {
 fn contradictions_between_keys_are_caught() {
     let d = one_problem("[population]\nacquaintances = 20\nclose_ties = 30\n");
     assert_eq!(d.key, "population.close_ties");
-    let d = one_problem("[population]\nsize = 100\nacquaintances = 10\n[groups]\ncount = 10\nseats = 20\n[cohorts.networking]\nmembers=50");
+    let d = one_problem("[population]\nacquaintances = 10\n");
+    assert_eq!(d.key, "population.acquaintances");
+    assert!(d.message.contains("close_ties"), "{}", d.message);
+    let d = one_problem("[population]\nsize = 100\nacquaintances = 10\nclose_ties = 5\n[groups]\ncount = 10\nseats = 20\n[cohorts.networking]\nmembers=50");
     assert_eq!(d.key, "groups.count");
     assert!(d.message.contains("group seats"));
     let d = one_problem("[groups]\ncount = 2\nseats = 10\n");

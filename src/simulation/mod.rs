@@ -38,3 +38,6 @@ pub(crate) mod run;
 
 pub use run::{simulate, Alter, Ego, Link, MemberRecord, NeedTally, RunResult, EGO_ALTERS};
 pub(crate) use run::{Run, NONE};
+
+#[cfg(test)]
+mod tests;

@@ -43,6 +43,11 @@ pub(crate) struct Member {
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Book {
     pub ties: FxHashMap<u32, Tie>,
+    /// The people tied to, by their profession, so finding a provider does
+    /// not scan every tie.
+    pub by_profession: FxHashMap<u16, Vec<u32>>,
+    /// The people this person trusts now (flag `trusted` set).
+    pub trusted_ids: Vec<u32>,
     pub known: u32,
     pub trusted: u32,
     pub friends: u32,
@@ -375,14 +380,16 @@ impl<'a> Run<'a> {
         let rel = &self.s.relationships;
         let h = self.ensure_book(owner);
         let book = &mut self.books[h as usize];
+        let profession = self.world.people.profession[other as usize];
         book.ties.entry(other).or_insert_with(|| {
+            book.by_profession.entry(profession).or_default().push(other);
             let chemistry = rel.chemistry_mean + rel.chemistry_sd * standard_normal(rng);
             Tie::new(week, chemistry as f32)
         })
     }
 
     /// Records threshold crossings of `owner`'s tie to `other`.
-    pub fn crossed(&mut self, owner: u32, c: Crossings) {
+    pub fn crossed(&mut self, owner: u32, other: u32, c: Crossings) {
         if c == Crossings::default() {
             return;
         }
@@ -393,6 +400,7 @@ impl<'a> Run<'a> {
         }
         if c.became_trusted {
             book.trusted += 1;
+            book.trusted_ids.push(other);
         }
         if c.became_friend {
             book.friends += 1;
@@ -411,7 +419,7 @@ impl<'a> Run<'a> {
         } else {
             None
         };
-        self.crossed(owner, c);
+        self.crossed(owner, other, c);
         if let Some(w) = check {
             if let Some(slot) = self.calendar.get_mut(w as usize) {
                 let h = self.holder_of[owner as usize];
@@ -685,6 +693,9 @@ impl<'a> Run<'a> {
                 if tie.trusted && self.rules.trust(tie, week) < self.rules.trusted_at {
                     tie.trusted = false;
                     book.trusted -= 1;
+                    if let Some(i) = book.trusted_ids.iter().position(|&o| o == other) {
+                        book.trusted_ids.swap_remove(i);
+                    }
                 }
             }
         }
