@@ -48,17 +48,23 @@ pub struct Global {
 pub enum Command {
     /// Simulate a scenario: every variant × replicate, week by week; write
     /// CSV/JSON results (and charts) and print a summary table.
-    #[command(after_help = "Examples:\n  netgrow run scenarios/connecting-vs-networking.toml\n  netgrow run scenarios/group-formats.toml --replicates 40 --threads 2 --out results/formats\n  netgrow run output/connecting-vs-networking/scenario.toml   # reproduce a run")]
+    #[command(
+        after_help = "Examples:\n  netgrow run scenarios/connecting-vs-networking.toml\n  netgrow run scenarios/group-formats.toml --replicates 40 --threads 2 --out results/formats\n  netgrow run output/connecting-vs-networking/scenario.toml   # reproduce a run"
+    )]
     Run(RunArgs),
     /// Check a scenario file and print it with every default filled in.
-    #[command(after_help = "Example:\n  netgrow validate scenarios/connecting-vs-networking.toml --set groups.count=30")]
+    #[command(
+        after_help = "Example:\n  netgrow validate scenarios/connecting-vs-networking.toml --set groups.count=30"
+    )]
     Validate {
         /// Scenario file (TOML).
         file: PathBuf,
     },
     /// Build a scenario's acquaintance network and describe it: degrees,
     /// clustering, separation ("anyone is only five contacts away?").
-    #[command(after_help = "Example:\n  netgrow graph scenarios/connecting-vs-networking.toml --sources 500 --json")]
+    #[command(
+        after_help = "Example:\n  netgrow graph scenarios/connecting-vs-networking.toml --sources 500 --json"
+    )]
     Graph {
         /// Scenario file (TOML).
         file: PathBuf,
@@ -147,7 +153,8 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             if json {
                 println!(
                     "{}",
-                    serde_json::to_string_pretty(&report).context("cannot encode the report as JSON")?
+                    serde_json::to_string_pretty(&report)
+                        .context("cannot encode the report as JSON")?
                 );
             } else {
                 print!("{report}");
@@ -171,9 +178,10 @@ fn run_command(args: RunArgs, mut overrides: Vec<Override>, quiet: bool) -> anyh
         }
     }
     let scenario = Scenario::load(&args.file, &overrides)?;
-    let dest = args.out.clone().unwrap_or_else(|| {
-        PathBuf::from(&scenario.output.dir).join(&scenario.simulation.name)
-    });
+    let dest = args
+        .out
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(&scenario.output.dir).join(&scenario.simulation.name));
     let mut pool = rayon::ThreadPoolBuilder::new();
     if let Some(t) = args.threads {
         pool = pool.num_threads(t as usize);
@@ -200,9 +208,9 @@ fn progress_bar(total: u64, quiet: bool) -> ProgressBar {
         return ProgressBar::hidden();
     }
     let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
-    if let Ok(style) =
-        ProgressStyle::with_template("{spinner} {bar:40} {pos}/{len} runs  {elapsed} elapsed, ~{eta} left")
-    {
+    if let Ok(style) = ProgressStyle::with_template(
+        "{spinner} {bar:40} {pos}/{len} runs  {elapsed} elapsed, ~{eta} left",
+    ) {
         bar.set_style(style);
     }
     bar

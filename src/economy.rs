@@ -57,7 +57,10 @@ pub enum Source {
     Repeat,
     Direct,
     /// Through a referrer, over this many hops.
-    Referral { referrer: u32, hops: u32 },
+    Referral {
+        referrer: u32,
+        hops: u32,
+    },
     Pitch,
 }
 
@@ -74,7 +77,13 @@ impl Run<'_> {
     pub(crate) fn needs(&mut self, week: u32) {
         let n = self.world.people.len() as u32;
         let rate = self.s.economy.needs_per_year / 52.0;
-        let weights: Vec<f64> = self.s.population.professions.iter().map(|p| p.demand).collect();
+        let weights: Vec<f64> = self
+            .s
+            .population
+            .professions
+            .iter()
+            .map(|p| p.demand)
+            .collect();
         let Ok(pick) = WeightedIndex::new(&weights) else {
             return;
         };
@@ -82,7 +91,8 @@ impl Run<'_> {
         while block_start < n {
             let len = BLOCK.min(n - block_start);
             let block = (block_start / BLOCK) as u64;
-            let mut rng = streams::stream(self.seed, Purpose::Needs, &[self.rep, week as u64, block]);
+            let mut rng =
+                streams::stream(self.seed, Purpose::Needs, &[self.rep, week as u64, block]);
             // A Poisson count per block, spread uniformly, is the same as
             // independent Poisson counts per person.
             let count = poisson(&mut rng, rate * len as f64);
@@ -210,7 +220,13 @@ impl Run<'_> {
     /// The provider in `s` whom `person` has most confidence in (trust ×
     /// recall, raised by reciprocity), other than `person` and `exclude`,
     /// with that confidence (capped at 1) as the second value.
-    pub(crate) fn best_provider(&self, person: u32, s: u16, week: u32, exclude: u32) -> Option<(u32, f64)> {
+    pub(crate) fn best_provider(
+        &self,
+        person: u32,
+        s: u16,
+        week: u32,
+        exclude: u32,
+    ) -> Option<(u32, f64)> {
         let mut best: Option<(u32, f64, f64)> = None;
         let weight = self.s.relationships.reciprocity_weight;
         let mut consider = |p: u32, confidence: f64, received: u16| {
@@ -243,9 +259,12 @@ impl Run<'_> {
                 if acquaintances.binary_search(&p).is_ok() {
                     continue;
                 }
-                let Some(tie) = book.ties.get(&p) else { continue };
+                let Some(tie) = book.ties.get(&p) else {
+                    continue;
+                };
                 let trust = self.rules.trust(tie, week);
-                let rc = crate::relationships::recall(week.saturating_sub(tie.last_contact), half_life);
+                let rc =
+                    crate::relationships::recall(week.saturating_sub(tie.last_contact), half_life);
                 consider(p, trust * rc, tie.received);
             }
         }
@@ -288,7 +307,15 @@ impl Run<'_> {
 
     /// Asks `c` for a provider in `s` for buyer `x`, allowing `hops` more
     /// hops. Returns the provider named and the hops it travelled.
-    fn ask(&self, c: u32, x: u32, s: u16, week: u32, hops: u32, rng: &mut Pcg64Mcg) -> Option<(u32, u32)> {
+    fn ask(
+        &self,
+        c: u32,
+        x: u32,
+        s: u16,
+        week: u32,
+        hops: u32,
+        rng: &mut Pcg64Mcg,
+    ) -> Option<(u32, u32)> {
         let generosity = self.generosity(c);
         if let Some((p, confidence)) = self.best_provider(c, s, week, x) {
             if rng.random::<f64>() < generosity * confidence {
@@ -301,7 +328,8 @@ impl Run<'_> {
         let next = self.most_trusted_contact(c, x, week, rng)?;
         let (p, travelled) = self.ask(next, x, s, week, hops - 1, rng)?;
         // c relays the name if c trusts whoever gave it.
-        (p != c && rng.random::<f64>() < self.confidence(c, next, week)).then_some((p, travelled + 1))
+        (p != c && rng.random::<f64>() < self.confidence(c, next, week))
+            .then_some((p, travelled + 1))
     }
 
     /// The person `c` would turn to for a name: their most trusted
@@ -434,7 +462,9 @@ impl Run<'_> {
         // essay's non-business gains for the buyer.
         if previous != Some(p) && self.member_of[x as usize] != NONE {
             let through_network = match source {
-                Source::Referral { referrer, .. } => self.networking_view(x, referrer, week).is_some(),
+                Source::Referral { referrer, .. } => {
+                    self.networking_view(x, referrer, week).is_some()
+                }
                 Source::Direct | Source::Pitch => self.networking_view(x, p, week).is_some(),
                 Source::Repeat => false,
             };

@@ -14,9 +14,9 @@ use rayon::prelude::*;
 
 use crate::population::analysis::{self, NetworkReport};
 use crate::population::World;
-use crate::streams::{self, Purpose};
 use crate::scenario::Scenario;
 use crate::simulation::{simulate, RunResult};
+use crate::streams::{self, Purpose};
 
 /// Sources of the sampled breadth-first searches that measure separation.
 pub const NETWORK_SOURCES: usize = 200;
@@ -83,7 +83,10 @@ pub fn run(scenario: &Scenario, tick: &(dyn Fn() + Sync)) -> Experiment {
         .into_par_iter()
         .map(|i| {
             let (p, rep) = (i / reps as usize, i % reps as usize);
-            World::build(populations[p], World::seed(scenario.simulation.seed, rep as u32))
+            World::build(
+                populations[p],
+                World::seed(scenario.simulation.seed, rep as u32),
+            )
         })
         .collect();
     let runs: Vec<RunResult> = (0..arms.len() * reps as usize)

@@ -29,7 +29,13 @@ use crate::simulation::Run;
 impl Run<'_> {
     /// Holds group `group`'s meeting this week with `attendees` (member
     /// slots, at least two).
-    pub(crate) fn hold_meeting(&mut self, group: u32, attendees: &[u32], week: u32, rng: &mut Pcg64Mcg) {
+    pub(crate) fn hold_meeting(
+        &mut self,
+        group: u32,
+        attendees: &[u32],
+        week: u32,
+        rng: &mut Pcg64Mcg,
+    ) {
         let people: Vec<u32> = attendees
             .iter()
             .map(|&s| self.members[s as usize].person)
@@ -128,7 +134,9 @@ impl Run<'_> {
             }
             let mine = self.networking_view(me, people[j], week);
             let theirs = self.networking_view(people[j], me, week);
-            if mine.is_some_and(|(_, _, t)| t.like < 0.0) || theirs.is_some_and(|(_, _, t)| t.like < 0.0) {
+            if mine.is_some_and(|(_, _, t)| t.like < 0.0)
+                || theirs.is_some_and(|(_, _, t)| t.like < 0.0)
+            {
                 continue;
             }
             let hours = mine.map_or(0.0, |(_, _, t)| t.hours as f64);

@@ -172,9 +172,9 @@ impl Stat {
 /// Two-sided 95% quantile of Student's t with `df` degrees of freedom.
 pub fn t95(df: usize) -> f64 {
     const TABLE: [f64; 30] = [
-        12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179,
-        2.160, 2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086, 2.080, 2.074, 2.069, 2.064,
-        2.060, 2.056, 2.052, 2.048, 2.045, 2.042,
+        12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.160,
+        2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086, 2.080, 2.074, 2.069, 2.064, 2.060, 2.056,
+        2.052, 2.048, 2.045, 2.042,
     ];
     match df {
         0 => f64::NAN,
@@ -184,7 +184,8 @@ pub fn t95(df: usize) -> f64 {
         _ => {
             let z: f64 = 1.959_964;
             let d = df as f64;
-            z + (z.powi(3) + z) / (4.0 * d) + (5.0 * z.powi(5) + 16.0 * z.powi(3) + 3.0 * z) / (96.0 * d * d)
+            z + (z.powi(3) + z) / (4.0 * d)
+                + (5.0 * z.powi(5) + 16.0 * z.powi(3) + 3.0 * z) / (96.0 * d * d)
         }
     }
 }
@@ -225,8 +226,20 @@ pub fn crossover(a: &[f64], b: &[f64]) -> Option<Crossover> {
         return None;
     }
     let leader = usize::from(last < 0.0);
-    let ahead = |i: usize| if leader == 0 { diff(i) > 0.0 } else { diff(i) < 0.0 };
-    let behind = |i: usize| if leader == 0 { diff(i) < 0.0 } else { diff(i) > 0.0 };
+    let ahead = |i: usize| {
+        if leader == 0 {
+            diff(i) > 0.0
+        } else {
+            diff(i) < 0.0
+        }
+    };
+    let behind = |i: usize| {
+        if leader == 0 {
+            diff(i) < 0.0
+        } else {
+            diff(i) > 0.0
+        }
+    };
     // The streak of weeks at the end where the leader is strictly ahead.
     let mut start = n - 1;
     while start > 0 && ahead(start - 1) {

@@ -90,8 +90,7 @@ impl Staging {
             .map_or_else(|| "netgrow".into(), |n| n.to_string_lossy().into_owned());
         let tmp = parent.join(format!(".{name}.tmp-{}", std::process::id()));
         if tmp.exists() {
-            fs::remove_dir_all(&tmp)
-                .with_context(|| format!("cannot clear {}", tmp.display()))?;
+            fs::remove_dir_all(&tmp).with_context(|| format!("cannot clear {}", tmp.display()))?;
         }
         fs::create_dir(&tmp).with_context(|| format!("cannot create {}", tmp.display()))?;
         Ok(Staging {
@@ -109,12 +108,17 @@ impl Staging {
     pub fn commit(self) -> Result<PathBuf> {
         let old = self.tmp.with_file_name(format!(
             "{}.old",
-            self.tmp.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned())
+            self.tmp
+                .file_name()
+                .map_or_else(String::new, |n| n.to_string_lossy().into_owned())
         ));
         let had_old = self.dest.exists();
         if had_old {
             fs::rename(&self.dest, &old).with_context(|| {
-                format!("cannot move the previous results {} aside", self.dest.display())
+                format!(
+                    "cannot move the previous results {} aside",
+                    self.dest.display()
+                )
             })?;
         }
         if let Err(e) = fs::rename(&self.tmp, &self.dest) {
@@ -122,11 +126,13 @@ impl Staging {
                 // Put the previous results back rather than lose them.
                 let _ = fs::rename(&old, &self.dest);
             }
-            return Err(e).with_context(|| format!("cannot move results into {}", self.dest.display()));
+            return Err(e)
+                .with_context(|| format!("cannot move results into {}", self.dest.display()));
         }
         if had_old {
-            fs::remove_dir_all(&old)
-                .with_context(|| format!("cannot remove the previous results at {}", old.display()))?;
+            fs::remove_dir_all(&old).with_context(|| {
+                format!("cannot remove the previous results at {}", old.display())
+            })?;
         }
         Ok(self.dest.clone())
     }
@@ -224,7 +230,8 @@ fn write_timeseries(exp: &Experiment, path: &Path) -> Result<()> {
             }
         }
     }
-    w.flush().with_context(|| format!("cannot write {}", path.display()))
+    w.flush()
+        .with_context(|| format!("cannot write {}", path.display()))
 }
 
 fn write_summary(exp: &Experiment, path: &Path) -> Result<()> {
@@ -245,7 +252,8 @@ fn write_summary(exp: &Experiment, path: &Path) -> Result<()> {
             row.stat.n.to_string(),
         ])?;
     }
-    w.flush().with_context(|| format!("cannot write {}", path.display()))
+    w.flush()
+        .with_context(|| format!("cannot write {}", path.display()))
 }
 
 fn write_members(exp: &Experiment, path: &Path) -> Result<()> {
@@ -301,7 +309,8 @@ fn write_members(exp: &Experiment, path: &Path) -> Result<()> {
             }
         }
     }
-    w.flush().with_context(|| format!("cannot write {}", path.display()))
+    w.flush()
+        .with_context(|| format!("cannot write {}", path.display()))
 }
 
 /// Writes `text` to stdout, ignoring a closed pipe.
@@ -341,26 +350,43 @@ pub fn table(results: &ResultsFile, currency: &str) -> String {
         for c in &arm.cohorts {
             let first = &c.years[0];
             let fin = &c.years[c.years.len() - 1];
-            let sum = |f: &dyn Fn(&summary::YearFigures) -> f64| -> f64 { c.years.iter().map(f).sum() };
+            let sum =
+                |f: &dyn Fn(&summary::YearFigures) -> f64| -> f64 { c.years.iter().map(f).sum() };
             let revenue = fin.cumulative_revenue.mean;
             let hours = fin.cumulative_hours.mean;
             let _ = writeln!(
                 t,
                 "{:<14} {:>13} {:>13} {:>12} {:>10} {:>10} {:>10} {:>10} {:>8.0} {:>10} {:>8.1}",
                 c.name,
-                format!("{:.2} ±{:.2}", first.referrals_per_month.mean, half(&first.referrals_per_month)),
-                format!("{:.2} ±{:.2}", fin.referrals_per_month.mean, half(&fin.referrals_per_month)),
+                format!(
+                    "{:.2} ±{:.2}",
+                    first.referrals_per_month.mean,
+                    half(&first.referrals_per_month)
+                ),
+                format!(
+                    "{:.2} ±{:.2}",
+                    fin.referrals_per_month.mean,
+                    half(&fin.referrals_per_month)
+                ),
                 money(currency, revenue),
                 money(currency, sum(&|y| y.repeat_revenue.mean)),
                 money(currency, sum(&|y| y.direct_revenue.mean)),
                 money(currency, sum(&|y| y.referral_revenue.mean)),
                 money(currency, sum(&|y| y.pitch_revenue.mean)),
                 hours,
-                if hours > 0.0 { money(currency, revenue / hours) } else { "–".into() },
+                if hours > 0.0 {
+                    money(currency, revenue / hours)
+                } else {
+                    "–".into()
+                },
                 fin.trusted_ties.mean,
             );
         }
-        for x in arm.crossovers.iter().filter(|x| x.metric == "cumulative_referrals_received") {
+        for x in arm
+            .crossovers
+            .iter()
+            .filter(|x| x.metric == "cumulative_referrals_received")
+        {
             let _ = writeln!(t, "{}", crossover_sentence(x));
         }
     }
@@ -388,11 +414,19 @@ pub fn crossover_sentence(x: &summary::CrossoverReport) -> String {
             x.first, x.second
         ),
         (Some(leader), Some(month)) => {
-            let other = if *leader == x.first { &x.second } else { &x.first };
+            let other = if *leader == x.first {
+                &x.second
+            } else {
+                &x.first
+            };
             format!("crossover: {leader} overtakes {other} in cumulative referrals in month {month} and stays ahead.")
         }
         (Some(leader), None) => {
-            let other = if *leader == x.first { &x.second } else { &x.first };
+            let other = if *leader == x.first {
+                &x.second
+            } else {
+                &x.first
+            };
             format!("no crossover: {leader} is ahead of {other} in cumulative referrals from the start.")
         }
     }

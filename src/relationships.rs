@@ -292,6 +292,10 @@ mod tests {
                 r.contact(&mut tie, week, 1.0);
             }
         }
-        assert!(r.trust(&tie, 27) > r.trusted_at, "trust {}", r.trust(&tie, 27));
+        assert!(
+            r.trust(&tie, 27) > r.trusted_at,
+            "trust {}",
+            r.trust(&tie, 27)
+        );
     }
 }

@@ -297,7 +297,10 @@ fn crossovers(exp: &Experiment, arm: usize) -> Vec<CrossoverReport> {
 fn needs_mean(exp: &Experiment, arm: usize) -> NeedsMean {
     let reps = exp.replicates as usize;
     let mean = |f: &dyn Fn(&crate::simulation::NeedTally) -> u64| -> f64 {
-        (0..reps).map(|r| f(&exp.run(arm, r).needs) as f64).sum::<f64>() / reps.max(1) as f64
+        (0..reps)
+            .map(|r| f(&exp.run(arm, r).needs) as f64)
+            .sum::<f64>()
+            / reps.max(1) as f64
     };
     NeedsMean {
         needs: mean(&|t| t.needs),

@@ -24,13 +24,29 @@ pub enum Dist {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(tag = "dist", rename_all = "lowercase")]
 pub enum Shape {
-    Normal { mean: f64, sd: f64 },
+    Normal {
+        mean: f64,
+        sd: f64,
+    },
     /// Parameterised by the mean and standard deviation of the value itself
     /// (not of its logarithm), which is how a trainer knows job values.
-    Lognormal { mean: f64, sd: f64 },
-    Uniform { min: f64, max: f64 },
-    Beta { alpha: f64, beta: f64 },
-    Triangular { min: f64, mode: f64, max: f64 },
+    Lognormal {
+        mean: f64,
+        sd: f64,
+    },
+    Uniform {
+        min: f64,
+        max: f64,
+    },
+    Beta {
+        alpha: f64,
+        beta: f64,
+    },
+    Triangular {
+        min: f64,
+        mode: f64,
+        max: f64,
+    },
 }
 
 /// The values a quantity may take; draws outside are clamped into it.
@@ -98,8 +114,9 @@ impl Dist {
                         min
                     }
                 }
-                Shape::Beta { alpha, beta } => Beta::new(alpha, beta)
-                    .map_or(alpha / (alpha + beta), |d| d.sample(rng)),
+                Shape::Beta { alpha, beta } => {
+                    Beta::new(alpha, beta).map_or(alpha / (alpha + beta), |d| d.sample(rng))
+                }
                 Shape::Triangular { min, mode, max } => {
                     Triangular::new(min, max, mode).map_or(mode, |d| d.sample(rng))
                 }
@@ -158,7 +175,11 @@ impl Reader {
                 }
                 let need = |r: &mut Reader, k: &'static str, check: Check| -> f64 {
                     if t.get(k).is_none() {
-                        r.error(t.key(k), Some(node), format!("missing; {}", check.expected()));
+                        r.error(
+                            t.key(k),
+                            Some(node),
+                            format!("missing; {}", check.expected()),
+                        );
                     }
                     r.f64(&t, k, f64::NAN, check)
                 };
@@ -214,10 +235,10 @@ impl Reader {
                     {
                         Some("expected min ≥ 0 for a positive quantity".into())
                     }
-                    Shape::Normal { mean, .. } if !domain.contains(mean) => {
-                        Some(format!("expected a mean within the quantity's range ({})",
-                            domain.check().expected().trim_start_matches("expected ")))
-                    }
+                    Shape::Normal { mean, .. } if !domain.contains(mean) => Some(format!(
+                        "expected a mean within the quantity's range ({})",
+                        domain.check().expected().trim_start_matches("expected ")
+                    )),
                     Shape::Beta { .. } if domain != Domain::Unit => {
                         Some("a beta distribution is only for quantities between 0 and 1".into())
                     }

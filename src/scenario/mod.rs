@@ -281,9 +281,9 @@ impl Override {
     /// Parses `KEY=VALUE`; the value is TOML (`5`, `0.3`, `"text"`,
     /// `{ dist = "beta", alpha = 2, beta = 5 }`) or else a bare word.
     pub fn parse(arg: &str) -> Result<Override, String> {
-        let (key, value) = arg
-            .split_once('=')
-            .ok_or_else(|| format!("--set {arg}: expected KEY=VALUE, e.g. population.size=50000"))?;
+        let (key, value) = arg.split_once('=').ok_or_else(|| {
+            format!("--set {arg}: expected KEY=VALUE, e.g. population.size=50000")
+        })?;
         let key = key.trim();
         if key.is_empty() || key.split('.').any(|p| p.trim().is_empty()) {
             return Err(format!(
@@ -341,7 +341,11 @@ impl Scenario {
         for o in overrides {
             let path: Vec<&str> = o.key.split('.').map(str::trim).collect();
             if let Err(why) = root.set_path(&path, o.node.clone()) {
-                reader.error(o.key.clone(), Some(&o.node), format!("cannot set: a parent key {why}"));
+                reader.error(
+                    o.key.clone(),
+                    Some(&o.node),
+                    format!("cannot set: a parent key {why}"),
+                );
             }
         }
         let scenario = read_scenario(&mut reader, &root, stem, true);
@@ -356,11 +360,20 @@ impl Scenario {
     }
 
     /// The fully resolved scenario as TOML; reading it back gives an equal
-    /// scenario.
+    /// scenario. Distributions, professions and variant overrides are
+    /// written inline, one per line, so the file reads like a hand-written
+    /// one.
     pub fn to_toml(&self) -> String {
         // Serialising plain data cannot fail; a failure would be a bug in
         // the types above, so say so rather than write half a file.
-        toml::to_string(self).unwrap_or_else(|e| format!("# cannot serialise scenario: {e}\n"))
+        match toml::Table::try_from(self) {
+            Ok(table) => {
+                let mut out = String::new();
+                emit_table(&mut out, "", &table);
+                out.trim_start().to_string()
+            }
+            Err(e) => format!("# cannot serialise scenario: {e}\n"),
+        }
     }
 
     /// The arms of the experiment: each variant's scenario, or the scenario
@@ -489,11 +502,7 @@ fn read_simulation(r: &mut Reader, top: &Table<'_>, stem: &str) -> Simulation {
         replicates: r.int(&t, "replicates", 20, 1, 100_000, "replicates") as u32,
         seed: r.int(&t, "seed", 1, 0, i64::MAX as u64, "(seed)"),
     };
-    if s.name.trim().is_empty()
-        || s.name.contains(['/', '\\'])
-        || s.name == "."
-        || s.name == ".."
-    {
+    if s.name.trim().is_empty() || s.name.contains(['/', '\\']) || s.name == "." || s.name == ".." {
         let node = t.get("name");
         r.error(
             t.key("name"),
@@ -563,14 +572,24 @@ fn read_population(r: &mut Reader, top: &Table<'_>) -> Population {
             let key = t.key("professions");
             let value = Node {
                 value: Value::String(p.name.clone()),
-                origin: t.get("professions").map_or(Origin::Default, |n| n.origin.clone()),
+                origin: t
+                    .get("professions")
+                    .map_or(Origin::Default, |n| n.origin.clone()),
             };
-            r.error(key, Some(&value), "expected each profession name once; this one is listed twice");
+            r.error(
+                key,
+                Some(&value),
+                "expected each profession name once; this one is listed twice",
+            );
         }
         seen.push(&p.name);
     }
     if professions.is_empty() {
-        r.error(t.key("professions"), t.get("professions"), "expected at least one profession");
+        r.error(
+            t.key("professions"),
+            t.get("professions"),
+            "expected at least one profession",
+        );
     }
     if size > 0 && acquaintances >= size {
         r.error(
@@ -630,7 +649,11 @@ fn read_professions(r: &mut Reader, node: &Node, path: String) -> Vec<Profession
     for (i, item) in items.iter().enumerate() {
         let t = r.table(item, format!("{path}[{i}]"));
         if t.get("name").is_none() {
-            r.error(t.key("name"), Some(item), "missing; expected the profession's name");
+            r.error(
+                t.key("name"),
+                Some(item),
+                "missing; expected the profession's name",
+            );
         }
         let name = r.string(&t, "name", "");
         let demand = r.f64(&t, "demand", 1.0, Check::Positive("relative share"));
@@ -663,13 +686,25 @@ fn read_groups(r: &mut Reader, top: &Table<'_>) -> Groups {
     let t = r.section(top, "groups");
     let g = Groups {
         count: r.int(&t, "count", 20, 1, u64::MAX, "groups"),
-        format: r.choice(&t, "format", "open", &["open", "closed"]).to_string(),
+        format: r
+            .choice(&t, "format", "open", &["open", "closed"])
+            .to_string(),
         cadence: r
-            .choice(&t, "cadence", "weekly", &["weekly", "fortnightly", "monthly"])
+            .choice(
+                &t,
+                "cadence",
+                "weekly",
+                &["weekly", "fortnightly", "monthly"],
+            )
             .to_string(),
         seats: r.int(&t, "seats", 20, 2, 1000, "seats"),
         meeting_hours: r.f64(&t, "meeting_hours", 2.5, Check::Between(0.0, 24.0, "hours")),
-        pitch_seconds: r.f64(&t, "pitch_seconds", 60.0, Check::Between(0.0, 3600.0, "seconds")),
+        pitch_seconds: r.f64(
+            &t,
+            "pitch_seconds",
+            60.0,
+            Check::Between(0.0, 3600.0, "seconds"),
+        ),
         conversations: r.int(&t, "conversations", 5, 0, 100, "chats"),
         conversation_hours: r.f64(
             &t,
@@ -677,7 +712,12 @@ fn read_groups(r: &mut Reader, top: &Table<'_>) -> Groups {
             0.2,
             Check::Between(0.0, 24.0, "hours"),
         ),
-        fee_per_meeting: r.f64(&t, "fee_per_meeting", 12.0, Check::NonNegative("currency units")),
+        fee_per_meeting: r.f64(
+            &t,
+            "fee_per_meeting",
+            12.0,
+            Check::NonNegative("currency units"),
+        ),
         annual_fee: r.f64(&t, "annual_fee", 0.0, Check::NonNegative("currency units")),
         visit_rate: r.f64(&t, "visit_rate", 0.1, Check::Probability),
     };
@@ -706,19 +746,34 @@ fn read_relationships(r: &mut Reader, top: &Table<'_>) -> Relationships {
         chemistry_sd: r.f64(&t, "chemistry_sd", 0.25, Check::Between(0.0, 2.0, "like")),
         pitch_penalty: r.f64(&t, "pitch_penalty", 0.08, Check::Between(0.0, 2.0, "like")),
         room_pitch_weight: r.f64(&t, "room_pitch_weight", 0.25, Check::Probability),
-        like_per_hour: r.f64(&t, "like_per_hour", 0.05, Check::Between(0.0, 2.0, "like per hour")),
+        like_per_hour: r.f64(
+            &t,
+            "like_per_hour",
+            0.05,
+            Check::Between(0.0, 2.0, "like per hour"),
+        ),
         help_bonus: r.f64(&t, "help_bonus", 0.1, Check::Between(0.0, 2.0, "like")),
         trust_half_life_weeks: r.f64(&t, "trust_half_life_weeks", 104.0, Check::Positive("weeks")),
         close_tie_trust: r.f64(&t, "close_tie_trust", 0.8, Check::Probability),
         acquaintance_trust: r.f64(&t, "acquaintance_trust", 0.3, Check::Probability),
-        one_to_one_hours: r.f64(&t, "one_to_one_hours", 1.0, Check::Between(0.0, 24.0, "hours")),
+        one_to_one_hours: r.f64(
+            &t,
+            "one_to_one_hours",
+            1.0,
+            Check::Between(0.0, 24.0, "hours"),
+        ),
         one_to_one_travel_hours: r.f64(
             &t,
             "one_to_one_travel_hours",
             0.5,
             Check::Between(0.0, 24.0, "hours"),
         ),
-        reciprocity_weight: r.f64(&t, "reciprocity_weight", 0.5, Check::NonNegative("per referral")),
+        reciprocity_weight: r.f64(
+            &t,
+            "reciprocity_weight",
+            0.5,
+            Check::NonNegative("per referral"),
+        ),
         friendship_hours: r.f64(&t, "friendship_hours", 50.0, Check::Positive("hours")),
         known_at: r.f64(&t, "known_at", 0.5, Check::Probability),
         trusted_at: r.f64(&t, "trusted_at", 0.5, Check::Probability),
@@ -730,13 +785,23 @@ fn read_relationships(r: &mut Reader, top: &Table<'_>) -> Relationships {
 fn read_economy(r: &mut Reader, top: &Table<'_>) -> Economy {
     let t = r.section(top, "economy");
     let e = Economy {
-        needs_per_year: r.f64(&t, "needs_per_year", 4.0, Check::Between(0.0, 520.0, "needs per year")),
+        needs_per_year: r.f64(
+            &t,
+            "needs_per_year",
+            4.0,
+            Check::Between(0.0, 520.0, "needs per year"),
+        ),
         repeat_rate: r.f64(&t, "repeat_rate", 0.6, Check::Probability),
         asks: r.int(&t, "asks", 3, 0, 100, "contacts"),
         max_hops: r.int(&t, "max_hops", 2, 1, 6, "hops"),
         pitch_conversion: r.f64(&t, "pitch_conversion", 0.02, Check::Probability),
         pitch_memory_weeks: r.int(&t, "pitch_memory_weeks", 8, 0, 520, "weeks"),
-        value_of_time: r.f64(&t, "value_of_time", 40.0, Check::NonNegative("currency units per hour")),
+        value_of_time: r.f64(
+            &t,
+            "value_of_time",
+            40.0,
+            Check::NonNegative("currency units per hour"),
+        ),
         currency: r.string(&t, "currency", "£"),
         value_events_per_hour: r.f64(
             &t,
@@ -781,10 +846,27 @@ fn read_strategies(r: &mut Reader, top: &Table<'_>) -> Vec<(String, Strategy)> {
             .map(|(_, s)| s.clone())
             .unwrap_or_else(|| built_in_strategies()[1].1.clone());
         let s = Strategy {
-            pitch_intensity: r.f64(&st, "pitch_intensity", base.pitch_intensity, Check::Probability),
-            patience_meetings: r.int(&st, "patience_meetings", base.patience_meetings, 0, 10_000, "meetings"),
+            pitch_intensity: r.f64(
+                &st,
+                "pitch_intensity",
+                base.pitch_intensity,
+                Check::Probability,
+            ),
+            patience_meetings: r.int(
+                &st,
+                "patience_meetings",
+                base.patience_meetings,
+                0,
+                10_000,
+                "meetings",
+            ),
             partner_choice: r
-                .choice(&st, "partner_choice", leak(&base.partner_choice), &["strangers", "liked", "mixed"])
+                .choice(
+                    &st,
+                    "partner_choice",
+                    leak(&base.partner_choice),
+                    &["strangers", "liked", "mixed"],
+                )
                 .to_string(),
             one_to_ones_per_month: r.f64(
                 &st,
@@ -794,10 +876,29 @@ fn read_strategies(r: &mut Reader, top: &Table<'_>) -> Vec<(String, Strategy)> {
             ),
             generosity: r.f64(&st, "generosity", base.generosity, Check::Probability),
             notices_needs: r.f64(&st, "notices_needs", base.notices_needs, Check::Probability),
-            groups_per_member: r.int(&st, "groups_per_member", base.groups_per_member, 1, 10, "groups"),
+            groups_per_member: r.int(
+                &st,
+                "groups_per_member",
+                base.groups_per_member,
+                1,
+                10,
+                "groups",
+            ),
             attendance: r.f64(&st, "attendance", base.attendance, Check::Probability),
-            rejoin_after_weeks: r.int(&st, "rejoin_after_weeks", base.rejoin_after_weeks, 0, 520, "weeks"),
-            churn_per_year: r.f64(&st, "churn_per_year", base.churn_per_year, Check::Probability),
+            rejoin_after_weeks: r.int(
+                &st,
+                "rejoin_after_weeks",
+                base.rejoin_after_weeks,
+                0,
+                520,
+                "weeks",
+            ),
+            churn_per_year: r.f64(
+                &st,
+                "churn_per_year",
+                base.churn_per_year,
+                Check::Probability,
+            ),
         };
         r.finish(st);
         match strategies.iter_mut().find(|(n, _)| n == name) {
@@ -826,8 +927,20 @@ fn read_cohorts(
 ) -> Vec<(String, Cohort)> {
     let Some(node) = top.get("cohorts") else {
         return vec![
-            ("connecting".to_string(), Cohort { strategy: "connecting".into(), members: 200 }),
-            ("networking".to_string(), Cohort { strategy: "networking".into(), members: 200 }),
+            (
+                "connecting".to_string(),
+                Cohort {
+                    strategy: "connecting".into(),
+                    members: 200,
+                },
+            ),
+            (
+                "networking".to_string(),
+                Cohort {
+                    strategy: "networking".into(),
+                    members: 200,
+                },
+            ),
         ];
     };
     let t = r.table(node, "cohorts".to_string());
@@ -835,12 +948,19 @@ fn read_cohorts(
     let mut cohorts = Vec::new();
     for (name, _, node) in t.entries() {
         let ct = r.table(node, t.key(name));
-        let default_strategy = if names.contains(&name.as_str()) { name.as_str() } else { "" };
+        let default_strategy = if names.contains(&name.as_str()) {
+            name.as_str()
+        } else {
+            ""
+        };
         if default_strategy.is_empty() && ct.get("strategy").is_none() {
             r.error(
                 ct.key("strategy"),
                 Some(node),
-                format!("missing; expected the name of a strategy ({})", names.join(", ")),
+                format!(
+                    "missing; expected the name of a strategy ({})",
+                    names.join(", ")
+                ),
             );
         }
         let strategy = r.string(&ct, "strategy", default_strategy);
@@ -859,7 +979,11 @@ fn read_cohorts(
         cohorts.push((name.clone(), Cohort { strategy, members }));
     }
     if cohorts.is_empty() {
-        r.error("cohorts".into(), Some(node), "expected at least one cohort, e.g. [cohorts.networking] members = 200");
+        r.error(
+            "cohorts".into(),
+            Some(node),
+            "expected at least one cohort, e.g. [cohorts.networking] members = 200",
+        );
     }
     r.finish(t);
     cohorts
@@ -868,7 +992,10 @@ fn read_cohorts(
 /// Checks that involve several sections.
 fn check_constraints(r: &mut Reader, s: &Scenario) {
     let origin = Origin::Default;
-    let note = |value: String| Node { value: Value::String(value), origin: origin.clone() };
+    let note = |value: String| Node {
+        value: Value::String(value),
+        origin: origin.clone(),
+    };
     let seats = s.groups.count.saturating_mul(s.groups.seats);
     if seats > s.population.size {
         r.error(
@@ -885,7 +1012,10 @@ fn check_constraints(r: &mut Reader, s: &Scenario) {
         r.error(
             "cohorts".into(),
             Some(&note(format!("{members} members"))),
-            format!("expected at most population.size = {} members in all cohorts", s.population.size),
+            format!(
+                "expected at most population.size = {} members in all cohorts",
+                s.population.size
+            ),
         );
     }
     let wanted: u64 = s
@@ -918,7 +1048,10 @@ fn check_constraints(r: &mut Reader, s: &Scenario) {
                 r.error(
                     format!("strategies.{}.groups_per_member", c.strategy),
                     Some(&note(st.groups_per_member.to_string())),
-                    format!("cohort {name} wants more groups per member than groups.count = {}", s.groups.count),
+                    format!(
+                        "cohort {name} wants more groups per member than groups.count = {}",
+                        s.groups.count
+                    ),
                 );
             }
         }
@@ -939,11 +1072,19 @@ fn read_variants(r: &mut Reader, root: &Node, node: &Node, stem: &str) -> Vec<Va
     for (i, item) in items.iter().enumerate() {
         let t = r.table(item, format!("variants[{i}]"));
         if t.get("name").is_none() {
-            r.error(t.key("name"), Some(item), "missing; expected a name for this variant");
+            r.error(
+                t.key("name"),
+                Some(item),
+                "missing; expected a name for this variant",
+            );
         }
         let name = r.string(&t, "name", &format!("variant {}", i + 1));
         if variants.iter().any(|v| v.name == name) {
-            r.error(t.key("name"), t.get("name"), "expected a name not used by another variant");
+            r.error(
+                t.key("name"),
+                t.get("name"),
+                "expected a name not used by another variant",
+            );
         }
         let description = r.string(&t, "description", "");
         let mut tree = root.clone();
@@ -956,7 +1097,11 @@ fn read_variants(r: &mut Reader, root: &Node, node: &Node, stem: &str) -> Vec<Va
             for (key, _, value) in st.entries() {
                 let path: Vec<&str> = key.split('.').map(str::trim).collect();
                 if let Err(why) = tree.set_path(&path, value.clone()) {
-                    r.error(st.key(key), Some(value), format!("cannot set: a parent key {why}"));
+                    r.error(
+                        st.key(key),
+                        Some(value),
+                        format!("cannot set: a parent key {why}"),
+                    );
                 }
                 set.insert(key.clone(), to_toml_value(&value.value));
             }
@@ -981,6 +1126,72 @@ fn read_variants(r: &mut Reader, root: &Node, node: &Node, stem: &str) -> Vec<Va
         });
     }
     variants
+}
+
+/// Writes `table`'s plain and inline values, then its sub-sections.
+fn emit_table(out: &mut String, path: &str, table: &toml::Table) {
+    use std::fmt::Write as _;
+    let inline = |key: &str, value: &toml::Value| match value {
+        toml::Value::Table(t) => t.contains_key("dist") || key == "set",
+        toml::Value::Array(items) => key != "variants" || !items.iter().all(toml::Value::is_table),
+        _ => true,
+    };
+    for (key, value) in table {
+        if !inline(key, value) {
+            continue;
+        }
+        let _ = match value {
+            toml::Value::Array(items) if items.iter().any(toml::Value::is_table) => {
+                let _ = writeln!(out, "{} = [", toml_key(key));
+                for item in items {
+                    let _ = writeln!(out, "    {item},");
+                }
+                writeln!(out, "]")
+            }
+            _ => writeln!(out, "{} = {value}", toml_key(key)),
+        };
+    }
+    for (key, value) in table {
+        if inline(key, value) {
+            continue;
+        }
+        let sub = if path.is_empty() {
+            toml_key(key)
+        } else {
+            format!("{path}.{}", toml_key(key))
+        };
+        match value {
+            toml::Value::Table(t) => {
+                // A table of tables needs no header of its own.
+                if t.iter().any(|(k, v)| inline(k, v)) {
+                    let _ = writeln!(out, "\n[{sub}]");
+                }
+                emit_table(out, &sub, t);
+            }
+            toml::Value::Array(items) => {
+                for item in items {
+                    if let toml::Value::Table(t) = item {
+                        let _ = writeln!(out, "\n[[{sub}]]");
+                        emit_table(out, &sub, t);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// A key as TOML writes it: bare if it can be, quoted otherwise.
+fn toml_key(key: &str) -> String {
+    if !key.is_empty()
+        && key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+    {
+        key.to_string()
+    } else {
+        toml::Value::String(key.to_string()).to_string()
+    }
 }
 
 /// A tree value as a `toml::Value`, for writing it back out.

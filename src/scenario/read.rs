@@ -157,13 +157,7 @@ impl Reader {
 
     /// A number (integer or float) at `table.key`, checked by `check`, which
     /// returns what was expected when the value is out of range.
-    pub fn f64(
-        &mut self,
-        table: &Table<'_>,
-        key: &'static str,
-        default: f64,
-        check: Check,
-    ) -> f64 {
+    pub fn f64(&mut self, table: &Table<'_>, key: &'static str, default: f64, check: Check) -> f64 {
         let Some(node) = table.get(key) else {
             return default;
         };
@@ -231,7 +225,11 @@ impl Reader {
             }
             None => {
                 let found = node.value.type_name();
-                self.error(table.key(key), Some(node), format!("{expected}, found {found}"));
+                self.error(
+                    table.key(key),
+                    Some(node),
+                    format!("{expected}, found {found}"),
+                );
                 default
             }
         }

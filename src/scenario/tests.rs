@@ -75,7 +75,10 @@ set = { "relationships.hours_to_trust" = 16.0 }
     assert_eq!(s.to_toml(), again.to_toml());
     assert_eq!(again.variants.len(), 2);
     assert!(again.variants[0].resolved.groups.closed());
-    assert_eq!(again.variants[1].resolved.relationships.hours_to_trust, 16.0);
+    assert_eq!(
+        again.variants[1].resolved.relationships.hours_to_trust,
+        16.0
+    );
     assert_eq!(again.population.professions.last().unwrap().name, "juggler");
 }
 
@@ -91,7 +94,10 @@ fn overrides_apply_and_are_checked_like_the_file() {
         panic!("1.7 is not a probability")
     };
     assert_eq!(diagnostics[0].key, "economy.repeat_rate");
-    assert_eq!(diagnostics[0].origin, Origin::Set("economy.repeat_rate=1.7".into()));
+    assert_eq!(
+        diagnostics[0].origin,
+        Origin::Set("economy.repeat_rate=1.7".into())
+    );
     assert!(diagnostics[0].to_string().contains("between 0 and 1"));
 
     assert!(Override::parse("population.size").is_err());
@@ -102,7 +108,11 @@ fn overrides_apply_and_are_checked_like_the_file() {
 #[test]
 fn syntax_errors_have_positions() {
     let d = problems("[population]\nsize = = 3\n");
-    assert!(d.iter().all(|d| matches!(d.origin, Origin::File { line: 2, .. })), "{d:#?}");
+    assert!(
+        d.iter()
+            .all(|d| matches!(d.origin, Origin::File { line: 2, .. })),
+        "{d:#?}"
+    );
 }
 
 #[test]
@@ -111,7 +121,11 @@ fn wrong_types_name_key_value_position_and_expectation() {
     assert_eq!(d.key, "population.size");
     assert_eq!(d.value.as_deref(), Some("\"big\""));
     assert_eq!(d.origin, Origin::File { line: 2, column: 8 });
-    assert!(d.message.contains("whole number of people"), "{}", d.message);
+    assert!(
+        d.message.contains("whole number of people"),
+        "{}",
+        d.message
+    );
 }
 
 #[test]
@@ -126,23 +140,39 @@ fn probabilities_out_of_range_are_caught() {
 fn negative_sizes_are_caught() {
     let d = one_problem("[population]\nsize = -5\n");
     assert_eq!(d.key, "population.size");
-    assert!(d.message.contains("at least 2") || d.message.contains("from 2"), "{}", d.message);
+    assert!(
+        d.message.contains("at least 2") || d.message.contains("from 2"),
+        "{}",
+        d.message
+    );
 }
 
 #[test]
 fn unknown_keys_get_a_suggestion() {
     let d = one_problem("[population]\nacquaintence = 300\n");
     assert_eq!(d.key, "population.acquaintence");
-    assert!(d.message.contains("did you mean `acquaintances`"), "{}", d.message);
+    assert!(
+        d.message.contains("did you mean `acquaintances`"),
+        "{}",
+        d.message
+    );
     let d = one_problem("[popluation]\nsize = 3\n");
-    assert!(d.message.contains("did you mean `population`"), "{}", d.message);
+    assert!(
+        d.message.contains("did you mean `population`"),
+        "{}",
+        d.message
+    );
 }
 
 #[test]
 fn unknown_choices_get_a_suggestion() {
     let d = one_problem("[groups]\nformat = \"clsoed\"\n");
     assert_eq!(d.key, "groups.format");
-    assert!(d.message.contains("did you mean \"closed\""), "{}", d.message);
+    assert!(
+        d.message.contains("did you mean \"closed\""),
+        "{}",
+        d.message
+    );
 }
 
 #[test]
@@ -165,9 +195,13 @@ fn contradictions_between_keys_are_caught() {
 
 #[test]
 fn bad_distributions_are_caught() {
-    let d = one_problem("[population.traits]\ngenerosity = { dist = \"beta\", alpha = -1, beta = 2 }\n");
+    let d = one_problem(
+        "[population.traits]\ngenerosity = { dist = \"beta\", alpha = -1, beta = 2 }\n",
+    );
     assert_eq!(d.key, "population.traits.generosity.alpha");
-    let d = one_problem("[population.traits]\nsociability = { dist = \"uniform\", min = 3, max = 1 }\n");
+    let d = one_problem(
+        "[population.traits]\nsociability = { dist = \"uniform\", min = 3, max = 1 }\n",
+    );
     assert!(d.message.contains("min ≤ max"));
     let d = one_problem("[population.traits]\nsociability = { dist = \"gamma\", mean = 1 }\n");
     assert!(d.key.ends_with("sociability.dist"), "{d:?}");
@@ -179,14 +213,27 @@ fn bad_distributions_are_caught() {
 fn cohorts_must_name_a_strategy() {
     let d = one_problem("[cohorts.pitchers]\nstrategy = \"conecting\"\nmembers = 10\n");
     assert_eq!(d.key, "cohorts.pitchers.strategy");
-    assert!(d.message.contains("did you mean \"connecting\""), "{}", d.message);
+    assert!(
+        d.message.contains("did you mean \"connecting\""),
+        "{}",
+        d.message
+    );
 }
 
 #[test]
 fn variant_errors_point_at_the_variant() {
     let d = one_problem("[[variants]]\nname = \"a\"\nset = { \"groups.format\" = \"clsoed\" }\n");
-    assert!(d.key.contains("groups.format") && d.key.contains("variant \"a\""), "{d:?}");
-    assert_eq!(d.origin, Origin::File { line: 3, column: 27 });
+    assert!(
+        d.key.contains("groups.format") && d.key.contains("variant \"a\""),
+        "{d:?}"
+    );
+    assert_eq!(
+        d.origin,
+        Origin::File {
+            line: 3,
+            column: 27
+        }
+    );
     let d = one_problem("[[variants]]\nname = \"a\"\nset = { \"groups.formt\" = \"closed\" }\n");
     assert!(d.message.contains("did you mean `format`"), "{d:?}");
 }
@@ -199,13 +246,23 @@ fn all_errors_in_a_file_are_reported_together() {
     let keys: Vec<&str> = d.iter().map(|d| d.key.as_str()).collect();
     assert_eq!(
         keys,
-        ["simulation.years", "population.rewire", "economy.max_hops", "economy.repeat_rat"]
+        [
+            "simulation.years",
+            "population.rewire",
+            "economy.max_hops",
+            "economy.repeat_rat"
+        ]
     );
 }
 
 #[test]
 fn error_text_names_the_file() {
-    let e = load("[economy]\nrepeat_rate = 2\n").unwrap_err().to_string();
+    let e = load("[economy]\nrepeat_rate = 2\n")
+        .unwrap_err()
+        .to_string();
     assert!(e.starts_with("scenario test.toml has 1 problem:"), "{e}");
-    assert!(e.contains("economy.repeat_rate = 2 (line 2, column 15): expected a probability"), "{e}");
+    assert!(
+        e.contains("economy.repeat_rate = 2 (line 2, column 15): expected a probability"),
+        "{e}"
+    );
 }

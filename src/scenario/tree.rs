@@ -148,9 +148,9 @@ pub fn parse(source: &str) -> (Node, Vec<SyntaxError>) {
     let errors = errors
         .into_iter()
         .map(|e| SyntaxError {
-            origin: e
-                .span()
-                .map_or(Origin::File { line: 1, column: 1 }, |s| lines.origin(s.start)),
+            origin: e.span().map_or(Origin::File { line: 1, column: 1 }, |s| {
+                lines.origin(s.start)
+            }),
             message: e.message().trim().to_string(),
         })
         .collect();
@@ -315,7 +315,13 @@ mod tests {
             panic!("section is a table")
         };
         assert_eq!(keys[0].1, Origin::File { line: 2, column: 1 });
-        assert_eq!(keys[1].2.origin, Origin::File { line: 3, column: 12 });
+        assert_eq!(
+            keys[1].2.origin,
+            Origin::File {
+                line: 3,
+                column: 12
+            }
+        );
         assert_eq!(keys[0].2.value, Value::Integer(12));
     }
 

@@ -382,7 +382,10 @@ impl<'a> Run<'a> {
         let book = &mut self.books[h as usize];
         let profession = self.world.people.profession[other as usize];
         book.ties.entry(other).or_insert_with(|| {
-            book.by_profession.entry(profession).or_default().push(other);
+            book.by_profession
+                .entry(profession)
+                .or_default()
+                .push(other);
             let chemistry = rel.chemistry_mean + rel.chemistry_sd * standard_normal(rng);
             Tie::new(week, chemistry as f32)
         })
@@ -470,7 +473,11 @@ impl<'a> Run<'a> {
         let attendees = self.attendance(week);
         for (g, list) in attendees.iter().enumerate() {
             if list.len() >= 2 {
-                let mut rng = streams::stream(self.seed, Purpose::Meeting, &[self.rep, week as u64, g as u64]);
+                let mut rng = streams::stream(
+                    self.seed,
+                    Purpose::Meeting,
+                    &[self.rep, week as u64, g as u64],
+                );
                 self.hold_meeting(g as u32, list, week, &mut rng);
             } else if let [only] = list[..] {
                 // A lone attendee still spent the morning.
@@ -500,7 +507,11 @@ impl<'a> Run<'a> {
                 continue;
             }
             let st = self.strategy_of(slot);
-            let mut rng = streams::stream(self.seed, Purpose::Attendance, &[self.rep, week as u64, m.person as u64]);
+            let mut rng = streams::stream(
+                self.seed,
+                Purpose::Attendance,
+                &[self.rep, week as u64, m.person as u64],
+            );
             for &g in &m.groups {
                 if week % cadence != self.groups[g as usize].offset {
                     continue;
@@ -543,7 +554,11 @@ impl<'a> Run<'a> {
                 continue;
             }
             let person = self.members[slot as usize].person;
-            let mut rng = streams::stream(self.seed, Purpose::OneToOnes, &[self.rep, week as u64, person as u64]);
+            let mut rng = streams::stream(
+                self.seed,
+                Purpose::OneToOnes,
+                &[self.rep, week as u64, person as u64],
+            );
             let count = poisson(&mut rng, rate);
             for _ in 0..count {
                 if let Some(partner) = self.one_to_one_partner(person, week, &mut rng) {
@@ -617,7 +632,8 @@ impl<'a> Run<'a> {
             let trust = self
                 .networking_view(receiver, giver, week)
                 .map_or(0.0, |(t, _, _)| t);
-            let rate = self.s.economy.value_events_per_hour * hours * trust * self.generosity(giver);
+            let rate =
+                self.s.economy.value_events_per_hour * hours * trust * self.generosity(giver);
             let events = poisson(rng, rate);
             for _ in 0..events {
                 let kind = [
@@ -647,7 +663,11 @@ impl<'a> Run<'a> {
         let n = self.world.people.len() as u32;
         for slot in 0..self.members.len() as u32 {
             let person = self.members[slot as usize].person;
-            let mut rng = streams::stream(self.seed, Purpose::Decisions, &[self.rep, week as u64, slot as u64]);
+            let mut rng = streams::stream(
+                self.seed,
+                Purpose::Decisions,
+                &[self.rep, week as u64, slot as u64],
+            );
             let st = self.strategy_of(slot);
             let weekly_churn = 1.0 - (1.0 - st.churn_per_year).powf(1.0 / 52.0);
             if rng.random::<f64>() < weekly_churn {
@@ -747,7 +767,11 @@ impl<'a> Run<'a> {
                     .filter(|m| m.cohort as usize == c)
                     .map(|m| {
                         let h = self.holder_of[m.person as usize];
-                        let trusted = if h == NONE { 0 } else { self.books[h as usize].trusted };
+                        let trusted = if h == NONE {
+                            0
+                        } else {
+                            self.books[h as usize].trusted
+                        };
                         (trusted, m.person)
                     })
                     .collect();

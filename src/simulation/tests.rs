@@ -69,7 +69,11 @@ fn without_generosity_noticing_or_pitching_there_are_no_referrals_or_pitch_sales
     assert_eq!(r.needs.referral, 0);
     assert_eq!(r.needs.pitch, 0);
     assert!(r.needs.needs > 0);
-    assert!(r.needs.market > 0 && r.needs.direct > 0 && r.needs.repeat > 0, "{:?}", r.needs);
+    assert!(
+        r.needs.market > 0 && r.needs.direct > 0 && r.needs.repeat > 0,
+        "{:?}",
+        r.needs
+    );
     assert_eq!(
         r.needs.needs,
         r.needs.market + r.needs.direct + r.needs.repeat,
@@ -86,8 +90,13 @@ fn need_counts_match_their_poisson_expectation() {
     // about once in 16,000 seeds, and the seed is fixed.
     let sd = expected.sqrt();
     let n = r.needs.needs as f64;
-    assert!((n - expected).abs() < 4.0 * sd, "{n} needs, expected {expected} ± {}", 4.0 * sd);
-    let resolved = r.needs.repeat + r.needs.direct + r.needs.referral + r.needs.pitch + r.needs.market;
+    assert!(
+        (n - expected).abs() < 4.0 * sd,
+        "{n} needs, expected {expected} ± {}",
+        4.0 * sd
+    );
+    let resolved =
+        r.needs.repeat + r.needs.direct + r.needs.referral + r.needs.pitch + r.needs.market;
     assert_eq!(resolved, r.needs.needs);
 }
 
@@ -112,7 +121,13 @@ fn common_random_numbers_keep_the_needs_identical_across_different_variants() {
     // Different rules, same world and replicate: the needs that arise are
     // the same draws, however differently they are then met.
     let a = run(&small(&[]), 1);
-    let b = run(&small(&["economy.pitch_conversion=0.9", "strategies.networking.generosity=0.1"]), 1);
+    let b = run(
+        &small(&[
+            "economy.pitch_conversion=0.9",
+            "strategies.networking.generosity=0.1",
+        ]),
+        1,
+    );
     assert_eq!(a.needs.needs, b.needs.needs);
     assert_ne!(a.rows, b.rows);
 }
@@ -123,10 +138,23 @@ fn networking_builds_trust_that_connecting_does_not() {
     let last = r.rows.last().unwrap();
     let trusted_n = last[NETWORKING].get(Metric::TrustedTies);
     let trusted_c = last[CONNECTING].get(Metric::TrustedTies);
-    assert!(trusted_n > 2.0, "networkers trust {trusted_n} people after 3 years");
-    assert!(trusted_c < trusted_n / 3.0, "connectors {trusted_c} vs networkers {trusted_n}");
-    assert!(per_member(&r, CONNECTING, Metric::GroupsLeft) > 1.0, "connectors move on");
-    assert_eq!(per_member(&r, NETWORKING, Metric::GroupsLeft), 0.0, "networkers stay");
+    assert!(
+        trusted_n > 2.0,
+        "networkers trust {trusted_n} people after 3 years"
+    );
+    assert!(
+        trusted_c < trusted_n / 3.0,
+        "connectors {trusted_c} vs networkers {trusted_n}"
+    );
+    assert!(
+        per_member(&r, CONNECTING, Metric::GroupsLeft) > 1.0,
+        "connectors move on"
+    );
+    assert_eq!(
+        per_member(&r, NETWORKING, Metric::GroupsLeft),
+        0.0,
+        "networkers stay"
+    );
 }
 
 #[test]
@@ -139,8 +167,10 @@ fn connecting_wins_when_trust_never_forms_and_pitches_convert() {
         "strategies.connecting.patience_meetings=0",
     ]);
     let r = run(&s, 0);
-    let c = per_member(&r, CONNECTING, Metric::PitchRevenue) + per_member(&r, CONNECTING, Metric::ReferralRevenue);
-    let n = per_member(&r, NETWORKING, Metric::PitchRevenue) + per_member(&r, NETWORKING, Metric::ReferralRevenue);
+    let c = per_member(&r, CONNECTING, Metric::PitchRevenue)
+        + per_member(&r, CONNECTING, Metric::ReferralRevenue);
+    let n = per_member(&r, NETWORKING, Metric::PitchRevenue)
+        + per_member(&r, NETWORKING, Metric::ReferralRevenue);
     assert!(c > n, "connecting {c} should beat networking {n} here");
 }
 
@@ -164,13 +194,21 @@ fn networking_advantage_shrinks_as_trust_forms_faster() {
     };
     let slow = ratio("20");
     let fast = ratio("0.05");
-    assert!(slow > fast, "advantage with slow trust {slow:.2} should exceed fast {fast:.2}");
+    assert!(
+        slow > fast,
+        "advantage with slow trust {slow:.2} should exceed fast {fast:.2}"
+    );
 }
 
 #[test]
 fn results_do_not_depend_on_the_thread_pool() {
     let s = small(&["simulation.replicates=3", "simulation.years=1"]);
-    let pool = |n| rayon::ThreadPoolBuilder::new().num_threads(n).build().unwrap();
+    let pool = |n| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(n)
+            .build()
+            .unwrap()
+    };
     let one = pool(1).install(|| crate::experiment::run(&s, &|| {}));
     let two = pool(2).install(|| crate::experiment::run(&s, &|| {}));
     for (a, b) in one.runs.iter().zip(&two.runs) {
