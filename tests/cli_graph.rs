@@ -22,21 +22,35 @@ fn graph_json_describes_the_network() {
     assert_eq!(v["people"], 3000);
     let edges = v["edges"].as_u64().unwrap();
     let mean = v["degree"]["mean"].as_f64().unwrap();
-    assert!((mean - 2.0 * edges as f64 / 3000.0).abs() < 1e-9, "degree sum = 2 × edges");
+    assert!(
+        (mean - 2.0 * edges as f64 / 3000.0).abs() < 1e-9,
+        "degree sum = 2 × edges"
+    );
     assert!((mean - 40.0).abs() < 2.0, "mean degree {mean}");
     let c = v["clustering"]["value"].as_f64().unwrap();
     assert!(c > 0.3, "a small world is clustered: {c}");
     let within = v["separation"]["within"].as_array().unwrap();
     assert_eq!(within.len(), 6);
-    let shares: Vec<f64> = within.iter().map(|h| h["share"].as_f64().unwrap()).collect();
-    assert!(shares.windows(2).all(|w| w[0] <= w[1]), "cumulative shares rise: {shares:?}");
+    let shares: Vec<f64> = within
+        .iter()
+        .map(|h| h["share"].as_f64().unwrap())
+        .collect();
+    assert!(
+        shares.windows(2).all(|w| w[0] <= w[1]),
+        "cumulative shares rise: {shares:?}"
+    );
     assert_eq!(v["separation"]["sources"], 50);
 }
 
 #[test]
 fn graph_text_tests_the_five_contacts_claim() {
     netgrow()
-        .args(["graph", "scenarios/connecting-vs-networking.toml", "--sources", "20"])
+        .args([
+            "graph",
+            "scenarios/connecting-vs-networking.toml",
+            "--sources",
+            "20",
+        ])
         .assert()
         .success()
         .stdout(predicate::str::contains("five contacts away"))
@@ -47,8 +61,19 @@ fn graph_text_tests_the_five_contacts_claim() {
 fn same_seed_same_graph_other_seed_other_graph() {
     let run = |seed: &str| {
         let out = netgrow()
-            .args(["graph", "scenarios/connecting-vs-networking.toml", "--sources", "10", "--json"])
-            .args(["--set", &format!("simulation.seed={seed}"), "--set", "population.size=2000"])
+            .args([
+                "graph",
+                "scenarios/connecting-vs-networking.toml",
+                "--sources",
+                "10",
+                "--json",
+            ])
+            .args([
+                "--set",
+                &format!("simulation.seed={seed}"),
+                "--set",
+                "population.size=2000",
+            ])
             .assert()
             .success();
         out.get_output().stdout.clone()

@@ -62,27 +62,54 @@ fn every_example_scenario_runs_and_writes_every_file() {
         let out = tmp.path().join(file.file_stem().unwrap());
         quick_run(&file, &out, &[]);
         for name in netgrow::output::RUN_FILES {
-            assert!(out.join(name).is_file(), "{} missing {name}", file.display());
+            assert!(
+                out.join(name).is_file(),
+                "{} missing {name}",
+                file.display()
+            );
         }
         let ts = header(&out.join("timeseries.csv"));
         for col in TIMESERIES_COLUMNS {
             assert!(ts.iter().any(|c| c == col), "timeseries.csv lacks {col}");
         }
-        for kind in ["advice", "suppliers", "information", "support", "feedback", "friends"] {
-            assert!(ts.iter().any(|c| c == &format!("value_{kind}")), "no value_{kind}");
+        for kind in [
+            "advice",
+            "suppliers",
+            "information",
+            "support",
+            "feedback",
+            "friends",
+        ] {
+            assert!(
+                ts.iter().any(|c| c == &format!("value_{kind}")),
+                "no value_{kind}"
+            );
         }
         assert_eq!(
             header(&out.join("summary.csv")),
             ["variant", "cohort", "week", "metric", "mean", "sd", "ci_low", "ci_high", "n"]
         );
         let members = header(&out.join("members.csv"));
-        for col in ["cohort", "profession", "referrals_received", "revenue", "hours", "trusted_ties", "groups_left"] {
+        for col in [
+            "cohort",
+            "profession",
+            "referrals_received",
+            "revenue",
+            "hours",
+            "trusted_ties",
+            "groups_left",
+        ] {
             assert!(members.iter().any(|c| c == col), "members.csv lacks {col}");
         }
         let results: serde_json::Value =
             serde_json::from_slice(&read(&out.join("results.json"))).unwrap();
         assert_eq!(results["metadata"]["replicates"], 2);
-        assert!(results["metadata"]["person_weeks_per_second"].as_f64().unwrap() > 0.0);
+        assert!(
+            results["metadata"]["person_weeks_per_second"]
+                .as_f64()
+                .unwrap()
+                > 0.0
+        );
         assert!(!results["variants"].as_array().unwrap().is_empty());
     }
 }
@@ -92,7 +119,11 @@ fn the_resolved_scenario_reproduces_the_run_byte_for_byte() {
     let tmp = TempDir::new().unwrap();
     let first = tmp.path().join("first");
     let second = tmp.path().join("second");
-    quick_run(Path::new("scenarios/connecting-vs-networking.toml"), &first, &["--seed", "99"]);
+    quick_run(
+        Path::new("scenarios/connecting-vs-networking.toml"),
+        &first,
+        &["--seed", "99"],
+    );
     netgrow()
         .arg("run")
         .arg(first.join("scenario.toml"))
@@ -100,10 +131,22 @@ fn the_resolved_scenario_reproduces_the_run_byte_for_byte() {
         .arg(&second)
         .assert()
         .success();
-    for name in ["scenario.toml", "timeseries.csv", "summary.csv", "members.csv", "ego_networks.json", "network.json"] {
-        assert!(read(&first.join(name)) == read(&second.join(name)), "{name} differs");
+    for name in [
+        "scenario.toml",
+        "timeseries.csv",
+        "summary.csv",
+        "members.csv",
+        "ego_networks.json",
+        "network.json",
+    ] {
+        assert!(
+            read(&first.join(name)) == read(&second.join(name)),
+            "{name} differs"
+        );
     }
-    assert!(fs::read_to_string(first.join("scenario.toml")).unwrap().contains("seed = 99"));
+    assert!(fs::read_to_string(first.join("scenario.toml"))
+        .unwrap()
+        .contains("seed = 99"));
 }
 
 #[test]
@@ -114,8 +157,16 @@ fn one_and_two_threads_give_identical_files() {
     let file = Path::new("scenarios/connecting-vs-networking.toml");
     quick_run(file, &one, &["--threads", "1"]);
     quick_run(file, &two, &["--threads", "2"]);
-    for name in ["timeseries.csv", "summary.csv", "members.csv", "ego_networks.json"] {
-        assert!(read(&one.join(name)) == read(&two.join(name)), "{name} differs");
+    for name in [
+        "timeseries.csv",
+        "summary.csv",
+        "members.csv",
+        "ego_networks.json",
+    ] {
+        assert!(
+            read(&one.join(name)) == read(&two.join(name)),
+            "{name} differs"
+        );
     }
 }
 
@@ -123,7 +174,16 @@ fn one_and_two_threads_give_identical_files() {
 fn the_table_reports_each_cohort_and_the_crossover() {
     let tmp = TempDir::new().unwrap();
     netgrow()
-        .args(["run", "scenarios/connecting-vs-networking.toml", "--replicates", "2", "--years", "2", "--quiet", "--out"])
+        .args([
+            "run",
+            "scenarios/connecting-vs-networking.toml",
+            "--replicates",
+            "2",
+            "--years",
+            "2",
+            "--quiet",
+            "--out",
+        ])
         .arg(tmp.path().join("t"))
         .assert()
         .success()
@@ -139,10 +199,19 @@ fn the_table_reports_each_cohort_and_the_crossover() {
 fn a_failed_run_leaves_previous_results_untouched() {
     let tmp = TempDir::new().unwrap();
     let out = tmp.path().join("keep");
-    quick_run(Path::new("scenarios/connecting-vs-networking.toml"), &out, &[]);
+    quick_run(
+        Path::new("scenarios/connecting-vs-networking.toml"),
+        &out,
+        &[],
+    );
     let before = read(&out.join("timeseries.csv"));
     netgrow()
-        .args(["run", "scenarios/connecting-vs-networking.toml", "--quiet", "--out"])
+        .args([
+            "run",
+            "scenarios/connecting-vs-networking.toml",
+            "--quiet",
+            "--out",
+        ])
         .arg(&out)
         .args(["--set", "economy.max_hops=0"])
         .assert()
@@ -153,7 +222,10 @@ fn a_failed_run_leaves_previous_results_untouched() {
         .map(|e| e.unwrap().file_name())
         .filter(|n| n.to_string_lossy().starts_with('.'))
         .collect();
-    assert!(leftovers.is_empty(), "temporary directories left: {leftovers:?}");
+    assert!(
+        leftovers.is_empty(),
+        "temporary directories left: {leftovers:?}"
+    );
 }
 
 #[test]
@@ -162,7 +234,16 @@ fn an_unwritable_destination_is_an_error_not_a_panic() {
     let blocker = tmp.path().join("file");
     fs::write(&blocker, "not a directory").unwrap();
     netgrow()
-        .args(["run", "scenarios/connecting-vs-networking.toml", "--replicates", "1", "--years", "1", "--quiet", "--out"])
+        .args([
+            "run",
+            "scenarios/connecting-vs-networking.toml",
+            "--replicates",
+            "1",
+            "--years",
+            "1",
+            "--quiet",
+            "--out",
+        ])
         .arg(blocker.join("out"))
         .assert()
         .code(1)

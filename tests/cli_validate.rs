@@ -9,7 +9,10 @@ use crate::common::{netgrow, scenario_files, write};
 #[test]
 fn every_example_scenario_validates_and_round_trips() {
     let files = scenario_files();
-    assert!(files.len() >= 3, "expected example scenarios, found {files:?}");
+    assert!(
+        files.len() >= 3,
+        "expected example scenarios, found {files:?}"
+    );
     let dir = TempDir::new().unwrap();
     for file in files {
         let first = netgrow().arg("validate").arg(&file).assert().success();
@@ -50,10 +53,17 @@ fn set_overrides_are_applied_and_checked() {
         .args(["--set", "economy.repeat_rate=1.7"])
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("economy.repeat_rate = 1.7 (--set economy.repeat_rate=1.7)"))
+        .stderr(predicate::str::contains(
+            "economy.repeat_rate = 1.7 (--set economy.repeat_rate=1.7)",
+        ))
         .stderr(predicate::str::contains("between 0 and 1"));
     netgrow()
-        .args(["validate", "scenarios/connecting-vs-networking.toml", "--set", "population.size"])
+        .args([
+            "validate",
+            "scenarios/connecting-vs-networking.toml",
+            "--set",
+            "population.size",
+        ])
         .assert()
         .code(2)
         .stderr(predicate::str::contains("expected KEY=VALUE"));
@@ -65,7 +75,10 @@ fn rejected(text: &str) -> String {
     let f = write(dir.path(), "bad.toml", text);
     let out = netgrow().arg("validate").arg(&f).assert().code(2);
     let stderr = String::from_utf8(out.get_output().stderr.clone()).unwrap();
-    assert!(stderr.contains("bad.toml"), "error names the file: {stderr}");
+    assert!(
+        stderr.contains("bad.toml"),
+        "error names the file: {stderr}"
+    );
     assert!(out.get_output().stdout.is_empty(), "nothing on stdout");
     stderr
 }
@@ -79,7 +92,10 @@ fn syntax_errors_are_located() {
 #[test]
 fn wrong_types_are_named() {
     let e = rejected("[groups]\ncount = \"twenty\"\n");
-    assert!(e.contains("groups.count = \"twenty\" (line 2, column 9)"), "{e}");
+    assert!(
+        e.contains("groups.count = \"twenty\" (line 2, column 9)"),
+        "{e}"
+    );
     assert!(e.contains("expected a whole number"), "{e}");
 }
 
@@ -109,12 +125,17 @@ fn contradictions_are_caught() {
 #[test]
 fn bad_distributions_are_caught() {
     let e = rejected("[population.traits]\nmemory_half_life_weeks = { dist = \"lognormal\", mean = -3, sd = 1 }\n");
-    assert!(e.contains("population.traits.memory_half_life_weeks.mean = -3"), "{e}");
+    assert!(
+        e.contains("population.traits.memory_half_life_weeks.mean = -3"),
+        "{e}"
+    );
 }
 
 #[test]
 fn all_problems_are_reported_at_once() {
-    let e = rejected("[simulation]\nyears = 0\n[economy]\nmax_hops = 9\n[groups]\nformat = \"secret\"\n");
+    let e = rejected(
+        "[simulation]\nyears = 0\n[economy]\nmax_hops = 9\n[groups]\nformat = \"secret\"\n",
+    );
     assert!(e.contains("3 problems"), "{e}");
     for key in ["simulation.years", "economy.max_hops", "groups.format"] {
         assert!(e.contains(key), "{key} missing from {e}");
