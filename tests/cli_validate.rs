@@ -161,3 +161,36 @@ fn every_subcommand_help_has_an_example() {
             .stdout(predicate::str::contains("Example"));
     }
 }
+
+#[test]
+fn the_readme_documents_every_key() {
+    let readme = std::fs::read_to_string(crate::common::root().join("README.md")).unwrap();
+    let scenario =
+        netgrow::scenario::Scenario::load(std::path::Path::new("scenarios/group-formats.toml"), &[])
+            .unwrap();
+    let table = toml::Table::try_from(&scenario).unwrap();
+    let mut missing = Vec::new();
+    for (section, value) in &table {
+        let Some(keys) = value.as_table() else { continue };
+        let keys: Vec<&String> = match section.as_str() {
+            // Named tables: document the keys of one entry.
+            "strategies" | "cohorts" => keys
+                .values()
+                .filter_map(|v| v.as_table())
+                .flat_map(|t| t.keys())
+                .collect(),
+            _ => keys.keys().collect(),
+        };
+        for key in keys {
+            if !readme.contains(&format!("`{key}`")) {
+                missing.push(format!("{section}.{key}"));
+            }
+        }
+    }
+    for key in ["memory_half_life_weeks", "generosity", "sociability", "extra_professions", "based_on"] {
+        if !readme.contains(&format!("`{key}`")) {
+            missing.push(key.to_string());
+        }
+    }
+    assert!(missing.is_empty(), "README lacks {missing:?}");
+}
