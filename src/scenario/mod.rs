@@ -613,7 +613,7 @@ fn read_population(r: &mut Reader, top: &Table<'_>) -> Population {
             );
         }
     }
-    if communities > size {
+    if network == "communities" && communities > size {
         r.error(
             t.key("communities"),
             t.get("communities"),

@@ -266,3 +266,137 @@ fn error_text_names_the_file() {
         "{e}"
     );
 }
+
+mod never_panics {
+    //! The loader must answer every input with a scenario or an error,
+    //! never a panic: arbitrary bytes, and arbitrary well-formed TOML built
+    //! from the real section and key names with values of every type.
+
+    use crate::scenario::{Override, Scenario};
+    use proptest::prelude::*;
+
+    const SECTIONS: [&str; 10] = [
+        "simulation",
+        "population",
+        "population.traits",
+        "groups",
+        "relationships",
+        "economy",
+        "output",
+        "strategies.connecting",
+        "strategies.mine",
+        "cohorts.networking",
+    ];
+    const KEYS: [&str; 24] = [
+        "size",
+        "acquaintances",
+        "close_ties",
+        "network",
+        "rewire",
+        "years",
+        "replicates",
+        "seed",
+        "count",
+        "seats",
+        "format",
+        "cadence",
+        "hours_to_trust",
+        "generosity",
+        "memory_half_life_weeks",
+        "max_hops",
+        "repeat_rate",
+        "strategy",
+        "members",
+        "patience_meetings",
+        "professions",
+        "dist",
+        "name",
+        "set",
+    ];
+
+    fn value() -> impl Strategy<Value = toml::Value> {
+        let leaf = prop_oneof![
+            any::<i64>().prop_map(toml::Value::Integer),
+            (-3i64..300).prop_map(toml::Value::Integer),
+            any::<f64>().prop_map(toml::Value::Float),
+            (-2.0f64..2.0).prop_map(toml::Value::Float),
+            any::<bool>().prop_map(toml::Value::Boolean),
+            "[a-z_ .]{0,12}".prop_map(toml::Value::String),
+            prop_oneof![
+                Just("lognormal"),
+                Just("beta"),
+                Just("closed"),
+                Just("communities"),
+                Just("connecting")
+            ]
+            .prop_map(|s| toml::Value::String(s.to_string())),
+        ];
+        leaf.prop_recursive(3, 24, 6, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..4).prop_map(toml::Value::Array),
+                prop::collection::vec((prop::sample::select(&KEYS[..]), inner), 0..5).prop_map(
+                    |kv| {
+                        toml::Value::Table(
+                            kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect(),
+                        )
+                    }
+                ),
+            ]
+        })
+    }
+
+    fn document() -> impl Strategy<Value = String> {
+        prop::collection::vec(
+            (
+                prop::sample::select(&SECTIONS[..]),
+                prop::sample::select(&KEYS[..]),
+                value(),
+            ),
+            0..12,
+        )
+        .prop_map(|entries| {
+            let mut root = toml::Table::new();
+            for (section, key, value) in entries {
+                let mut table = &mut root;
+                for part in section.split('.') {
+                    let entry = table
+                        .entry(part.to_string())
+                        .or_insert_with(|| toml::Value::Table(toml::Table::new()));
+                    if !entry.is_table() {
+                        *entry = toml::Value::Table(toml::Table::new());
+                    }
+                    table = entry.as_table_mut().expect("just made a table");
+                }
+                table.insert(key.to_string(), value);
+            }
+            toml::to_string(&root).unwrap_or_default()
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(400))]
+
+        #[test]
+        fn arbitrary_bytes(bytes in prop::collection::vec(any::<u8>(), 0..400)) {
+            let text = String::from_utf8_lossy(&bytes);
+            let _ = Scenario::from_str(&text, "fuzz.toml", "fuzz", &[]);
+        }
+
+        #[test]
+        fn arbitrary_well_formed_toml(text in document()) {
+            if let Ok(s) = Scenario::from_str(&text, "fuzz.toml", "fuzz", &[]) {
+                // Whatever loads must also round-trip.
+                let again = Scenario::from_str(&s.to_toml(), "again.toml", "fuzz", &[]);
+                prop_assert!(again.is_ok(), "{:?}", again.err());
+                prop_assert_eq!(again.ok(), Some(s));
+            }
+        }
+
+        #[test]
+        fn arbitrary_overrides(key in "[a-z_.]{0,30}", value in "[ -~]{0,20}") {
+            if let Ok(o) = Override::parse(&format!("{key}={value}")) {
+                let _ = Scenario::from_str("", "t.toml", "t", &[o]);
+            }
+        }
+    }
+}

@@ -216,3 +216,59 @@ fn results_do_not_depend_on_the_thread_pool() {
         assert_eq!(a.members, b.members);
     }
 }
+
+#[test]
+fn extreme_but_valid_scenarios_run_without_panicking() {
+    let cases: [&[&str]; 5] = [
+        // The smallest world the loader accepts.
+        &[
+            "population.size=2",
+            "population.acquaintances=1",
+            "population.close_ties=0",
+            "groups.count=1",
+            "groups.seats=2",
+            "cohorts.connecting.members=1",
+            "cohorts.networking.members=1",
+        ],
+        // Everyone is a member, in closed groups of one profession each.
+        &[
+            "population.size=400",
+            "population.acquaintances=20",
+            "population.close_ties=20",
+            "groups.count=20",
+            "groups.seats=20",
+            "groups.format=closed",
+            "cohorts.connecting.members=200",
+            "cohorts.networking.members=200",
+        ],
+        // No conversations, monthly meetings, no time cost.
+        &[
+            "groups.conversations=0",
+            "groups.cadence=monthly",
+            "economy.value_of_time=0",
+            "economy.needs_per_year=0",
+        ],
+        // Everything at its upper bound.
+        &[
+            "economy.max_hops=6",
+            "economy.asks=100",
+            "economy.repeat_rate=1",
+            "strategies.networking.one_to_ones_per_month=30",
+            "strategies.connecting.churn_per_year=1",
+            "strategies.networking.groups_per_member=2",
+            "groups.count=40",
+        ],
+        &[
+            "population.network=communities",
+            "population.communities=2000",
+        ],
+    ];
+    for extra in cases {
+        let mut sets = vec!["simulation.years=1"];
+        sets.extend_from_slice(extra);
+        let overrides: Vec<Override> = sets.iter().map(|s| Override::parse(s).unwrap()).collect();
+        let s = Scenario::from_str("", "t.toml", "t", &overrides).unwrap_or_else(|e| panic!("{e}"));
+        let r = run(&s, 0);
+        assert_eq!(r.rows.len(), 52, "{extra:?}");
+    }
+}
