@@ -27,3 +27,4 @@ pub mod simulation;
 pub mod experiment;
 pub mod output;
 pub mod summary;
+pub mod chart;

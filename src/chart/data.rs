@@ -1,0 +1,855 @@
+//! Reading a run directory back: the files `netgrow run` wrote, checked and
+//! held in memory in the shapes the charts and the report need.
+//!
+//! Nothing here simulates or recomputes the model: every number comes from
+//! `results.json`, `summary.csv`, `timeseries.csv`, `members.csv`,
+//! `network.json`, `ego_networks.json` and `scenario.toml`. A file that is
+//! missing, unreadable or not what a run writes is an error naming the file
+//! and what was expected, never a panic — `netgrow plot` may be pointed at
+//! any directory.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use anyhow::{anyhow, bail, Context, Result};
+use serde::Deserialize;
+
+use crate::metrics;
+use crate::output::RUN_FILES;
+use crate::scenario::Scenario;
+use crate::summary::{month_of_week, WEEKS_PER_YEAR};
+
+/// Weekly statistics read from `summary.csv` (cumulative flows and stocks).
+pub const WEEKLY: [&str; 11] = [
+    CUM_REFERRALS,
+    CUM_REVENUE,
+    CUM_HOURS,
+    PEOPLE_KNOWN,
+    TRUSTED_TIES,
+    "cumulative_value_advice",
+    "cumulative_value_suppliers",
+    "cumulative_value_information",
+    "cumulative_value_support",
+    "cumulative_value_feedback",
+    "cumulative_value_friends",
+];
+
+/// Per-replicate weekly values read from `timeseries.csv`, for statistics
+/// that must be formed within each replicate before averaging (monthly
+/// rates, ratios).
+pub const PER_REPLICATE: [&str; 3] = [REFERRALS, REVENUE, HOURS];
+
+pub const CUM_REFERRALS: &str = "cumulative_referrals_received";
+pub const CUM_REVENUE: &str = "cumulative_revenue";
+pub const CUM_HOURS: &str = "cumulative_hours";
+pub const PEOPLE_KNOWN: &str = "people_known";
+pub const TRUSTED_TIES: &str = "trusted_ties";
+pub const REFERRALS: &str = "referrals_received";
+pub const REVENUE: &str = "revenue";
+pub const HOURS: &str = "hours";
+
+/// A mean across replicates with its spread and 95% interval. NaN stands for
+/// "not available" (JSON `null`, an empty CSV cell).
+#[derive(Clone, Copy, Debug, PartialEq, Deserialize)]
+#[serde(from = "StatJson")]
+pub struct Stat {
+    pub mean: f64,
+    pub sd: f64,
+    pub ci_low: f64,
+    pub ci_high: f64,
+    pub n: usize,
+}
+
+impl Stat {
+    /// Mean and Student-t 95% interval of `xs`, as `summary.csv` computes
+    /// them.
+    pub fn of(xs: &[f64]) -> Stat {
+        let s = metrics::Stat::of(xs);
+        Stat {
+            mean: s.mean,
+            sd: s.sd,
+            ci_low: s.ci_low,
+            ci_high: s.ci_high,
+            n: s.n,
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct StatJson {
+    mean: Option<f64>,
+    sd: Option<f64>,
+    ci_low: Option<f64>,
+    ci_high: Option<f64>,
+    n: usize,
+}
+
+impl From<StatJson> for Stat {
+    fn from(s: StatJson) -> Stat {
+        let nan = |x: Option<f64>| x.unwrap_or(f64::NAN);
+        Stat {
+            mean: nan(s.mean),
+            sd: nan(s.sd),
+            ci_low: nan(s.ci_low),
+            ci_high: nan(s.ci_high),
+            n: s.n,
+        }
+    }
+}
+
+/// `results.json`, the parts charts and report read.
+#[derive(Clone, Debug, Deserialize)]
+pub struct Results {
+    pub metadata: Metadata,
+    pub variants: Vec<Arm>,
+}
+
+/// `results.json` → `metadata`.
+#[derive(Clone, Debug, Deserialize)]
+pub struct Metadata {
+    pub netgrow_version: String,
+    pub scenario: String,
+    pub seed: u64,
+    pub replicates: u32,
+    pub years: u32,
+}
+
+/// One variant's headline figures.
+#[derive(Clone, Debug, Deserialize)]
+pub struct Arm {
+    pub name: String,
+    pub cohorts: Vec<CohortFigures>,
+    pub crossovers: Vec<Crossover>,
+}
+
+/// One cohort's figures, year by year.
+#[derive(Clone, Debug, Deserialize)]
+pub struct CohortFigures {
+    pub name: String,
+    pub strategy: String,
+    pub members: u64,
+    pub years: Vec<Year>,
+}
+
+/// One cohort's figures for one simulated year (per member, across
+/// replicates); see `summary::YearFigures` for their meaning.
+#[derive(Clone, Debug, Deserialize)]
+pub struct Year {
+    pub year: usize,
+    pub referrals_per_month: Stat,
+    pub referral_sales: Stat,
+    pub revenue: Stat,
+    pub repeat_revenue: Stat,
+    pub direct_revenue: Stat,
+    pub referral_revenue: Stat,
+    pub referral_revenue_hop1: Stat,
+    pub referral_revenue_hop2plus: Stat,
+    pub pitch_revenue: Stat,
+    pub hours: Stat,
+    pub cost: Stat,
+    pub revenue_per_hour: Stat,
+    pub trusted_ties: Stat,
+    pub people_known: Stat,
+    pub value_events: Stat,
+    pub groups_left: Stat,
+    pub cumulative_referrals: Stat,
+    pub cumulative_revenue: Stat,
+    pub cumulative_hours: Stat,
+    pub cumulative_cost: Stat,
+}
+
+/// When one cohort's cumulative series overtakes another's.
+#[derive(Clone, Debug, Deserialize)]
+pub struct Crossover {
+    pub metric: String,
+    pub first: String,
+    pub second: String,
+    pub leader: Option<String>,
+    pub week: Option<usize>,
+    pub month: Option<usize>,
+}
+
+impl Crossover {
+    /// The cohort that ends behind, when one ends ahead.
+    pub fn trailer(&self) -> Option<&str> {
+        let leader = self.leader.as_deref()?;
+        Some(if leader == self.first {
+            &self.second
+        } else {
+            &self.first
+        })
+    }
+}
+
+/// `network.json`, the parts about separation.
+#[derive(Clone, Debug, Deserialize)]
+pub struct Network {
+    pub people: usize,
+    pub degree: Degree,
+    pub separation: Separation,
+}
+
+/// `network.json` → `degree`.
+#[derive(Clone, Debug, Deserialize)]
+pub struct Degree {
+    pub mean: f64,
+}
+
+/// `network.json` → `separation`.
+#[derive(Clone, Debug, Deserialize)]
+pub struct Separation {
+    pub sources: usize,
+    /// NaN when no source reached anyone.
+    #[serde(deserialize_with = "nan_if_null")]
+    pub mean: f64,
+    pub within: Vec<HopShare>,
+    pub by_hops: Vec<HopShare>,
+    pub unreachable: f64,
+}
+
+/// A share of pairs at (or within) a number of hops.
+#[derive(Clone, Debug, Deserialize)]
+pub struct HopShare {
+    pub hops: usize,
+    pub share: f64,
+}
+
+fn nan_if_null<'de, D: serde::Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
+    Ok(Option::<f64>::deserialize(d)?.unwrap_or(f64::NAN))
+}
+
+/// `ego_networks.json`: one entry per variant.
+#[derive(Clone, Debug, Deserialize)]
+pub struct EgoFile {
+    pub variant: String,
+    pub replicate: usize,
+    pub egos: Vec<Ego>,
+}
+
+/// The trusted-tie network around one typical member.
+#[derive(Clone, Debug, Deserialize)]
+pub struct Ego {
+    pub cohort: String,
+    pub person: u32,
+    pub trusted_ties: u32,
+    pub alters: Vec<Alter>,
+    pub links: Vec<Link>,
+}
+
+/// Someone the ego has some trust in.
+#[derive(Clone, Debug, Deserialize)]
+pub struct Alter {
+    pub person: u32,
+    pub cohort: String,
+    pub trust: f64,
+}
+
+/// Trust between two alters (indices into `alters`).
+#[derive(Clone, Debug, Deserialize)]
+pub struct Link {
+    pub a: usize,
+    pub b: usize,
+    pub trust: f64,
+}
+
+/// One line of the comparison: a cohort within a variant.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SeriesId {
+    pub variant: String,
+    pub cohort: String,
+    pub variant_index: usize,
+    pub cohort_index: usize,
+    /// What legends and captions call it: the cohort, prefixed by the
+    /// variant when there are several.
+    pub label: String,
+}
+
+/// One member's final-year outcome, from `members.csv`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Outcome {
+    pub weeks_member: u32,
+    pub referrals: f64,
+    pub revenue: f64,
+}
+
+/// Everything charts and report read from a run directory.
+#[derive(Clone, Debug)]
+pub struct RunData {
+    pub dir: PathBuf,
+    pub scenario: Scenario,
+    pub results: Results,
+    /// Every (variant, cohort) in `results.json` order; a series' index is
+    /// its colour in every chart.
+    pub series: Vec<SeriesId>,
+    /// Weeks simulated.
+    pub weeks: usize,
+    weekly: Vec<Vec<Vec<Stat>>>,
+    per_replicate: Vec<Vec<Vec<Vec<f64>>>>,
+    /// Final-year outcomes of every member, per series.
+    pub members: Vec<Vec<Outcome>>,
+    pub network: Network,
+    pub egos: Vec<EgoFile>,
+}
+
+/// Checks that `dir` holds the files of a netgrow run; the error names what
+/// is missing.
+pub fn check_run_dir(dir: &Path) -> Result<()> {
+    if !dir.exists() {
+        bail!("{} does not exist", dir.display());
+    }
+    if !dir.is_dir() {
+        bail!(
+            "{} is not a directory (expected a netgrow output directory)",
+            dir.display()
+        );
+    }
+    let missing: Vec<&str> = RUN_FILES
+        .iter()
+        .copied()
+        .filter(|f| !dir.join(f).is_file())
+        .collect();
+    match missing.as_slice() {
+        [] => Ok(()),
+        [one] => bail!(
+            "{} is not a netgrow output directory: {one} missing",
+            dir.display()
+        ),
+        many => bail!(
+            "{} is not a netgrow output directory: {} missing",
+            dir.display(),
+            many.join(", ")
+        ),
+    }
+}
+
+impl RunData {
+    /// Reads and checks every file of the run in `dir`.
+    pub fn load(dir: &Path) -> Result<RunData> {
+        check_run_dir(dir)?;
+        let scenario_path = dir.join("scenario.toml");
+        let scenario = Scenario::load(&scenario_path, &[])
+            .map_err(|e| anyhow!("{}: {e}", scenario_path.display()))?;
+        let results: Results = read_json(&dir.join("results.json"))?;
+        let series = series_of(&results, &dir.join("results.json"))?;
+        let weeks = results.metadata.years as usize * WEEKS_PER_YEAR;
+        let weekly = read_summary(&dir.join("summary.csv"), &series, weeks)?;
+        let per_replicate = read_timeseries(
+            &dir.join("timeseries.csv"),
+            &series,
+            weeks,
+            results.metadata.replicates as usize,
+        )?;
+        let members = read_members(&dir.join("members.csv"), &series)?;
+        let network: Network = read_json(&dir.join("network.json"))?;
+        let egos: Vec<EgoFile> = read_json(&dir.join("ego_networks.json"))?;
+        check_egos(&egos, &dir.join("ego_networks.json"))?;
+        Ok(RunData {
+            dir: dir.to_path_buf(),
+            scenario,
+            results,
+            series,
+            weeks,
+            weekly,
+            per_replicate,
+            members,
+            network,
+            egos,
+        })
+    }
+
+    /// Simulated years.
+    pub fn years(&self) -> usize {
+        self.results.metadata.years as usize
+    }
+
+    /// Weekly statistics (week 1 first) of one of [`WEEKLY`]'s metrics.
+    pub fn weekly(&self, series: usize, metric: &str) -> &[Stat] {
+        WEEKLY
+            .iter()
+            .position(|m| *m == metric)
+            .and_then(|m| self.weekly.get(series)?.get(m))
+            .map_or(&[], Vec::as_slice)
+    }
+
+    /// Weekly values per replicate (`[replicate][week]`) of one of
+    /// [`PER_REPLICATE`]'s metrics.
+    pub fn per_replicate(&self, series: usize, metric: &str) -> &[Vec<f64>] {
+        PER_REPLICATE
+            .iter()
+            .position(|m| *m == metric)
+            .and_then(|m| self.per_replicate.get(series)?.get(m))
+            .map_or(&[], Vec::as_slice)
+    }
+
+    /// The headline figures of a series.
+    pub fn figures(&self, series: usize) -> &CohortFigures {
+        let s = &self.series[series];
+        &self.results.variants[s.variant_index].cohorts[s.cohort_index]
+    }
+
+    /// The final year's figures of a series (validated to exist at load).
+    pub fn final_year(&self, series: usize) -> &Year {
+        let years = &self.figures(series).years;
+        &years[years.len() - 1]
+    }
+
+    /// Index of the series for `cohort` in `variant`, if there is one.
+    pub fn series_of(&self, variant: &str, cohort: &str) -> Option<usize> {
+        find_series(&self.series, variant, cohort)
+    }
+
+    /// Whether the run compares several variants.
+    pub fn has_variants(&self) -> bool {
+        self.results.variants.len() > 1
+    }
+
+    /// Referrals received per member per month, month by month, across
+    /// replicates. Each replicate's weekly counts are averaged over the
+    /// weeks of a month (months of 4 or 5 weeks, see
+    /// [`month_of_week`]) and scaled by 52/12, so every month counts as
+    /// 52/12 weeks and the figure matches `results.json`'s yearly
+    /// `referrals_per_month` on average.
+    pub fn monthly_referrals(&self, series: usize) -> Vec<Stat> {
+        monthly_rate(self.per_replicate(series, REFERRALS), self.weeks)
+    }
+
+    /// Revenue per hour spent networking, from the start of the run to each
+    /// week: each replicate's cumulative revenue ÷ cumulative hours (per
+    /// member), then averaged across replicates. NaN until hours are spent.
+    pub fn return_on_time(&self, series: usize) -> Vec<Stat> {
+        let revenue = self.per_replicate(series, REVENUE);
+        let hours = self.per_replicate(series, HOURS);
+        let ratios: Vec<Vec<f64>> = revenue
+            .iter()
+            .zip(hours)
+            .map(|(r, h)| {
+                let (mut cr, mut ch) = (0.0, 0.0);
+                r.iter()
+                    .zip(h)
+                    .map(|(r, h)| {
+                        cr += r;
+                        ch += h;
+                        if ch > 0.0 {
+                            cr / ch
+                        } else {
+                            f64::NAN
+                        }
+                    })
+                    .collect()
+            })
+            .collect();
+        (0..self.weeks)
+            .map(|w| {
+                let xs: Vec<f64> = ratios
+                    .iter()
+                    .filter_map(|r| r.get(w).copied())
+                    .filter(|x| x.is_finite())
+                    .collect();
+                Stat::of(&xs)
+            })
+            .collect()
+    }
+
+    /// Members present for the whole final year (so their final-year
+    /// figures cover a full year), per series.
+    pub fn full_year_members(&self, series: usize) -> Vec<Outcome> {
+        let full = WEEKS_PER_YEAR.min(self.weeks) as u32;
+        self.members
+            .get(series)
+            .map(|ms| {
+                ms.iter()
+                    .copied()
+                    .filter(|m| m.weeks_member >= full)
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+}
+
+/// Rates per month (of 52/12 weeks) from weekly per-replicate counts.
+pub fn monthly_rate(replicates: &[Vec<f64>], weeks: usize) -> Vec<Stat> {
+    let months = if weeks == 0 { 0 } else { month_of_week(weeks) };
+    let weeks_per_month = WEEKS_PER_YEAR as f64 / 12.0;
+    let rates: Vec<Vec<f64>> = replicates
+        .iter()
+        .map(|weekly| {
+            let mut sum = vec![0.0; months];
+            let mut count = vec![0usize; months];
+            for (w, x) in weekly.iter().enumerate().take(weeks) {
+                let m = month_of_week(w + 1) - 1;
+                sum[m] += x;
+                count[m] += 1;
+            }
+            sum.iter()
+                .zip(&count)
+                .map(|(s, &c)| {
+                    if c > 0 {
+                        s / c as f64 * weeks_per_month
+                    } else {
+                        f64::NAN
+                    }
+                })
+                .collect()
+        })
+        .collect();
+    (0..months)
+        .map(|m| Stat::of(&rates.iter().map(|r| r[m]).collect::<Vec<_>>()))
+        .collect()
+}
+
+fn find_series(series: &[SeriesId], variant: &str, cohort: &str) -> Option<usize> {
+    series
+        .iter()
+        .position(|s| s.variant == variant && s.cohort == cohort)
+}
+
+fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T> {
+    let text =
+        fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    serde_json::from_str(&text).with_context(|| {
+        format!(
+            "{} is malformed: it does not have the fields netgrow run writes",
+            path.display()
+        )
+    })
+}
+
+fn series_of(results: &Results, path: &Path) -> Result<Vec<SeriesId>> {
+    let years = results.metadata.years as usize;
+    if years == 0 || results.metadata.replicates == 0 {
+        bail!(
+            "{}: a run has at least one year and one replicate",
+            path.display()
+        );
+    }
+    if results.variants.is_empty() {
+        bail!("{}: no variants", path.display());
+    }
+    let several = results.variants.len() > 1;
+    let mut series = Vec::new();
+    for (v, arm) in results.variants.iter().enumerate() {
+        if arm.cohorts.is_empty() {
+            bail!("{}: variant {} has no cohorts", path.display(), arm.name);
+        }
+        for (c, cohort) in arm.cohorts.iter().enumerate() {
+            if cohort.years.len() != years {
+                bail!(
+                    "{}: cohort {} of variant {} has {} years of figures, metadata says {years}",
+                    path.display(),
+                    cohort.name,
+                    arm.name,
+                    cohort.years.len()
+                );
+            }
+            if find_series(&series, &arm.name, &cohort.name).is_some() {
+                bail!(
+                    "{}: cohort {} appears twice in variant {}",
+                    path.display(),
+                    cohort.name,
+                    arm.name
+                );
+            }
+            series.push(SeriesId {
+                variant: arm.name.clone(),
+                cohort: cohort.name.clone(),
+                variant_index: v,
+                cohort_index: c,
+                label: if several {
+                    format!("{}: {}", arm.name, cohort.name)
+                } else {
+                    cohort.name.clone()
+                },
+            });
+        }
+    }
+    Ok(series)
+}
+
+/// A CSV file being read, with its header for locating columns by name.
+struct CsvFile {
+    path: PathBuf,
+    reader: csv::Reader<fs::File>,
+    header: csv::StringRecord,
+}
+
+impl CsvFile {
+    fn open(path: &Path) -> Result<CsvFile> {
+        let mut reader = csv::ReaderBuilder::new()
+            .from_path(path)
+            .with_context(|| format!("cannot read {}", path.display()))?;
+        let header = reader
+            .headers()
+            .with_context(|| format!("{}: cannot read the header line", path.display()))?
+            .clone();
+        Ok(CsvFile {
+            path: path.to_path_buf(),
+            reader,
+            header,
+        })
+    }
+
+    fn column(&self, name: &str) -> Result<usize> {
+        self.header
+            .iter()
+            .position(|h| h == name)
+            .ok_or_else(|| anyhow!("{}: column `{name}` missing", self.path.display()))
+    }
+
+    /// Calls `row` on every record with its line number.
+    fn each(mut self, mut row: impl FnMut(&csv::StringRecord, u64) -> Result<()>) -> Result<()> {
+        let mut record = csv::StringRecord::new();
+        loop {
+            let more = self
+                .reader
+                .read_record(&mut record)
+                .with_context(|| format!("{} is malformed", self.path.display()))?;
+            if !more {
+                return Ok(());
+            }
+            let line = record.position().map_or(0, |p| p.line());
+            row(&record, line)?;
+        }
+    }
+}
+
+/// Field `i` of a record, as text.
+fn text<'r>(record: &'r csv::StringRecord, i: usize, path: &Path, line: u64) -> Result<&'r str> {
+    record
+        .get(i)
+        .ok_or_else(|| anyhow!("{} line {line}: too few fields", path.display()))
+}
+
+/// Field `i` as a number; an empty field is NaN (how runs write "none").
+fn number(record: &csv::StringRecord, i: usize, path: &Path, line: u64) -> Result<f64> {
+    let t = text(record, i, path, line)?;
+    if t.is_empty() {
+        return Ok(f64::NAN);
+    }
+    t.parse().map_err(|_| {
+        anyhow!(
+            "{} line {line}: expected a number, found `{t}`",
+            path.display()
+        )
+    })
+}
+
+/// Field `i` as a whole number.
+fn whole(record: &csv::StringRecord, i: usize, path: &Path, line: u64) -> Result<usize> {
+    let t = text(record, i, path, line)?;
+    t.parse().map_err(|_| {
+        anyhow!(
+            "{} line {line}: expected a whole number, found `{t}`",
+            path.display()
+        )
+    })
+}
+
+fn unknown_series(path: &Path, line: u64, variant: &str, cohort: &str) -> anyhow::Error {
+    anyhow!(
+        "{} line {line}: cohort `{cohort}` of variant `{variant}` is not in results.json (files from different runs?)",
+        path.display()
+    )
+}
+
+fn read_summary(path: &Path, series: &[SeriesId], weeks: usize) -> Result<Vec<Vec<Vec<Stat>>>> {
+    let file = CsvFile::open(path)?;
+    let col = |name: &str| file.column(name);
+    let (variant, cohort, week, metric) = (
+        col("variant")?,
+        col("cohort")?,
+        col("week")?,
+        col("metric")?,
+    );
+    let (mean, sd, lo, hi, n) = (
+        col("mean")?,
+        col("sd")?,
+        col("ci_low")?,
+        col("ci_high")?,
+        col("n")?,
+    );
+    let missing = Stat {
+        mean: f64::NAN,
+        sd: f64::NAN,
+        ci_low: f64::NAN,
+        ci_high: f64::NAN,
+        n: 0,
+    };
+    let mut out = vec![vec![vec![missing; weeks]; WEEKLY.len()]; series.len()];
+    let mut seen = vec![vec![0usize; WEEKLY.len()]; series.len()];
+    file.each(|r, line| {
+        let name = text(r, metric, path, line)?;
+        let Some(m) = WEEKLY.iter().position(|w| *w == name) else {
+            return Ok(());
+        };
+        let (v, c) = (text(r, variant, path, line)?, text(r, cohort, path, line)?);
+        let s = find_series(series, v, c).ok_or_else(|| unknown_series(path, line, v, c))?;
+        let w = whole(r, week, path, line)?;
+        if w == 0 || w > weeks {
+            bail!(
+                "{} line {line}: week {w} outside 1..={weeks}",
+                path.display()
+            );
+        }
+        out[s][m][w - 1] = Stat {
+            mean: number(r, mean, path, line)?,
+            sd: number(r, sd, path, line)?,
+            ci_low: number(r, lo, path, line)?,
+            ci_high: number(r, hi, path, line)?,
+            n: whole(r, n, path, line)?,
+        };
+        seen[s][m] += 1;
+        Ok(())
+    })?;
+    for (s, id) in series.iter().enumerate() {
+        for (m, name) in WEEKLY.iter().enumerate() {
+            if seen[s][m] != weeks {
+                bail!(
+                    "{}: expected {weeks} weeks of `{name}` for cohort {} of variant {}, found {}",
+                    path.display(),
+                    id.cohort,
+                    id.variant,
+                    seen[s][m]
+                );
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn read_timeseries(
+    path: &Path,
+    series: &[SeriesId],
+    weeks: usize,
+    replicates: usize,
+) -> Result<Vec<Vec<Vec<Vec<f64>>>>> {
+    let file = CsvFile::open(path)?;
+    let variant = file.column("variant")?;
+    let cohort = file.column("cohort")?;
+    let replicate = file.column("replicate")?;
+    let week = file.column("week")?;
+    let metrics: Vec<usize> = PER_REPLICATE
+        .iter()
+        .map(|m| file.column(m))
+        .collect::<Result<_>>()?;
+    let mut out =
+        vec![vec![vec![vec![f64::NAN; weeks]; replicates]; PER_REPLICATE.len()]; series.len()];
+    let mut seen = vec![0usize; series.len()];
+    file.each(|r, line| {
+        let (v, c) = (text(r, variant, path, line)?, text(r, cohort, path, line)?);
+        let s = find_series(series, v, c).ok_or_else(|| unknown_series(path, line, v, c))?;
+        let rep = whole(r, replicate, path, line)?;
+        let w = whole(r, week, path, line)?;
+        if rep >= replicates || w == 0 || w > weeks {
+            bail!(
+                "{} line {line}: replicate {rep}, week {w} outside the run's {replicates} replicates × {weeks} weeks",
+                path.display()
+            );
+        }
+        for (m, &col) in metrics.iter().enumerate() {
+            out[s][m][rep][w - 1] = number(r, col, path, line)?;
+        }
+        seen[s] += 1;
+        Ok(())
+    })?;
+    for (s, id) in series.iter().enumerate() {
+        if seen[s] != weeks * replicates {
+            bail!(
+                "{}: expected {} rows for cohort {} of variant {}, found {}",
+                path.display(),
+                weeks * replicates,
+                id.cohort,
+                id.variant,
+                seen[s]
+            );
+        }
+    }
+    Ok(out)
+}
+
+fn read_members(path: &Path, series: &[SeriesId]) -> Result<Vec<Vec<Outcome>>> {
+    let file = CsvFile::open(path)?;
+    let variant = file.column("variant")?;
+    let cohort = file.column("cohort")?;
+    let weeks = file.column("weeks_member")?;
+    let referrals = file.column("final_year_referrals")?;
+    let revenue = file.column("final_year_revenue")?;
+    let mut out = vec![Vec::new(); series.len()];
+    file.each(|r, line| {
+        let (v, c) = (text(r, variant, path, line)?, text(r, cohort, path, line)?);
+        let s = find_series(series, v, c).ok_or_else(|| unknown_series(path, line, v, c))?;
+        let weeks_member = whole(r, weeks, path, line)?;
+        out[s].push(Outcome {
+            weeks_member: u32::try_from(weeks_member).unwrap_or(u32::MAX),
+            referrals: number(r, referrals, path, line)?,
+            revenue: number(r, revenue, path, line)?,
+        });
+        Ok(())
+    })?;
+    Ok(out)
+}
+
+fn check_egos(files: &[EgoFile], path: &Path) -> Result<()> {
+    for f in files {
+        for ego in &f.egos {
+            if let Some(l) = ego
+                .links
+                .iter()
+                .find(|l| l.a >= ego.alters.len() || l.b >= ego.alters.len())
+            {
+                bail!(
+                    "{}: a link of the {} ego in variant {} joins alters {} and {}, but there are only {}",
+                    path.display(),
+                    ego.cohort,
+                    f.variant,
+                    l.a,
+                    l.b,
+                    ego.alters.len()
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn monthly_rate_scales_weekly_means_to_months_of_52_12_weeks() {
+        // One replicate with one referral every week: 52/12 a month.
+        let weekly = vec![vec![1.0; 52]];
+        let rates = monthly_rate(&weekly, 52);
+        assert_eq!(rates.len(), 12);
+        for r in &rates {
+            assert!((r.mean - 52.0 / 12.0).abs() < 1e-12);
+        }
+        // Two replicates: the band spans their rates.
+        let rates = monthly_rate(&[vec![1.0; 52], vec![3.0; 52]], 52);
+        assert!((rates[0].mean - 2.0 * 52.0 / 12.0).abs() < 1e-12);
+        assert!(rates[0].ci_low < 52.0 / 12.0 && rates[0].ci_high > 3.0 * 52.0 / 12.0);
+    }
+
+    #[test]
+    fn a_missing_directory_and_a_missing_file_are_named() {
+        let tmp = tempfile::tempdir().expect("temp dir");
+        let nowhere = tmp.path().join("nowhere");
+        let e = check_run_dir(&nowhere).expect_err("missing dir");
+        assert!(e.to_string().contains("does not exist"), "{e}");
+        let e = check_run_dir(tmp.path()).expect_err("empty dir");
+        assert!(
+            e.to_string().contains("is not a netgrow output directory"),
+            "{e}"
+        );
+        assert!(e.to_string().contains("results.json"), "{e}");
+    }
+
+    #[test]
+    fn null_statistics_read_as_nan() {
+        let s: Stat = serde_json::from_str(
+            r#"{"mean": null, "sd": null, "ci_low": null, "ci_high": null, "n": 0}"#,
+        )
+        .expect("valid JSON");
+        assert!(s.mean.is_nan() && s.ci_high.is_nan());
+    }
+}

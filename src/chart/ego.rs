@@ -1,0 +1,273 @@
+//! Ego networks: the people one typical member of each cohort trusts at the
+//! end of the run, drawn side by side.
+//!
+//! The layout is a fixed function of the data, so the same file always
+//! gives the same picture: the member sits in the centre; the people they
+//! trust are placed in order of trust (most trusted at twelve o'clock, each
+//! next one a golden angle further clockwise, so the few closest ties never
+//! crowd together), nearer the centre the more they are trusted, with a
+//! ring at the "trusted" threshold. Line width and darkness show trust.
+
+use std::f64::consts::PI;
+
+use anyhow::Result;
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+use super::data::{Ego, RunData};
+use super::numbers::fixed;
+use super::style::{
+    frame, grid, series_colour, Drawn, Header, LegendItem, Look, Mark, GRID, INK, MUTED, NON_MEMBER,
+};
+use super::{join, sentence};
+
+/// Distance from the centre, as a share of the panel radius, of someone
+/// trusted `trust`: 1 → near the centre, 0 → the rim.
+fn radius_share(trust: f64) -> f64 {
+    1.0 - 0.78 * trust.clamp(0.0, 1.0)
+}
+
+/// The golden angle: successive alters are this far apart, which spreads
+/// any run of them evenly around the circle.
+const GOLDEN_ANGLE: f64 = 2.399_963_229_728_653;
+
+/// Direction of the `i`-th most trusted alter (y down): clockwise from
+/// twelve o'clock.
+fn angle(i: usize) -> f64 {
+    -PI / 2.0 + GOLDEN_ANGLE * i as f64
+}
+
+/// Pixel position of an alter around `centre`.
+fn position(centre: (i32, i32), radius: f64, i: usize, trust: f64) -> (i32, i32) {
+    let r = radius * radius_share(trust);
+    let a = angle(i);
+    (
+        centre.0 + (r * a.cos()).round() as i32,
+        centre.1 + (r * a.sin()).round() as i32,
+    )
+}
+
+/// Ties between alters weaker than this are not drawn.
+const LINK_FLOOR: f64 = 0.1;
+
+/// `ego_networks`: one panel per (variant, cohort) ego.
+pub fn draw<DB: DrawingBackend>(
+    data: &RunData,
+    root: &DrawingArea<DB, Shift>,
+    look: &Look,
+    title: &str,
+) -> Result<()> {
+    let mut legend: Vec<LegendItem> = data
+        .series
+        .iter()
+        .enumerate()
+        .map(|(i, s)| LegendItem::new(Mark::Dot(series_colour(i)), s.label.clone()))
+        .collect();
+    legend.push(LegendItem::new(Mark::Dot(NON_MEMBER), "not a member"));
+    legend.push(LegendItem::new(
+        Mark::Dashed(MUTED),
+        format!(
+            "trusted (trust ≥ {})",
+            data.scenario.relationships.trusted_at
+        ),
+    ));
+    let replicate = data.egos.first().map_or(0, |e| e.replicate);
+    let subtitle = format!(
+        "Replicate {replicate}, end of year {}: in each cohort, the member with the median number of trusted ties, and the people they trust most (up to 40). Nearer the centre, thicker and darker lines: more trust.",
+        data.years()
+    );
+    let area = frame(
+        root,
+        look,
+        &Header {
+            title,
+            subtitle: &subtitle,
+            legend: &legend,
+        },
+    )?;
+    let panels: Vec<(usize, &Ego)> = data
+        .egos
+        .iter()
+        .flat_map(|f| {
+            f.egos.iter().filter_map(move |e| {
+                let s = data.series_of(&f.variant, &e.cohort)?;
+                Some((s, e))
+            })
+        })
+        .collect();
+    for ((s, ego), panel) in panels.iter().zip(grid(&area, panels.len())) {
+        draw_ego(data, &panel, look, *s, ego)?;
+    }
+    Ok(())
+}
+
+fn draw_ego<DB: DrawingBackend>(
+    data: &RunData,
+    area: &DrawingArea<DB, Shift>,
+    look: &Look,
+    series: usize,
+    ego: &Ego,
+) -> Result<()> {
+    let id = &data.series[series];
+    let colour = series_colour(series);
+    let heading = format!("{}: {} trusted ties", id.label, ego.trusted_ties);
+    area.draw_text(
+        &heading,
+        &look.panel_title(INK).pos(Pos::new(HPos::Center, VPos::Top)),
+        ((area.dim_in_pixel().0 / 2) as i32, look.px(6.0)),
+    )
+    .drawn()?;
+    let body = area.split_vertically(look.px(52.0)).1;
+    let (w, h) = body.dim_in_pixel();
+    let centre = ((w / 2) as i32, (h / 2) as i32);
+    let radius = f64::from(w.min(h)) * 0.45;
+    let n = ego.alters.len();
+
+    // Guide: the rim and the trusted threshold.
+    body.draw(&Circle::new(
+        centre,
+        radius.round() as i32,
+        GRID.stroke_width(look.upx(2.0)),
+    ))
+    .drawn()?;
+    let trusted_r = radius * radius_share(data.scenario.relationships.trusted_at);
+    dashed_circle(&body, look, centre, trusted_r)?;
+
+    if n == 0 {
+        let style = look
+            .legend()
+            .color(&MUTED)
+            .pos(Pos::new(HPos::Center, VPos::Top));
+        body.draw_text(
+            "no one with any trust yet",
+            &style,
+            (centre.0, centre.1 + look.px(40.0)),
+        )
+        .drawn()?;
+    }
+    let at: Vec<(i32, i32)> = ego
+        .alters
+        .iter()
+        .enumerate()
+        .map(|(i, a)| position(centre, radius, i, a.trust))
+        .collect();
+    // Ties between the ego's contacts: faint unless trusted, and the
+    // barely-there ones left out so the picture does not become a hairball.
+    for l in ego.links.iter().filter(|l| l.trust >= LINK_FLOOR) {
+        let (Some(&p), Some(&q)) = (at.get(l.a), at.get(l.b)) else {
+            continue;
+        };
+        let t = l.trust.clamp(0.0, 1.0);
+        let width = look.upx(1.0 + 3.0 * t);
+        body.draw(&PathElement::new(
+            vec![p, q],
+            MUTED.mix(0.08 + 0.3 * t).stroke_width(width),
+        ))
+        .drawn()?;
+    }
+    for (a, &p) in ego.alters.iter().zip(&at) {
+        let t = a.trust.clamp(0.0, 1.0);
+        let width = look.upx(1.0 + 10.0 * t);
+        body.draw(&PathElement::new(
+            vec![centre, p],
+            INK.mix(0.25 + 0.65 * t).stroke_width(width),
+        ))
+        .drawn()?;
+    }
+    for (a, &p) in ego.alters.iter().zip(&at) {
+        let c = data
+            .series_of(&id.variant, &a.cohort)
+            .map_or(NON_MEMBER, series_colour);
+        body.draw(&Circle::new(p, look.px(15.0), WHITE.filled()))
+            .drawn()?;
+        body.draw(&Circle::new(p, look.px(12.0), c.filled()))
+            .drawn()?;
+    }
+    body.draw(&Circle::new(centre, look.px(30.0), INK.filled()))
+        .drawn()?;
+    body.draw(&Circle::new(centre, look.px(25.0), colour.filled()))
+        .drawn()?;
+    let note = format!("{n} people with any trust shown");
+    body.draw_text(
+        &note,
+        &look.note().pos(Pos::new(HPos::Center, VPos::Bottom)),
+        (centre.0, h as i32 - look.px(4.0)),
+    )
+    .drawn()?;
+    Ok(())
+}
+
+/// A dashed circle, as short arcs (plotters has no dashed circle).
+fn dashed_circle<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    look: &Look,
+    centre: (i32, i32),
+    r: f64,
+) -> Result<()> {
+    let dashes = 48;
+    for d in 0..dashes {
+        let a0 = 2.0 * PI * d as f64 / dashes as f64;
+        let a1 = a0 + PI / dashes as f64;
+        let pts: Vec<(i32, i32)> = (0..=4)
+            .map(|k| {
+                let a = a0 + (a1 - a0) * k as f64 / 4.0;
+                (
+                    centre.0 + (r * a.cos()).round() as i32,
+                    centre.1 + (r * a.sin()).round() as i32,
+                )
+            })
+            .collect();
+        area.draw(&PathElement::new(pts, MUTED.stroke_width(look.upx(2.0))))
+            .drawn()?;
+    }
+    Ok(())
+}
+
+/// Caption of `ego_networks`.
+pub fn caption(data: &RunData) -> String {
+    let mut egos: Vec<(String, &Ego)> = data
+        .egos
+        .iter()
+        .flat_map(|f| {
+            f.egos.iter().filter_map(move |e| {
+                let s = data.series_of(&f.variant, &e.cohort)?;
+                Some((data.series[s].label.clone(), e))
+            })
+        })
+        .collect();
+    // Most trusted ties first; the data decides the order.
+    egos.sort_by_key(|e| std::cmp::Reverse(e.1.trusted_ties));
+    if egos.is_empty() {
+        return "No ego networks were recorded for this run.".into();
+    }
+    let parts: Vec<String> = egos
+        .iter()
+        .map(|(label, e)| {
+            let strongest = e.alters.first().map_or(String::new(), |a| {
+                format!(", trusting the closest {}", fixed(a.trust, 2))
+            });
+            format!(
+                "the typical {label} member ends the run with {} trusted tie{}{strongest}",
+                e.trusted_ties,
+                if e.trusted_ties == 1 { "" } else { "s" }
+            )
+        })
+        .collect();
+    sentence(&format!("{}.", join(&parts)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn more_trust_sits_nearer_the_centre_and_the_first_alter_at_twelve() {
+        assert!(radius_share(0.9) < radius_share(0.1));
+        let p = position((100, 100), 50.0, 0, 0.0);
+        assert_eq!(p, (100, 50));
+        // The next alter is a golden angle (≈137.5°) clockwise: lower right.
+        let q = position((100, 100), 50.0, 1, 0.0);
+        assert!(q.0 > 100 && q.1 > 100, "{q:?}");
+    }
+}

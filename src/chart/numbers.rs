@@ -1,0 +1,165 @@
+//! How numbers are written on charts and in the report: fixed formats, so
+//! the same data always gives the same bytes, and a dash for "not
+//! available" instead of `NaN`.
+
+/// Shown for a number that is not available.
+pub const NONE: &str = "–";
+
+/// `x` with `decimals` decimals.
+pub fn fixed(x: f64, decimals: usize) -> String {
+    if x.is_finite() {
+        // Avoid "-0.0" for tiny negatives rounded to zero.
+        let s = format!("{x:.decimals$}");
+        if s.trim_start_matches('-')
+            .chars()
+            .all(|c| c == '0' || c == '.')
+        {
+            s.trim_start_matches('-').to_string()
+        } else {
+            s
+        }
+    } else {
+        NONE.to_string()
+    }
+}
+
+/// `x` rounded to a whole number with thousands separators: 12,345.
+pub fn thousands(x: f64) -> String {
+    if !x.is_finite() {
+        return NONE.to_string();
+    }
+    let digits = format!("{:.0}", x.abs());
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if x.round() < 0.0 {
+        format!("-{out}")
+    } else {
+        out
+    }
+}
+
+/// An amount of money: whole units with separators (£12,345), or pence
+/// for amounts under ten (£4.50).
+pub fn money(currency: &str, x: f64) -> String {
+    if !x.is_finite() {
+        NONE.to_string()
+    } else if x.abs() < 10.0 {
+        format!("{currency}{}", fixed(x, 2))
+    } else {
+        format!("{currency}{}", thousands(x))
+    }
+}
+
+/// Money in few characters, for bar labels and axes: £950, £1.2k, £58k,
+/// £1.3m.
+pub fn money_short(currency: &str, x: f64) -> String {
+    if !x.is_finite() {
+        return NONE.to_string();
+    }
+    let sign = if x < 0.0 { "-" } else { "" };
+    let a = x.abs();
+    let body = if a >= 1e6 {
+        format!("{}m", trim(fixed(a / 1e6, 1)))
+    } else if a >= 1e4 {
+        format!("{}k", fixed(a / 1e3, 0))
+    } else if a >= 1e3 {
+        format!("{}k", trim(fixed(a / 1e3, 1)))
+    } else {
+        fixed(a, 0)
+    };
+    format!("{sign}{currency}{body}")
+}
+
+/// Drops a trailing ".0".
+fn trim(s: String) -> String {
+    s.strip_suffix(".0").map_or(s.clone(), str::to_string)
+}
+
+/// A share (0–1) as a percentage: 72%, 0.4%, 0%.
+pub fn percent(share: f64) -> String {
+    if !share.is_finite() {
+        NONE.to_string()
+    } else if share > 0.0 && share < 0.01 {
+        format!("{}%", fixed(share * 100.0, 1))
+    } else {
+        format!("{}%", fixed(share * 100.0, 0))
+    }
+}
+
+/// A count or rate with sensible precision: 2 decimals under 10, 1 under
+/// 100, whole numbers with separators beyond.
+pub fn amount(x: f64) -> String {
+    if !x.is_finite() {
+        NONE.to_string()
+    } else if x.abs() < 10.0 {
+        fixed(x, 2)
+    } else if x.abs() < 100.0 {
+        fixed(x, 1)
+    } else {
+        thousands(x)
+    }
+}
+
+/// An axis tick label for a range spanning `span`.
+pub fn tick(x: f64, span: f64) -> String {
+    if span >= 10.0 {
+        thousands(x)
+    } else if span >= 1.0 {
+        trim(fixed(x, 1))
+    } else {
+        fixed(x, 2)
+    }
+}
+
+/// An axis tick label for money on a range up to `max`.
+pub fn money_tick(currency: &str, x: f64, max: f64) -> String {
+    if max >= 1e4 {
+        money_short(currency, x)
+    } else {
+        format!("{currency}{}", thousands(x))
+    }
+}
+
+/// "3.1 times" for a ratio of two positive amounts.
+pub fn times(a: f64, b: f64) -> String {
+    format!("{} times", fixed(a / b, 1))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn thousands_groups_digits_and_keeps_the_sign() {
+        assert_eq!(thousands(0.0), "0");
+        assert_eq!(thousands(999.4), "999");
+        assert_eq!(thousands(1234.0), "1,234");
+        assert_eq!(thousands(1_234_567.0), "1,234,567");
+        assert_eq!(thousands(-45_000.0), "-45,000");
+        assert_eq!(thousands(f64::NAN), NONE);
+    }
+
+    #[test]
+    fn money_is_short_on_charts_and_exact_in_tables() {
+        assert_eq!(money("£", 58_123.4), "£58,123");
+        assert_eq!(money("£", 4.5), "£4.50");
+        assert_eq!(money_short("£", 950.0), "£950");
+        assert_eq!(money_short("£", 1_260.0), "£1.3k");
+        assert_eq!(money_short("£", 2_000.0), "£2k");
+        assert_eq!(money_short("£", 58_123.0), "£58k");
+        assert_eq!(money_short("€", 1_300_000.0), "€1.3m");
+    }
+
+    #[test]
+    fn small_shares_keep_a_decimal_and_zero_is_not_negative() {
+        assert_eq!(percent(0.004), "0.4%");
+        assert_eq!(percent(0.72), "72%");
+        assert_eq!(fixed(-0.0001, 2), "0.00");
+        assert_eq!(times(3.1, 1.0), "3.1 times");
+    }
+}

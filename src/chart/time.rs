@@ -1,0 +1,746 @@
+//! Charts over the months of the run: referral yield, cumulative referrals
+//! and revenue, relationships, and return on time — a line per series (a
+//! cohort within a variant) with its 95% confidence band across replicates.
+//!
+//! Time runs along the x axis in months since the start of the run (a month
+//! is 52/12 weeks); a weekly value sits at the end of its week, a monthly
+//! value in the middle of its month.
+
+use anyhow::Result;
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+use super::data::{RunData, Stat, CUM_REFERRALS, CUM_REVENUE, PEOPLE_KNOWN, TRUSTED_TIES};
+use super::numbers::{self, amount, fixed, money};
+use super::style::{
+    self, frame, series_colour, Drawn, Header, LegendItem, Look, Mark, Ticked, INK, MUTED,
+};
+use super::{by_variant, join, ranked, sentence, variant_prefix, versus};
+use crate::summary::WEEKS_PER_YEAR;
+
+/// Months per week.
+const MONTHS_PER_WEEK: f64 = 12.0 / WEEKS_PER_YEAR as f64;
+
+/// One line with its band.
+pub struct Curve {
+    pub colour: RGBColor,
+    /// (month, statistic); non-finite values are skipped.
+    pub points: Vec<(f64, Stat)>,
+}
+
+/// A labelled vertical line (an event in time).
+pub struct Event {
+    pub month: f64,
+    pub label: String,
+}
+
+/// A labelled horizontal reference line.
+pub struct Reference {
+    pub y: f64,
+    pub label: String,
+}
+
+/// How the y axis reads.
+pub struct YAxis<'a> {
+    pub desc: &'a str,
+    /// Currency symbol when the axis is money.
+    pub currency: Option<&'a str>,
+}
+
+/// A weekly series as curve points, optionally starting from 0 at month 0.
+fn weekly_points(stats: &[Stat], from_zero: bool) -> Vec<(f64, Stat)> {
+    let zero = Stat {
+        mean: 0.0,
+        sd: 0.0,
+        ci_low: 0.0,
+        ci_high: 0.0,
+        n: 0,
+    };
+    from_zero
+        .then_some((0.0, zero))
+        .into_iter()
+        .chain(
+            stats
+                .iter()
+                .enumerate()
+                .map(|(w, s)| ((w + 1) as f64 * MONTHS_PER_WEEK, *s)),
+        )
+        .collect()
+}
+
+/// Bold ticks on the month axis: every year for long runs, every quarter or
+/// half-year for short ones.
+fn month_ticks(months: f64) -> Vec<f64> {
+    let step = if months > 120.0 {
+        24.0
+    } else if months > 36.0 {
+        12.0
+    } else if months > 12.0 {
+        6.0
+    } else {
+        3.0
+    };
+    let n = (months / step).floor() as usize;
+    (0..=n).map(|i| i as f64 * step).collect()
+}
+
+/// Draws curves with bands on a month axis, plus events and references.
+pub fn panel<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    look: &Look,
+    months: f64,
+    y: &YAxis,
+    curves: &[Curve],
+    events: &[Event],
+    references: &[Reference],
+) -> Result<()> {
+    let finite = |s: &Stat| s.mean.is_finite();
+    let values = curves
+        .iter()
+        .flat_map(|c| c.points.iter().map(|(_, s)| s))
+        .filter(|s| finite(s))
+        .flat_map(|s| [s.mean, s.ci_low, s.ci_high])
+        .filter(|v| v.is_finite())
+        .chain(references.iter().map(|r| r.y));
+    let (lo, hi) = values.fold((0.0f64, 0.0f64), |(lo, hi), v| (lo.min(v), hi.max(v)));
+    let hi = if hi > lo { hi } else { lo + 1.0 };
+    // Headroom keeps event labels clear of the data.
+    let headroom = if events.is_empty() {
+        0.06
+    } else {
+        0.06 + 0.09 * events.len() as f64
+    };
+    let top = hi + (hi - lo) * headroom;
+    let span = top - lo;
+
+    let mut chart = ChartBuilder::on(area)
+        .margin_left(look.px(10.0))
+        .margin_right(look.px(40.0))
+        .margin_top(look.px(6.0))
+        .margin_bottom(look.px(6.0))
+        .x_label_area_size(look.px(92.0))
+        .y_label_area_size(look.px(150.0))
+        .build_cartesian_2d(Ticked::new(0f64..months, month_ticks(months)), lo..top)
+        .drawn()?;
+    let currency = y.currency;
+    let y_fmt = move |v: &f64| match currency {
+        Some(c) => numbers::money_tick(c, *v, span),
+        None => numbers::tick(*v, span),
+    };
+    chart
+        .configure_mesh()
+        .x_desc("Month since the start of the run")
+        .y_desc(y.desc)
+        .axis_desc_style(look.axis_desc())
+        .label_style(look.tick())
+        .x_label_formatter(&|m| fixed(*m, 0))
+        .y_label_formatter(&y_fmt)
+        .y_labels(7)
+        .bold_line_style(style::GRID.stroke_width(look.upx(1.5)))
+        .light_line_style(TRANSPARENT)
+        .axis_style(INK.stroke_width(look.upx(2.0)))
+        .set_all_tick_mark_size(look.px(8.0))
+        .draw()
+        .drawn()?;
+
+    for c in curves {
+        let pts: Vec<&(f64, Stat)> = c
+            .points
+            .iter()
+            .filter(|(_, s)| s.ci_low.is_finite() && s.ci_high.is_finite())
+            .collect();
+        let band: Vec<(f64, f64)> = pts
+            .iter()
+            .map(|(x, s)| (*x, s.ci_high))
+            .chain(pts.iter().rev().map(|(x, s)| (*x, s.ci_low)))
+            .collect();
+        if band.len() > 2 {
+            chart
+                .draw_series(std::iter::once(Polygon::new(
+                    band,
+                    c.colour.mix(0.22).filled(),
+                )))
+                .drawn()?;
+        }
+    }
+    for r in references {
+        let style = MUTED.stroke_width(look.upx(3.0));
+        chart
+            .draw_series(DashedLineSeries::new(
+                vec![(0.0, r.y), (months, r.y)],
+                look.px(14.0),
+                look.px(10.0),
+                style,
+            ))
+            .drawn()?;
+        let text = look.note().pos(Pos::new(HPos::Right, VPos::Bottom));
+        chart
+            .draw_series(std::iter::once(
+                EmptyElement::at((months, r.y))
+                    + Text::new(r.label.clone(), (-look.px(8.0), -look.px(8.0)), text),
+            ))
+            .drawn()?;
+    }
+    for c in curves {
+        let line: Vec<(f64, f64)> = c
+            .points
+            .iter()
+            .filter(|(_, s)| finite(s))
+            .map(|(x, s)| (*x, s.mean))
+            .collect();
+        chart
+            .draw_series(LineSeries::new(line, c.colour.stroke_width(look.line())))
+            .drawn()?;
+    }
+    for (i, e) in events.iter().enumerate() {
+        chart
+            .draw_series(DashedLineSeries::new(
+                vec![(e.month, lo), (e.month, top)],
+                look.px(14.0),
+                look.px(10.0),
+                INK.stroke_width(look.upx(3.0)),
+            ))
+            .drawn()?;
+        // Labels sit in the headroom, stacked, on whichever side of the line
+        // has more room.
+        let right_side = e.month < months * 0.6;
+        let (h, dx) = if right_side {
+            (HPos::Left, look.px(12.0))
+        } else {
+            (HPos::Right, -look.px(12.0))
+        };
+        let dy = look.px(8.0) + i as i32 * look.px(40.0);
+        let text = look.legend().pos(Pos::new(h, VPos::Top));
+        chart
+            .draw_series(std::iter::once(
+                EmptyElement::at((e.month, top)) + Text::new(e.label.clone(), (dx, dy), text),
+            ))
+            .drawn()?;
+    }
+    Ok(())
+}
+
+/// The legend of every series.
+fn legend(data: &RunData) -> Vec<LegendItem> {
+    data.series
+        .iter()
+        .enumerate()
+        .map(|(i, s)| LegendItem::new(Mark::Line(series_colour(i)), s.label.clone()))
+        .collect()
+}
+
+fn band_note(data: &RunData) -> String {
+    let r = data.results.metadata.replicates;
+    format!(
+        "Line: mean over {r} replicate{}; band: 95% confidence interval",
+        if r == 1 { "" } else { "s" }
+    )
+}
+
+/// Vertical lines where one cohort's total referrals overtake another's
+/// for good (from `results.json`).
+fn referral_crossovers(data: &RunData) -> Vec<Event> {
+    data.results
+        .variants
+        .iter()
+        .flat_map(|arm| {
+            arm.crossovers
+                .iter()
+                .filter(|x| x.metric == CUM_REFERRALS)
+                .filter_map(move |x| {
+                    let leader = x.leader.as_deref()?;
+                    let trailer = x.trailer()?;
+                    let week = x.week?;
+                    let month = x.month?;
+                    let prefix = if data.has_variants() {
+                        format!("{}: ", arm.name)
+                    } else {
+                        String::new()
+                    };
+                    Some(Event {
+                        month: week as f64 * MONTHS_PER_WEEK,
+                        label: format!("{prefix}month {month}: {leader} overtakes {trailer} in total referrals"),
+                    })
+                })
+        })
+        .collect()
+}
+
+/// `referral_yield`: referrals per member per month, month by month.
+pub fn referral_yield<DB: DrawingBackend>(
+    data: &RunData,
+    root: &DrawingArea<DB, Shift>,
+    look: &Look,
+    title: &str,
+) -> Result<()> {
+    let subtitle = format!(
+        "Each month's mean weekly referrals × 52/12. {}",
+        band_note(data)
+    );
+    let area = frame(
+        root,
+        look,
+        &Header {
+            title,
+            subtitle: &subtitle,
+            legend: &legend(data),
+        },
+    )?;
+    let curves: Vec<Curve> = (0..data.series.len())
+        .map(|i| Curve {
+            colour: series_colour(i),
+            points: data
+                .monthly_referrals(i)
+                .into_iter()
+                .enumerate()
+                .map(|(m, s)| (m as f64 + 0.5, s))
+                .collect(),
+        })
+        .collect();
+    let y = YAxis {
+        desc: "Referrals per member per month",
+        currency: None,
+    };
+    panel(
+        &area,
+        look,
+        months(data),
+        &y,
+        &curves,
+        &referral_crossovers(data),
+        &[],
+    )
+}
+
+fn months(data: &RunData) -> f64 {
+    data.weeks as f64 * MONTHS_PER_WEEK
+}
+
+fn cumulative<DB: DrawingBackend>(
+    data: &RunData,
+    root: &DrawingArea<DB, Shift>,
+    look: &Look,
+    title: &str,
+    metric: &str,
+    y: &YAxis,
+    events: &[Event],
+) -> Result<()> {
+    let subtitle = format!("Totals per member from week 1. {}", band_note(data));
+    let area = frame(
+        root,
+        look,
+        &Header {
+            title,
+            subtitle: &subtitle,
+            legend: &legend(data),
+        },
+    )?;
+    let curves: Vec<Curve> = (0..data.series.len())
+        .map(|i| Curve {
+            colour: series_colour(i),
+            points: weekly_points(data.weekly(i, metric), true),
+        })
+        .collect();
+    panel(&area, look, months(data), y, &curves, events, &[])
+}
+
+/// `cumulative_referrals`: referrals received per member since the start.
+pub fn cumulative_referrals<DB: DrawingBackend>(
+    data: &RunData,
+    root: &DrawingArea<DB, Shift>,
+    look: &Look,
+    title: &str,
+) -> Result<()> {
+    let y = YAxis {
+        desc: "Referrals per member (running total)",
+        currency: None,
+    };
+    cumulative(
+        data,
+        root,
+        look,
+        title,
+        CUM_REFERRALS,
+        &y,
+        &referral_crossovers(data),
+    )
+}
+
+/// `cumulative_revenue`: revenue per member since the start.
+pub fn cumulative_revenue<DB: DrawingBackend>(
+    data: &RunData,
+    root: &DrawingArea<DB, Shift>,
+    look: &Look,
+    title: &str,
+) -> Result<()> {
+    let cur = data.scenario.economy.currency.clone();
+    let desc = format!("Revenue per member ({cur}, running total)");
+    let y = YAxis {
+        desc: &desc,
+        currency: Some(&cur),
+    };
+    cumulative(data, root, look, title, CUM_REVENUE, &y, &[])
+}
+
+/// `relationships`: people known and trusted ties per member, side by side.
+pub fn relationships<DB: DrawingBackend>(
+    data: &RunData,
+    root: &DrawingArea<DB, Shift>,
+    look: &Look,
+    title: &str,
+) -> Result<()> {
+    let rel = &data.scenario.relationships;
+    let subtitle = format!(
+        "Ties made through networking, at the end of each week. {}",
+        band_note(data)
+    );
+    let area = frame(
+        root,
+        look,
+        &Header {
+            title,
+            subtitle: &subtitle,
+            legend: &legend(data),
+        },
+    )?;
+    let (w, _) = area.dim_in_pixel();
+    let (left, right) = area.split_horizontally(w / 2);
+    let panels = [
+        (
+            &left,
+            PEOPLE_KNOWN,
+            format!("People known (know ≥ {})", rel.known_at),
+            "People per member",
+        ),
+        (
+            &right,
+            TRUSTED_TIES,
+            format!("Trusted ties (trust ≥ {})", rel.trusted_at),
+            "Ties per member",
+        ),
+    ];
+    for (a, metric, heading, desc) in panels {
+        a.draw_text(
+            &heading,
+            &look.panel_title(INK),
+            (look.px(30.0), look.px(4.0)),
+        )
+        .drawn()?;
+        let (_, body) = a.split_vertically(look.px(52.0));
+        let curves: Vec<Curve> = (0..data.series.len())
+            .map(|i| Curve {
+                colour: series_colour(i),
+                points: weekly_points(data.weekly(i, metric), false),
+            })
+            .collect();
+        let y = YAxis {
+            desc,
+            currency: None,
+        };
+        panel(&body, look, months(data), &y, &curves, &[], &[])?;
+    }
+    Ok(())
+}
+
+/// `return_on_time`: cumulative revenue ÷ cumulative hours, week by week.
+pub fn return_on_time<DB: DrawingBackend>(
+    data: &RunData,
+    root: &DrawingArea<DB, Shift>,
+    look: &Look,
+    title: &str,
+) -> Result<()> {
+    let cur = data.scenario.economy.currency.clone();
+    let subtitle = format!(
+        "Revenue earned since the start ÷ hours spent networking since the start (meetings, travel, one-to-ones). {}",
+        band_note(data)
+    );
+    let area = frame(
+        root,
+        look,
+        &Header {
+            title,
+            subtitle: &subtitle,
+            legend: &legend(data),
+        },
+    )?;
+    let curves: Vec<Curve> = (0..data.series.len())
+        .map(|i| Curve {
+            colour: series_colour(i),
+            points: weekly_points(&data.return_on_time(i), false),
+        })
+        .collect();
+    let desc = format!("Revenue per hour ({cur}/h)");
+    let y = YAxis {
+        desc: &desc,
+        currency: Some(&cur),
+    };
+    panel(
+        &area,
+        look,
+        months(data),
+        &y,
+        &curves,
+        &[],
+        &time_values(data),
+    )
+}
+
+/// Reference lines at the value of an hour, one per distinct value across
+/// variants.
+fn time_values(data: &RunData) -> Vec<Reference> {
+    let cur = &data.scenario.economy.currency;
+    let mut values: Vec<(f64, Vec<String>)> = Vec::new();
+    for (name, arm) in data.scenario.arms() {
+        let v = arm.economy.value_of_time;
+        match values.iter_mut().find(|(x, _)| *x == v) {
+            Some((_, names)) => names.push(name),
+            None => values.push((v, vec![name])),
+        }
+    }
+    let several = values.len() > 1;
+    values
+        .into_iter()
+        .filter(|(v, _)| *v > 0.0)
+        .map(|(v, names)| Reference {
+            y: v,
+            label: if several {
+                format!("time valued at {}/h ({})", money(cur, v), names.join(", "))
+            } else {
+                format!("time valued at {}/h", money(cur, v))
+            },
+        })
+        .collect()
+}
+
+// Captions. Each compares the series of a variant in the order the data
+// puts them, never in an order assumed beforehand.
+
+/// Joins per-variant clauses into one caption.
+fn per_variant(data: &RunData, clause: impl Fn(usize, &[usize]) -> String) -> String {
+    by_variant(data)
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| !s.is_empty())
+        .map(|(v, s)| sentence(&format!("{}{}", variant_prefix(data, v), clause(v, s))))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn label(data: &RunData, i: usize) -> &str {
+    &data.series[i].cohort
+}
+
+/// "networking overtakes connecting in total referrals in month 14 and
+/// stays ahead" (or level, or ahead from the start), for variant `v`.
+fn crossover_clause(
+    data: &RunData,
+    v: usize,
+    pair: (usize, usize),
+    metric: &str,
+    what: &str,
+) -> Option<String> {
+    let arm = data.results.variants.get(v)?;
+    let (a, b) = (label(data, pair.0), label(data, pair.1));
+    let x = arm.crossovers.iter().find(|x| {
+        x.metric == metric && ((x.first == a && x.second == b) || (x.first == b && x.second == a))
+    })?;
+    Some(match (x.leader.as_deref(), x.trailer(), x.month) {
+        (Some(l), Some(t), Some(m)) => {
+            format!("{l} overtakes {t} in {what} in month {m} and stays ahead")
+        }
+        (Some(l), Some(t), None) => format!("{l} is ahead of {t} in {what} from the start"),
+        _ => format!("{} and {} end level in {what}", x.first, x.second),
+    })
+}
+
+/// Caption of `referral_yield`.
+pub fn referral_yield_caption(data: &RunData) -> String {
+    let y = data.years();
+    per_variant(data, |v, s| {
+        let rate = |i: usize| data.final_year(i).referrals_per_month.mean;
+        let r = ranked(s, rate);
+        let f = |x: f64| fixed(x, 2);
+        let yearly = match r.as_slice() {
+            [only] => format!(
+                "a {} member receives {} referrals a month in year 1 and {} in year {y}",
+                label(data, *only),
+                f(data.figures(*only).years[0].referrals_per_month.mean),
+                f(rate(*only))
+            ),
+            [a, b, ..] => format!(
+                "in year {y} a {} member receives {} referrals a month, {}",
+                label(data, *a),
+                f(rate(*a)),
+                versus(label(data, *b), rate(*a), rate(*b), &f)
+            ),
+            [] => String::new(),
+        };
+        let crossing = match r.as_slice() {
+            [a, b, ..] => crossover_clause(data, v, (*a, *b), CUM_REFERRALS, "total referrals"),
+            _ => None,
+        };
+        match crossing {
+            Some(c) => format!("{c}; {yearly}."),
+            None => format!("{yearly}."),
+        }
+    })
+}
+
+/// Caption of `cumulative_referrals`.
+pub fn cumulative_referrals_caption(data: &RunData) -> String {
+    let y = data.years();
+    per_variant(data, |_, s| {
+        let total = |i: usize| data.final_year(i).cumulative_referrals;
+        let r = ranked(s, |i| total(i).mean);
+        let f = |x: f64| amount(x);
+        let Some(&a) = r.first() else {
+            return String::new();
+        };
+        let ta = total(a);
+        let head = format!(
+            "by the end of year {y} a {} member has received {} referrals in all (95% CI {}–{})",
+            label(data, a),
+            f(ta.mean),
+            f(ta.ci_low),
+            f(ta.ci_high)
+        );
+        match r.get(1) {
+            Some(&b) => format!(
+                "{head}, {}.",
+                versus(label(data, b), ta.mean, total(b).mean, &f)
+            ),
+            None => format!("{head}."),
+        }
+    })
+}
+
+/// Caption of `cumulative_revenue`.
+pub fn cumulative_revenue_caption(data: &RunData) -> String {
+    let y = data.years();
+    let cur = data.scenario.economy.currency.clone();
+    per_variant(data, |v, s| {
+        let total = |i: usize| data.final_year(i).cumulative_revenue.mean;
+        let r = ranked(s, total);
+        let f = |x: f64| money(&cur, x);
+        let Some(&a) = r.first() else {
+            return String::new();
+        };
+        let head = format!(
+            "by the end of year {y} a {} member has earned {} from work won in the simulated market",
+            label(data, a),
+            f(total(a))
+        );
+        let Some(&b) = r.get(1) else {
+            return format!("{head}.");
+        };
+        let head = format!("{head}, {}", versus(label(data, b), total(a), total(b), &f));
+        let value = data
+            .scenario
+            .arms()
+            .get(v)
+            .map_or(0.0, |(_, s)| s.economy.value_of_time);
+        match crossover_clause(data, v, (a, b), "cumulative_net_value", "net value") {
+            Some(c) => format!(
+                "{head}; counting fees and hours at {}/h as costs, {c}.",
+                money(&cur, value)
+            ),
+            None => format!("{head}."),
+        }
+    })
+}
+
+/// Caption of `relationships`.
+pub fn relationships_caption(data: &RunData) -> String {
+    let y = data.years();
+    per_variant(data, |_, s| {
+        let fy = |i: usize| data.final_year(i);
+        let r = ranked(s, |i| fy(i).trusted_ties.mean);
+        let parts: Vec<String> = r
+            .iter()
+            .enumerate()
+            .map(|(k, &i)| {
+                let who = label(data, i);
+                let (known, trusted) = (amount(fy(i).people_known.mean), amount(fy(i).trusted_ties.mean));
+                if k == 0 {
+                    format!("at the end of year {y} a {who} member knows {known} people through networking and trusts {trusted} of them")
+                } else {
+                    format!("a {who} member knows {known} and trusts {trusted}")
+                }
+            })
+            .collect();
+        format!("{}.", parts.join("; "))
+    })
+}
+
+/// Caption of `return_on_time`.
+pub fn return_on_time_caption(data: &RunData) -> String {
+    let cur = data.scenario.economy.currency.clone();
+    per_variant(data, |v, s| {
+        let last = |i: usize| data.return_on_time(i).last().map_or(f64::NAN, |s| s.mean);
+        let r = ranked(s, last);
+        let rates: Vec<String> = r
+            .iter()
+            .map(|&i| format!("{} members {}", label(data, i), money(&cur, last(i))))
+            .collect();
+        let head = format!(
+            "over the whole run, revenue per hour spent networking is {}",
+            join(&rates)
+        );
+        let value = data
+            .scenario
+            .arms()
+            .get(v)
+            .map_or(0.0, |(_, s)| s.economy.value_of_time);
+        if value <= 0.0 {
+            return format!("{head}.");
+        }
+        let above: Vec<String> = r
+            .iter()
+            .filter(|&&i| last(i) > value)
+            .map(|&i| label(data, i).to_string())
+            .collect();
+        let verdict = match (above.len(), r.len()) {
+            (0, 1) => "which is less than that".to_string(),
+            (1, 1) => "which is more than that".to_string(),
+            (0, _) => "every cohort earns less than that per hour".to_string(),
+            (n, m) if n == m => "every cohort earns more than that per hour".to_string(),
+            _ => format!(
+                "only {} earn{} more than that per hour",
+                join(&above),
+                if above.len() == 1 { "s" } else { "" }
+            ),
+        };
+        format!(
+            "{head}; with time valued at {}/h, {verdict}.",
+            money(&cur, value)
+        )
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn month_ticks_fall_on_whole_years_for_long_runs() {
+        assert_eq!(month_ticks(60.0), vec![0.0, 12.0, 24.0, 36.0, 48.0, 60.0]);
+        assert_eq!(month_ticks(12.0), vec![0.0, 3.0, 6.0, 9.0, 12.0]);
+        assert_eq!(month_ticks(24.0), vec![0.0, 6.0, 12.0, 18.0, 24.0]);
+    }
+
+    #[test]
+    fn weekly_points_sit_at_the_end_of_their_week() {
+        let s = Stat {
+            mean: 1.0,
+            sd: 0.0,
+            ci_low: 1.0,
+            ci_high: 1.0,
+            n: 1,
+        };
+        let p = weekly_points(&[s; 52], true);
+        assert_eq!(p.len(), 53);
+        assert_eq!(p[0].0, 0.0);
+        assert!((p[52].0 - 12.0).abs() < 1e-12);
+    }
+}
