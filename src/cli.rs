@@ -52,6 +52,24 @@ pub enum Command {
         after_help = "Examples:\n  netgrow run scenarios/connecting-vs-networking.toml\n  netgrow run scenarios/group-formats.toml --replicates 40 --threads 2 --out results/formats\n  netgrow run output/connecting-vs-networking/scenario.toml   # reproduce a run"
     )]
     Run(RunArgs),
+    /// Redraw the charts and report of a run directory from its CSV/JSON
+    /// files, without simulating again.
+    #[command(
+        after_help = "Examples:\n  netgrow plot output/connecting-vs-networking\n  netgrow plot output/group-formats --format svg --width 1920 --height 1080"
+    )]
+    Plot {
+        /// A directory written by `netgrow run`.
+        dir: PathBuf,
+        /// Image files to write.
+        #[arg(long, value_enum, default_value_t = ChartFormat::Both)]
+        format: ChartFormat,
+        /// Image width in pixels.
+        #[arg(long, default_value_t = crate::chart::DEFAULT_WIDTH, value_parser = clap::value_parser!(u32).range(200..=10_000))]
+        width: u32,
+        /// Image height in pixels.
+        #[arg(long, default_value_t = crate::chart::DEFAULT_HEIGHT, value_parser = clap::value_parser!(u32).range(200..=10_000))]
+        height: u32,
+    },
     /// Check a scenario file and print it with every default filled in.
     #[command(
         after_help = "Example:\n  netgrow validate scenarios/connecting-vs-networking.toml --set groups.count=30"
@@ -100,6 +118,35 @@ pub struct RunArgs {
     /// Worker threads [default: all cores]; results do not depend on it.
     #[arg(long, value_name = "T", value_parser = clap::value_parser!(u32).range(1..=1024))]
     pub threads: Option<u32>,
+    /// Skip the charts and report (sets output.charts = false).
+    #[arg(long)]
+    pub no_charts: bool,
+}
+
+/// Chart file formats on the command line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum ChartFormat {
+    Png,
+    Svg,
+    Both,
+}
+
+impl ChartFormat {
+    fn format(self) -> crate::chart::Format {
+        match self {
+            ChartFormat::Png => crate::chart::Format::Png,
+            ChartFormat::Svg => crate::chart::Format::Svg,
+            ChartFormat::Both => crate::chart::Format::Both,
+        }
+    }
+
+    fn from_scenario(word: &str) -> ChartFormat {
+        match word {
+            "png" => ChartFormat::Png,
+            "svg" => ChartFormat::Svg,
+            _ => ChartFormat::Both,
+        }
+    }
 }
 
 /// A failure caused by what the user gave us (exit code 2).
@@ -131,6 +178,29 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
     let overrides = parse_overrides(&cli.global.set)?;
     match cli.command {
         Command::Run(args) => run_command(args, overrides, cli.global.quiet),
+        Command::Plot {
+            dir,
+            format,
+            width,
+            height,
+        } => {
+            crate::chart::check_run_dir(&dir).map_err(|e| BadInput(format!("{e:#}")))?;
+            let options = crate::chart::ChartOptions {
+                format: format.format(),
+                width,
+                height,
+            };
+            let drawn = crate::chart::draw_all(&dir, &options)?;
+            let report = crate::report::write_report(&dir)?;
+            if !cli.global.quiet {
+                eprintln!(
+                    "{} chart file(s) and {} written",
+                    drawn.len(),
+                    report.display()
+                );
+            }
+            Ok(())
+        }
         Command::Validate { file } => {
             let scenario = Scenario::load(&file, &overrides)?;
             print!("{}", scenario.to_toml());
@@ -177,6 +247,9 @@ fn run_command(args: RunArgs, mut overrides: Vec<Override>, quiet: bool) -> anyh
             overrides.push(Override::parse(&format!("{key}={v}")).map_err(BadInput)?);
         }
     }
+    if args.no_charts {
+        overrides.push(Override::parse("output.charts=false").map_err(BadInput)?);
+    }
     let scenario = Scenario::load(&args.file, &overrides)?;
     let dest = args
         .out
@@ -193,7 +266,15 @@ fn run_command(args: RunArgs, mut overrides: Vec<Override>, quiet: bool) -> anyh
     bar.finish_and_clear();
     let results = output::ResultsFile::new(&experiment);
     let staging = output::Staging::new(&dest)?;
-    output::write_run_files(&experiment, &results, staging.path("").as_path())?;
+    output::write_run_files(&experiment, &results, staging.dir())?;
+    if scenario.output.charts {
+        let options = crate::chart::ChartOptions {
+            format: ChartFormat::from_scenario(&scenario.output.chart_format).format(),
+            ..Default::default()
+        };
+        crate::chart::draw_all(staging.dir(), &options)?;
+        crate::report::write_report(staging.dir())?;
+    }
     let dir = staging.commit()?;
     output::print(&output::table(&results, &scenario.economy.currency));
     if !quiet {

@@ -99,9 +99,9 @@ impl Staging {
         })
     }
 
-    /// Path of a file inside the staging directory.
-    pub fn path(&self, name: &str) -> PathBuf {
-        self.tmp.join(name)
+    /// The staging directory itself.
+    pub fn dir(&self) -> &Path {
+        &self.tmp
     }
 
     /// Moves the finished directory into place, replacing the old one.

@@ -51,6 +51,10 @@ pub struct Scenario {
     pub cohorts: Vec<(String, Cohort)>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub variants: Vec<Variant>,
+    /// `[sweep]`, kept as written: `netgrow sweep` reads and checks it;
+    /// other commands carry it along.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sweep: Option<toml::Table>,
 }
 
 /// `[simulation]`: the experiment's size and seed.
@@ -472,6 +476,27 @@ fn read_scenario(r: &mut Reader, root: &Node, stem: &str, with_variants: bool) -
     let strategies = read_strategies(r, &top);
     let cohorts = read_cohorts(r, &top, &strategies);
     let variants_node = top.get("variants");
+    let sweep = match top.get("sweep") {
+        Some(
+            node @ Node {
+                value: Value::Table(_),
+                ..
+            },
+        ) => match to_toml_value(&node.value) {
+            toml::Value::Table(t) => Some(t),
+            _ => None,
+        },
+        Some(node) => {
+            let found = node.value.type_name();
+            r.error(
+                "sweep".into(),
+                Some(node),
+                format!("expected a table ([sweep]), found {found}"),
+            );
+            None
+        }
+        None => None,
+    };
     r.finish(top);
     let mut scenario = Scenario {
         simulation,
@@ -483,6 +508,7 @@ fn read_scenario(r: &mut Reader, root: &Node, stem: &str, with_variants: bool) -
         strategies,
         cohorts,
         variants: Vec::new(),
+        sweep,
     };
     check_constraints(r, &scenario);
     if with_variants {
