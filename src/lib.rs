@@ -28,3 +28,4 @@ pub mod experiment;
 pub mod output;
 pub mod summary;
 pub mod chart;
+pub mod report;

@@ -484,16 +484,18 @@ pub fn revenue_by_source_caption(data: &RunData) -> String {
             let referral = |i: usize| revenue_share(data, i, |y| y.referral_revenue.mean);
             let pitch = |i: usize| revenue_share(data, i, |y| y.pitch_revenue.mean);
             let r = ranked(s, referral);
-            let list = |f: &dyn Fn(usize) -> f64| -> Vec<String> {
-                r.iter()
-                    .map(|&i| format!("{} for {}", percent(f(i)), data.series[i].cohort))
-                    .collect()
-            };
+            let shares: Vec<String> = r
+                .iter()
+                .map(|&i| format!("{} members {}", data.series[i].cohort, percent(referral(i))))
+                .collect();
+            let pitches: Vec<String> = r.iter().map(|&i| percent(pitch(i))).collect();
+            let (first, rest) = shares.split_first().map_or((String::new(), &[][..]), |(f, r)| (f.clone(), r));
+            let others = if rest.is_empty() { String::new() } else { format!(", {}", join(rest)) };
             sentence(&format!(
-                "{}referrals bring {} of members' revenue over the run, and pitches {}.",
+                "{}over the run, referrals bring {first} of their revenue{others}; pitch sales bring {}{}.",
                 variant_prefix(data, v),
-                join(&list(&referral)),
-                join(&list(&pitch))
+                join(&pitches),
+                if r.len() > 1 { " respectively" } else { "" }
             ))
         })
         .collect();
@@ -546,7 +548,7 @@ pub fn separation_caption(data: &RunData) -> String {
         .find(|h| h.hops == 1)
         .map_or(f64::NAN, |h| h.share);
     format!(
-        "The essay's \u{201c}anyone is only five contacts away\u{201d} holds for {} of pairs of people in this simulated town (mean separation {} hops), though only {} of pairs know each other directly.",
+        "The essay's \u{201c}anyone is only five contacts away\u{201d} holds for {} of pairs of people in this simulated town (mean separation {} hops); {} of pairs are direct acquaintances.",
         percent(within_five(data)),
         fixed(sep.mean, 2),
         percent(direct)

@@ -16,7 +16,6 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::data::{Ego, RunData};
-use super::numbers::fixed;
 use super::style::{
     frame, grid, series_colour, Drawn, Header, LegendItem, Look, Mark, GRID, INK, MUTED, NON_MEMBER,
 };
@@ -236,6 +235,7 @@ pub fn caption(data: &RunData) -> String {
             })
         })
         .collect();
+    let replicate = data.egos.first().map_or(0, |f| f.replicate);
     // Most trusted ties first; the data decides the order.
     egos.sort_by_key(|e| std::cmp::Reverse(e.1.trusted_ties));
     if egos.is_empty() {
@@ -243,15 +243,14 @@ pub fn caption(data: &RunData) -> String {
     }
     let parts: Vec<String> = egos
         .iter()
-        .map(|(label, e)| {
-            let strongest = e.alters.first().map_or(String::new(), |a| {
-                format!(", trusting the closest {}", fixed(a.trust, 2))
-            });
-            format!(
-                "the typical {label} member ends the run with {} trusted tie{}{strongest}",
-                e.trusted_ties,
-                if e.trusted_ties == 1 { "" } else { "s" }
-            )
+        .enumerate()
+        .map(|(k, (label, e))| {
+            let ties = format!("{} trusted tie{}", e.trusted_ties, if e.trusted_ties == 1 { "" } else { "s" });
+            if k == 0 {
+                format!("the typical {label} member (median trusted ties, replicate {replicate}) ends the run with {ties}")
+            } else {
+                format!("the typical {label} member with {ties}")
+            }
         })
         .collect();
     sentence(&format!("{}.", join(&parts)))

@@ -105,6 +105,31 @@ pub fn amount(x: f64) -> String {
     }
 }
 
+/// A parameter as written in a scenario: up to two decimals, trailing
+/// zeros dropped (2.5, 4, 0.25).
+pub fn plain(x: f64) -> String {
+    if !x.is_finite() {
+        return NONE.to_string();
+    }
+    let s = fixed(x, 2);
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    if s.is_empty() || s == "-" {
+        "0".to_string()
+    } else {
+        s.to_string()
+    }
+}
+
+/// A count that is usually whole (referrals of one member): no decimals
+/// when whole, else as [`amount`].
+pub fn count(x: f64) -> String {
+    if x.is_finite() && (x - x.round()).abs() < 1e-9 {
+        thousands(x)
+    } else {
+        amount(x)
+    }
+}
+
 /// An axis tick label for a range spanning `span`.
 pub fn tick(x: f64, span: f64) -> String {
     if span >= 10.0 {
@@ -161,5 +186,11 @@ mod tests {
         assert_eq!(percent(0.72), "72%");
         assert_eq!(fixed(-0.0001, 2), "0.00");
         assert_eq!(times(3.1, 1.0), "3.1 times");
+        assert_eq!(plain(2.5), "2.5");
+        assert_eq!(plain(4.0), "4");
+        assert_eq!(plain(0.25), "0.25");
+        assert_eq!(plain(0.0), "0");
+        assert_eq!(count(15.0), "15");
+        assert_eq!(count(2.25), "2.25");
     }
 }

@@ -12,7 +12,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::data::{Outcome, RunData};
-use super::numbers::{self, amount, money, percent};
+use super::numbers::{self, count, money, percent};
 use super::style::{
     frame, series_colour, Drawn, Header, LegendItem, Look, Mark, Ticked, GRID, INK,
 };
@@ -396,8 +396,8 @@ pub fn caption(data: &RunData) -> String {
                     if k == 0 {
                         format!(
                             "in the final year the middle half of {who} members received {}–{} referrals each and {} received none (middle half of revenue: {}–{})",
-                            amount(sp.q1),
-                            amount(sp.q3),
+                            count(sp.q1),
+                            count(sp.q3),
                             percent(sp.none),
                             money(&cur, rv.q1),
                             money(&cur, rv.q3)
@@ -405,8 +405,8 @@ pub fn caption(data: &RunData) -> String {
                     } else {
                         format!(
                             "for {who} members the figures are {}–{} referrals, {} with none, and {}–{}",
-                            amount(sp.q1),
-                            amount(sp.q3),
+                            count(sp.q1),
+                            count(sp.q3),
                             percent(sp.none),
                             money(&cur, rv.q1),
                             money(&cur, rv.q3)

@@ -661,7 +661,7 @@ pub fn relationships_caption(data: &RunData) -> String {
             .enumerate()
             .map(|(k, &i)| {
                 let who = label(data, i);
-                let (known, trusted) = (amount(fy(i).people_known.mean), amount(fy(i).trusted_ties.mean));
+                let (known, trusted) = (fixed(fy(i).people_known.mean, 0), fixed(fy(i).trusted_ties.mean, 1));
                 if k == 0 {
                     format!("at the end of year {y} a {who} member knows {known} people through networking and trusts {trusted} of them")
                 } else {
@@ -681,12 +681,20 @@ pub fn return_on_time_caption(data: &RunData) -> String {
         let r = ranked(s, last);
         let rates: Vec<String> = r
             .iter()
-            .map(|&i| format!("{} members {}", label(data, i), money(&cur, last(i))))
+            .enumerate()
+            .map(|(k, &i)| {
+                if k == 0 {
+                    format!(
+                        "{} members earn {} per hour spent networking",
+                        label(data, i),
+                        money(&cur, last(i))
+                    )
+                } else {
+                    format!("{} members {}", label(data, i), money(&cur, last(i)))
+                }
+            })
             .collect();
-        let head = format!(
-            "over the whole run, revenue per hour spent networking is {}",
-            join(&rates)
-        );
+        let head = format!("over the whole run, {}", join(&rates));
         let value = data
             .scenario
             .arms()
@@ -700,13 +708,14 @@ pub fn return_on_time_caption(data: &RunData) -> String {
             .filter(|&&i| last(i) > value)
             .map(|&i| label(data, i).to_string())
             .collect();
+        let all = if r.len() == 2 { "both" } else { "all" };
         let verdict = match (above.len(), r.len()) {
             (0, 1) => "which is less than that".to_string(),
             (1, 1) => "which is more than that".to_string(),
-            (0, _) => "every cohort earns less than that per hour".to_string(),
-            (n, m) if n == m => "every cohort earns more than that per hour".to_string(),
+            (0, _) => format!("{all} earn less than that"),
+            (n, m) if n == m => format!("{all} earn more than that"),
             _ => format!(
-                "only {} earn{} more than that per hour",
+                "only {} earn{} more than that",
                 join(&above),
                 if above.len() == 1 { "s" } else { "" }
             ),

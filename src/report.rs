@@ -1,0 +1,688 @@
+//! The workshop report: one self-contained `report.html` per run, built
+//! from the run directory's files like the charts are.
+//!
+//! A trainer opens it offline or projects it: the question, the scenario's
+//! assumptions in plain words with their values, headline tables per
+//! variant and cohort, every chart (inline SVG) with a caption computed from
+//! the numbers, and notes on method and reproduction. It loads nothing —
+//! no scripts, fonts, images or style sheets from anywhere — and is written
+//! as well-formed XML (every tag closed, only XML's own entities), so any
+//! HTML or XML parser reads it.
+
+use std::fmt::Write as _;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+
+use crate::chart::data::{CohortFigures, Crossover, RunData, Stat, CUM_REFERRALS};
+use crate::chart::numbers::{amount, fixed, money, percent, plain, thousands};
+use crate::chart::{self, sentence, Chart, DEFAULT_HEIGHT, DEFAULT_WIDTH};
+use crate::scenario::{Scenario, Strategy};
+
+/// Writes `dir/report.html` from the run in `dir`, inlining the SVG charts
+/// of `dir/charts/` (drawing them in memory if they are not there).
+pub fn write_report(dir: &Path) -> Result<PathBuf> {
+    let data = RunData::load(dir)?;
+    let figures = Chart::ALL
+        .iter()
+        .map(|&c| Ok((c, chart_svg(&data, c)?)))
+        .collect::<Result<Vec<_>>>()?;
+    let html = render(&data, &figures);
+    let path = dir.join("report.html");
+    chart::write_atomically(&path, html.as_bytes())?;
+    Ok(path)
+}
+
+/// The chart's SVG from `charts/`, or drawn now if absent or not an SVG.
+fn chart_svg(data: &RunData, chart: Chart) -> Result<String> {
+    let path = data
+        .dir
+        .join("charts")
+        .join(format!("{}.svg", chart.name()));
+    if path.is_file() {
+        let text =
+            fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
+        let t = text.trim();
+        if t.starts_with("<svg") && t.ends_with("</svg>") {
+            return Ok(text);
+        }
+    }
+    chart::render_svg(data, chart, DEFAULT_WIDTH, DEFAULT_HEIGHT)
+}
+
+/// Escapes text for HTML (and XML).
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Rewrites an SVG's root tag for inlining: scalable to the page width,
+/// labelled for screen readers, and without the namespace attribute (HTML
+/// puts `<svg>` in the SVG namespace by itself; dropping it keeps the file
+/// free of any address).
+fn inline_svg(svg: &str, label: &str) -> String {
+    let body = svg.trim();
+    let Some(start) = body.find("<svg") else {
+        return String::new();
+    };
+    let Some(end) = body[start..].find('>').map(|e| start + e) else {
+        return String::new();
+    };
+    let tag = &body[start..end];
+    let attr = |name: &str| -> Option<&str> {
+        let key = format!(" {name}=\"");
+        let from = tag.find(&key)? + key.len();
+        let len = tag[from..].find('"')?;
+        Some(&tag[from..from + len])
+    };
+    let view_box = attr("viewBox").map_or_else(
+        || {
+            format!(
+                "0 0 {} {}",
+                attr("width").unwrap_or("1600"),
+                attr("height").unwrap_or("1000")
+            )
+        },
+        str::to_string,
+    );
+    format!(
+        "<svg viewBox=\"{}\" width=\"100%\" role=\"img\" aria-label=\"{}\">{}",
+        escape(&view_box),
+        escape(label),
+        &body[end + 1..]
+    )
+}
+
+const STYLE: &str = "
+body { font-family: system-ui, 'DejaVu Sans', 'Segoe UI', Helvetica, Arial, sans-serif; font-size: 18px; line-height: 1.5; color: #1a1a1a; background: #fff; margin: 0; }
+main { max-width: 1200px; margin: 0 auto; padding: 1.5em 2em 4em; }
+h1 { font-size: 2em; margin-bottom: 0.2em; }
+h2 { font-size: 1.5em; margin-top: 2em; border-bottom: 2px solid #ddd; padding-bottom: 0.2em; }
+h3 { font-size: 1.2em; margin: 1.5em 0 0.5em; }
+p.meta { color: #555; margin-top: 0; }
+p.question { font-size: 1.25em; }
+nav ol { columns: 2; }
+table { border-collapse: collapse; margin: 0.5em 0 1em; font-size: 0.95em; }
+th, td { border-bottom: 1px solid #ddd; padding: 0.35em 0.7em; vertical-align: top; }
+th { text-align: left; background: #f4f4f4; }
+td.n { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+span.swatch { display: inline-block; width: 0.9em; height: 0.9em; margin-right: 0.4em; vertical-align: -0.1em; border-radius: 2px; }
+figure { margin: 1em 0 2.5em; }
+figure svg { display: block; width: 100%; height: auto; border: 1px solid #eee; }
+figcaption { font-size: 1.1em; margin-top: 0.5em; }
+code { background: #f4f4f4; padding: 0.1em 0.3em; border-radius: 3px; }
+@media print { figure { break-inside: avoid; } nav { display: none; } }
+";
+
+/// The whole report for `data`, with `figures` = each chart and its SVG.
+pub fn render(data: &RunData, figures: &[(Chart, String)]) -> String {
+    let s = &data.scenario;
+    let md = &data.results.metadata;
+    let mut h = String::new();
+    let _ = write!(
+        h,
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\n<title>{}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<main>\n",
+        escape(&format!("netgrow: {}", s.simulation.name))
+    );
+    let _ = writeln!(h, "<h1>netgrow report: {}</h1>", escape(&s.simulation.name));
+    let _ = writeln!(
+        h,
+        "<p class=\"meta\">netgrow {} · {} replicate{} × {} year{} · seed {}</p>",
+        escape(&md.netgrow_version),
+        md.replicates,
+        plural(md.replicates as usize),
+        md.years,
+        plural(md.years as usize),
+        md.seed
+    );
+    contents(&mut h);
+    question(&mut h, s);
+    headline(&mut h, data);
+    assumptions(&mut h, s);
+    charts(&mut h, data, figures);
+    method(&mut h, data);
+    h.push_str("</main>\n</body>\n</html>\n");
+    h
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
+fn contents(h: &mut String) {
+    h.push_str("<nav>\n<ol>\n");
+    for (id, title) in [
+        ("question", "The question"),
+        ("headline", "Headline figures"),
+        ("assumptions", "Assumptions"),
+        ("charts", "Charts"),
+        ("method", "Method and reproduction"),
+    ] {
+        let _ = writeln!(h, "<li><a href=\"#{id}\">{title}</a></li>");
+    }
+    h.push_str("</ol>\n</nav>\n");
+}
+
+fn question(h: &mut String, s: &Scenario) {
+    let text = if s.simulation.description.trim().is_empty() {
+        "How do the cohorts of this scenario compare, month by month over the simulated years, in referrals received, revenue, time spent and value beyond business?".to_string()
+    } else {
+        s.simulation.description.trim().to_string()
+    };
+    let _ = writeln!(
+        h,
+        "<section id=\"question\">\n<h2>The question</h2>\n<p class=\"question\">{}</p>\n</section>",
+        escape(&text)
+    );
+}
+
+/// A numeric table cell carrying its exact value for machines.
+fn cell(field: &str, value: f64, text: &str) -> String {
+    let v = if value.is_finite() {
+        format!("{value}")
+    } else {
+        String::new()
+    };
+    format!(
+        "<td class=\"n\" data-field=\"{field}\" data-value=\"{v}\">{}</td>",
+        escape(text)
+    )
+}
+
+/// "0.71 ± 0.02"
+fn with_ci(s: &Stat, decimals: usize) -> String {
+    if s.ci_high.is_finite() && s.ci_low.is_finite() && s.n > 1 {
+        format!(
+            "{} ± {}",
+            fixed(s.mean, decimals),
+            fixed((s.ci_high - s.ci_low) / 2.0, decimals)
+        )
+    } else {
+        fixed(s.mean, decimals)
+    }
+}
+
+/// Sum over the run's years of one yearly figure.
+fn total(c: &CohortFigures, f: impl Fn(&crate::chart::data::Year) -> f64) -> f64 {
+    c.years.iter().map(f).sum()
+}
+
+/// The referral crossovers that involve `cohort`, in words, and the month
+/// when exactly one pair is involved.
+fn crossover_cell(crossovers: &[Crossover], cohort: &str) -> (String, Option<usize>) {
+    let mine: Vec<&Crossover> = crossovers
+        .iter()
+        .filter(|x| x.metric == CUM_REFERRALS && (x.first == cohort || x.second == cohort))
+        .collect();
+    let words: Vec<String> = mine
+        .iter()
+        .map(|x| {
+            let other = if x.first == cohort {
+                &x.second
+            } else {
+                &x.first
+            };
+            let text = match (x.leader.as_deref(), x.month) {
+                (Some(l), Some(m)) if l == cohort => format!("overtakes {other} in month {m}"),
+                (Some(l), None) if l == cohort => format!("ahead of {other} from the start"),
+                (Some(_), Some(m)) => format!("overtaken by {other} in month {m}"),
+                (Some(_), None) => format!("behind {other} throughout"),
+                (None, _) => format!("level with {other}"),
+            };
+            text
+        })
+        .collect();
+    let month = match mine.as_slice() {
+        [one] => one.month,
+        _ => None,
+    };
+    let text = if words.is_empty() {
+        "–".to_string()
+    } else {
+        words.join("; ")
+    };
+    (text, month)
+}
+
+fn swatch(series: usize) -> String {
+    let c = chart::style::series_colour(series);
+    format!(
+        "<span class=\"swatch\" style=\"background: #{:02X}{:02X}{:02X}\"></span>",
+        c.0, c.1, c.2
+    )
+}
+
+fn headline(h: &mut String, data: &RunData) {
+    let cur = &data.scenario.economy.currency;
+    let y = data.years();
+    h.push_str("<section id=\"headline\">\n<h2>Headline figures</h2>\n");
+    let _ = writeln!(
+        h,
+        "<p>Per member, mean over {} replicate{}; ± is the half-width of the 95% confidence interval across replicates. Revenue, hours and costs are totals over the {y} year{}.</p>",
+        data.results.metadata.replicates,
+        plural(data.results.metadata.replicates as usize),
+        plural(y)
+    );
+    for (v, arm) in data.results.variants.iter().enumerate() {
+        if data.has_variants() {
+            let _ = writeln!(h, "<h3>Variant {}</h3>", escape(&arm.name));
+        }
+        let _ = writeln!(
+            h,
+            "<table class=\"headline\" data-variant=\"{}\">\n<caption>Referrals and relationships</caption>\n<thead><tr><th>Cohort</th><th>Members</th><th>Referrals per month, year 1</th><th>Referrals per month, year {y}</th><th>Referrals in all</th><th>People known at the end</th><th>Trusted ties at the end</th><th>Crossover in total referrals</th></tr></thead>\n<tbody>",
+            escape(&arm.name)
+        );
+        for c in &arm.cohorts {
+            let (first, last) = (&c.years[0], &c.years[c.years.len() - 1]);
+            let series = data.series_of(&arm.name, &c.name).unwrap_or(0);
+            let (cross, month) = crossover_cell(&arm.crossovers, &c.name);
+            let _ = writeln!(
+                h,
+                "<tr data-cohort=\"{}\"><th>{}{}</th><td class=\"n\">{}</td>{}{}{}{}{}{}</tr>",
+                escape(&c.name),
+                swatch(series),
+                escape(&c.name),
+                thousands(c.members as f64),
+                cell(
+                    "referrals_per_month_first",
+                    first.referrals_per_month.mean,
+                    &with_ci(&first.referrals_per_month, 2)
+                ),
+                cell(
+                    "referrals_per_month_final",
+                    last.referrals_per_month.mean,
+                    &with_ci(&last.referrals_per_month, 2)
+                ),
+                cell(
+                    "cumulative_referrals",
+                    last.cumulative_referrals.mean,
+                    &amount(last.cumulative_referrals.mean)
+                ),
+                cell(
+                    "people_known",
+                    last.people_known.mean,
+                    &fixed(last.people_known.mean, 1)
+                ),
+                cell(
+                    "trusted_ties",
+                    last.trusted_ties.mean,
+                    &with_ci(&last.trusted_ties, 1)
+                ),
+                cell(
+                    "crossover_month",
+                    month.map_or(f64::NAN, |m| m as f64),
+                    &cross
+                ),
+            );
+        }
+        h.push_str("</tbody>\n</table>\n");
+        let _ = writeln!(
+            h,
+            "<table class=\"headline\" data-variant=\"{}\">\n<caption>Revenue and time ({})</caption>\n<thead><tr><th>Cohort</th><th>Repeat</th><th>Direct</th><th>Referral, 1 hop</th><th>Referral, 2+ hops</th><th>Pitch</th><th>Revenue</th><th>Hours</th><th>Revenue per hour</th><th>Cost (fees and time)</th></tr></thead>\n<tbody>",
+            escape(&arm.name),
+            escape(cur)
+        );
+        for c in &arm.cohorts {
+            let last = &c.years[c.years.len() - 1];
+            let series = data.series_of(&arm.name, &c.name).unwrap_or(0);
+            let revenue = last.cumulative_revenue.mean;
+            let hours = last.cumulative_hours.mean;
+            let per_hour = if hours > 0.0 {
+                revenue / hours
+            } else {
+                f64::NAN
+            };
+            let m = |x: f64| money(cur, x);
+            let parts = [
+                ("repeat_revenue", total(c, |y| y.repeat_revenue.mean)),
+                ("direct_revenue", total(c, |y| y.direct_revenue.mean)),
+                (
+                    "referral_revenue_hop1",
+                    total(c, |y| y.referral_revenue_hop1.mean),
+                ),
+                (
+                    "referral_revenue_hop2plus",
+                    total(c, |y| y.referral_revenue_hop2plus.mean),
+                ),
+                ("pitch_revenue", total(c, |y| y.pitch_revenue.mean)),
+            ];
+            let mut row = format!(
+                "<tr data-cohort=\"{}\"><th>{}{}</th>",
+                escape(&c.name),
+                swatch(series),
+                escape(&c.name)
+            );
+            for (field, x) in parts {
+                row.push_str(&cell(field, x, &m(x)));
+            }
+            row.push_str(&cell("cumulative_revenue", revenue, &m(revenue)));
+            row.push_str(&cell("cumulative_hours", hours, &thousands(hours)));
+            row.push_str(&cell("revenue_per_hour", per_hour, &m(per_hour)));
+            row.push_str(&cell(
+                "cumulative_cost",
+                last.cumulative_cost.mean,
+                &m(last.cumulative_cost.mean),
+            ));
+            row.push_str("</tr>");
+            let _ = writeln!(h, "{row}");
+        }
+        h.push_str("</tbody>\n</table>\n");
+        let sentences: Vec<String> = arm
+            .crossovers
+            .iter()
+            .map(|x| crossover_sentence(x, cur, data, v))
+            .collect();
+        if !sentences.is_empty() {
+            h.push_str("<ul>\n");
+            for s in sentences {
+                let _ = writeln!(h, "<li>{}</li>", escape(&s));
+            }
+            h.push_str("</ul>\n");
+        }
+    }
+    h.push_str("</section>\n");
+}
+
+fn crossover_sentence(x: &Crossover, cur: &str, data: &RunData, variant: usize) -> String {
+    let what = if x.metric == CUM_REFERRALS {
+        "total referrals".to_string()
+    } else if x.metric == "cumulative_net_value" {
+        let value = data
+            .scenario
+            .arms()
+            .get(variant)
+            .map_or(0.0, |(_, s)| s.economy.value_of_time);
+        format!(
+            "net value (revenue minus fees and hours at {}/h)",
+            money(cur, value)
+        )
+    } else {
+        x.metric.replace('_', " ")
+    };
+    match (x.leader.as_deref(), x.trailer(), x.month) {
+        (Some(l), Some(t), Some(m)) => sentence(&format!(
+            "{l} overtakes {t} in {what} in month {m} and stays ahead."
+        )),
+        (Some(l), Some(t), None) => {
+            sentence(&format!("{l} is ahead of {t} in {what} from the start."))
+        }
+        _ => sentence(&format!(
+            "{} and {} end level in {what}.",
+            x.first, x.second
+        )),
+    }
+}
+
+/// Hours of contact for a saturating measure `1 − e^(−hours/scale)` to reach
+/// `level`.
+fn hours_to_reach(scale: f64, level: f64) -> f64 {
+    if level >= 1.0 {
+        f64::INFINITY
+    } else {
+        -scale * (1.0 - level).ln()
+    }
+}
+
+fn network_words(s: &Scenario) -> String {
+    let p = &s.population;
+    match p.network.as_str() {
+        "communities" => format!(
+            "{} communities (districts × trades), {} of each person's ties reaching anywhere",
+            p.communities,
+            percent(p.long_range)
+        ),
+        "friends_of_friends" => format!(
+            "grown by friends of friends, {} of a newcomer's ties made at random",
+            percent(p.random_share)
+        ),
+        _ => format!(
+            "a small world, {} of ties rewired at random",
+            percent(p.rewire)
+        ),
+    }
+}
+
+fn assumptions(h: &mut String, s: &Scenario) {
+    let cur = &s.economy.currency;
+    let g = &s.groups;
+    let r = &s.relationships;
+    let e = &s.economy;
+    let format_words = if g.closed() {
+        format!(
+            "closed: subscription clubs with one seat per profession, {} a year",
+            money(cur, g.annual_fee)
+        )
+    } else {
+        format!(
+            "open: visitors welcome, and a member visits another group instead of their own {} of weeks",
+            percent(g.visit_rate)
+        )
+    };
+    let items = [
+        format!(
+            "Town: {} people in the business community, each with about {} acquaintances, {} of them close; the network is {}.",
+            thousands(s.population.size as f64),
+            s.population.acquaintances,
+            s.population.close_ties,
+            network_words(s)
+        ),
+        format!(
+            "Groups: {} groups of {} seats, meeting {}; {}. A meeting costs {} h including travel and {} per attendee.",
+            g.count,
+            g.seats,
+            g.cadence,
+            format_words,
+            plain(g.meeting_hours),
+            money(cur, g.fee_per_meeting)
+        ),
+        format!(
+            "At each meeting everyone gives a {}-second pitch to the room and has {} one-to-one chats of {} minutes; follow-up one-to-ones take {} h plus {} h travel.",
+            fixed(g.pitch_seconds, 0),
+            g.conversations,
+            fixed(g.conversation_hours * 60.0, 0),
+            plain(r.one_to_one_hours),
+            plain(r.one_to_one_travel_hours)
+        ),
+        format!(
+            "Knowing: someone counts as known (know ≥ {}) after about {} h of contact.",
+            r.known_at,
+            fixed(hours_to_reach(r.hours_to_know, r.known_at), 1)
+        ),
+        format!(
+            "Trust grows only during hours spent while the two like each other: a tie counts as trusted (trust ≥ {}) after about {} liked hours (hours to trust: {}), and trust halves after {} weeks without contact.",
+            r.trusted_at,
+            fixed(hours_to_reach(r.hours_to_trust, r.trusted_at), 1),
+            plain(r.hours_to_trust),
+            fixed(r.trust_half_life_weeks, 0)
+        ),
+        format!(
+            "Liking: first-meeting chemistry averages {} (sd {}) on a scale from −1 to 1; each pitch aimed at someone costs {} of their liking (a pitch to the whole room {} of that); help received adds {}.",
+            r.chemistry_mean, r.chemistry_sd, r.pitch_penalty, r.room_pitch_weight, r.help_bonus
+        ),
+        format!(
+            "Memory: recall of someone not seen halves after about {} weeks (average across people).",
+            fixed(s.population.traits.memory_half_life_weeks.mean(), 0)
+        ),
+        format!(
+            "Needs: everyone needs a professional service about {} times a year; {} of needs go back to a satisfied previous supplier; a buyer asks {} contacts; names travel up to {} hops; a pitch heard in the last {} weeks wins the job {} of the time; people outside the groups pass names on with generosity {} on average.",
+            plain(e.needs_per_year),
+            percent(e.repeat_rate),
+            e.asks,
+            e.max_hops,
+            e.pitch_memory_weeks,
+            percent(e.pitch_conversion),
+            fixed(s.population.traits.generosity.mean(), 2)
+        ),
+        format!(
+            "Value beyond business: up to {} events (advice, suppliers, information, support, feedback) per hour with someone fully trusted and fully generous; a tie becomes a friendship after {} h.",
+            plain(e.value_events_per_hour),
+            plain(r.friendship_hours)
+        ),
+        format!("Time is valued at {} an hour.", money(cur, e.value_of_time)),
+    ];
+    h.push_str("<section id=\"assumptions\">\n<h2>Assumptions</h2>\n<ul>\n");
+    for item in items {
+        let _ = writeln!(h, "<li>{}</li>", escape(&item));
+    }
+    h.push_str("</ul>\n");
+    h.push_str("<table>\n<caption>Cohorts and their strategies</caption>\n<thead><tr><th>Cohort</th><th>Strategy</th><th>Members</th><th>Pitch intensity (0–1)</th><th>Patience</th><th>Chooses to talk to</th><th>One-to-ones per month</th><th>Generosity</th><th>Notices others' needs</th><th>Attendance</th><th>Leaves per year</th></tr></thead>\n<tbody>\n");
+    for (name, cohort) in &s.cohorts {
+        let Some(st) = s.strategy(&cohort.strategy) else {
+            continue;
+        };
+        let _ = writeln!(
+            h,
+            "<tr><th>{}</th><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td>{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
+            escape(name),
+            escape(&cohort.strategy),
+            thousands(cohort.members as f64),
+            st.pitch_intensity,
+            escape(&patience(st)),
+            escape(&st.partner_choice),
+            st.one_to_ones_per_month,
+            st.generosity,
+            percent(st.notices_needs),
+            percent(st.attendance),
+            percent(st.churn_per_year)
+        );
+    }
+    h.push_str("</tbody>\n</table>\n");
+    if !s.variants.is_empty() {
+        h.push_str("<p>Variants, each the scenario above with these changes:</p>\n<ul>\n");
+        for v in &s.variants {
+            let changes: Vec<String> = v
+                .set
+                .iter()
+                .map(|(k, val)| format!("{k} = {val}"))
+                .collect();
+            let desc = if v.description.is_empty() {
+                String::new()
+            } else {
+                format!(" — {}", v.description)
+            };
+            let _ = writeln!(
+                h,
+                "<li><strong>{}</strong>{}: <code>{}</code></li>",
+                escape(&v.name),
+                escape(&desc),
+                escape(&changes.join(", "))
+            );
+        }
+        h.push_str("</ul>\n");
+    }
+    h.push_str("</section>\n");
+}
+
+fn patience(st: &Strategy) -> String {
+    if st.patience_meetings == 0 {
+        "stays".to_string()
+    } else {
+        format!(
+            "leaves after {} meeting{} without business, tries another group {} weeks later",
+            st.patience_meetings,
+            plural(st.patience_meetings as usize),
+            st.rejoin_after_weeks
+        )
+    }
+}
+
+fn charts(h: &mut String, data: &RunData, figures: &[(Chart, String)]) {
+    h.push_str("<section id=\"charts\">\n<h2>Charts</h2>\n");
+    for (chart, svg) in figures {
+        let title = chart.title(data);
+        let _ = writeln!(
+            h,
+            "<figure id=\"{}\">\n<h3>{}</h3>\n{}\n<figcaption>{}</figcaption>\n</figure>",
+            chart.name(),
+            escape(&title),
+            inline_svg(svg, &title),
+            escape(&chart.caption(data))
+        );
+    }
+    h.push_str("</section>\n");
+}
+
+fn method(h: &mut String, data: &RunData) {
+    let md = &data.results.metadata;
+    let dir = data.dir.display().to_string();
+    let reps = md.replicates;
+    let mut items = vec![
+        format!(
+            "Every figure is per member, averaged first over a cohort's members within one simulated town and then over the {reps} replicate{} — independent towns built from seed {} and the replicate number.",
+            plural(reps as usize),
+            md.seed
+        ),
+        "Bands, whiskers and ± values are 95% confidence intervals for that average (Student's t across replicates): they say how sure the average is, not how much members differ. The outcome-spread chart shows how members differ.".to_string(),
+        "A year is 52 weeks and a month 52/12 weeks (month 1 is weeks 1–4). Referrals per month in the tables are a year's referrals ÷ 12; the referral-yield chart shows each month's mean weekly referrals × 52/12.".to_string(),
+        "A crossover is the first week from which one cohort's mean running total stays strictly ahead of the other's until the end, given as the month containing it; \u{201c}from the start\u{201d} means the other never led.".to_string(),
+        "Return on time is revenue earned since the start ÷ hours spent networking since the start (meetings including travel, and one-to-ones), per replicate, then averaged; the table's revenue per hour divides the mean totals. Cost adds fees and hours at the value of time.".to_string(),
+        format!(
+            "Separation is measured on the acquaintance network by breadth-first search from {} people.",
+            thousands(data.network.separation.sources as f64)
+        ),
+    ];
+    if data.has_variants() {
+        items.push("Variants are compared paired: replicate r of every variant simulates the same town with the same random streams, so differences between variants are not noise between towns.".to_string());
+    }
+    h.push_str("<section id=\"method\">\n<h2>Method and reproduction</h2>\n<ul>\n");
+    for item in items {
+        let _ = writeln!(h, "<li>{}</li>", escape(&item));
+    }
+    h.push_str("</ul>\n");
+    let _ = writeln!(
+        h,
+        "<p>Made with netgrow {}. <code>{}/scenario.toml</code> is the scenario with every default filled in, including seed, replicates and years; to reproduce every number, run</p>\n<pre><code>netgrow run {}/scenario.toml --out {}-again</code></pre>\n<p>and to redraw these charts and this report from the files alone, run <code>netgrow plot {}</code>.</p>",
+        escape(&md.netgrow_version),
+        escape(&dir),
+        escape(&dir),
+        escape(&dir),
+        escape(&dir)
+    );
+    h.push_str("</section>\n");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escaping_covers_markup_and_quotes() {
+        assert_eq!(
+            escape("a<b & \"c\" 'd'>"),
+            "a&lt;b &amp; &quot;c&quot; &#39;d&#39;&gt;"
+        );
+    }
+
+    #[test]
+    fn inlined_svg_keeps_its_drawing_and_loses_its_size_and_namespace() {
+        let svg = "<svg width=\"800\" height=\"500\" viewBox=\"0 0 800 500\" xmlns=\"http://www.w3.org/2000/svg\">\n<rect x=\"0\"/>\n</svg>\n";
+        let out = inline_svg(svg, "A & B");
+        assert!(out.starts_with(
+            "<svg viewBox=\"0 0 800 500\" width=\"100%\" role=\"img\" aria-label=\"A &amp; B\">"
+        ));
+        assert!(out.contains("<rect x=\"0\"/>"));
+        assert!(out.ends_with("</svg>"));
+        assert!(!out.contains("http"));
+    }
+
+    #[test]
+    fn trust_threshold_hours_follow_the_saturating_curve() {
+        // 1 − e^(−h/8) = 0.5 at h = 8 ln 2.
+        assert!((hours_to_reach(8.0, 0.5) - 8.0 * std::f64::consts::LN_2).abs() < 1e-12);
+    }
+}
