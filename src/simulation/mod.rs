@@ -36,7 +36,9 @@
 
 pub(crate) mod run;
 
-pub use run::{simulate, Alter, Ego, Link, MemberRecord, NeedTally, RunResult, EGO_ALTERS};
+pub use run::{
+    simulate, Alter, Ego, Link, MemberRecord, NeedTally, RunResult, Stepper, EGO_ALTERS,
+};
 pub(crate) use run::{Run, NONE};
 
 #[cfg(test)]

@@ -182,6 +182,45 @@ pub fn simulate(scenario: &Scenario, world: &World, replicate: u32) -> RunResult
     }
 }
 
+/// A run advanced one week at a time, for benchmarks and tools that want
+/// to look inside a run.
+pub struct Stepper<'a> {
+    run: Run<'a>,
+    next: u32,
+}
+
+impl<'a> Stepper<'a> {
+    /// Sets up a run: members recruited and seated, week 0 next.
+    pub fn new(scenario: &'a Scenario, world: &'a World, replicate: u32) -> Stepper<'a> {
+        Stepper {
+            run: Run::new(scenario, world, replicate),
+            next: 0,
+        }
+    }
+
+    /// Simulates the next week and returns its rows (one per cohort), or
+    /// `None` once the scenario's weeks are done.
+    pub fn step(&mut self) -> Option<Vec<Row>> {
+        if self.next >= self.run.s.weeks() {
+            return None;
+        }
+        let week = self.next;
+        self.run.week(week);
+        self.next += 1;
+        Some(self.run.close_week(week))
+    }
+
+    /// Draws and resolves the needs of the next week alone (no meetings,
+    /// no decisions), and returns how many needs arose.
+    pub fn needs_only(&mut self) -> u64 {
+        let before = self.run.tally.needs;
+        let week = self.next.min(self.run.s.weeks().saturating_sub(1));
+        self.run.week = week;
+        self.run.needs(week);
+        self.run.tally.needs - before
+    }
+}
+
 impl<'a> Run<'a> {
     fn new(s: &'a Scenario, world: &'a World, replicate: u32) -> Run<'a> {
         let n = world.people.len();
