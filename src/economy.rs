@@ -218,8 +218,9 @@ impl Run<'_> {
     }
 
     /// The provider in `s` whom `person` has most confidence in (trust ×
-    /// recall, raised by reciprocity), other than `person` and `exclude`,
-    /// with that confidence (capped at 1) as the second value.
+    /// recall, raised by `reciprocity_weight` for each referral they gave
+    /// `person`), other than `person` and `exclude`, with that score (capped
+    /// at 1) as the second value.
     pub(crate) fn best_provider(
         &self,
         person: u32,
@@ -227,15 +228,15 @@ impl Run<'_> {
         week: u32,
         exclude: u32,
     ) -> Option<(u32, f64)> {
-        let mut best: Option<(u32, f64, f64)> = None;
+        let mut best: Option<(u32, f64)> = None;
         let weight = self.s.relationships.reciprocity_weight;
         let mut consider = |p: u32, confidence: f64, received: u16| {
             if p == person || p == exclude || confidence <= 0.0 {
                 return;
             }
             let score = confidence * (1.0 + weight * received as f64);
-            if best.is_none_or(|(bp, bs, _)| score > bs || (score == bs && p < bp)) {
-                best = Some((p, score, confidence));
+            if best.is_none_or(|(bp, bs)| score > bs || (score == bs && p < bp)) {
+                best = Some((p, score));
             }
         };
         let (first, acquaintances) = self.world.acquaintances_in(person, s);
@@ -268,7 +269,8 @@ impl Run<'_> {
                 consider(p, trust * rc, tie.received);
             }
         }
-        best.map(|(p, score, confidence)| (p, (score.min(1.0)).max(confidence.min(1.0)).min(1.0)))
+        // Reciprocity raises readiness to name someone, up to certainty.
+        best.map(|(p, score)| (p, score.min(1.0)))
     }
 
     /// Whom `x` asks for a name: close ties first (in random order), then
