@@ -4,5 +4,6 @@
 mod common;
 
 mod cli_graph;
+mod cli_plot;
 mod cli_run;
 mod cli_validate;
