@@ -69,20 +69,21 @@ fn panel_heading<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     look: &Look,
     text: &str,
+    style: &TextStyle,
     colour: RGBColor,
 ) -> Result<DrawingArea<DB, Shift>> {
     let sw = look.px(26.0);
-    let (tw, _) = area
-        .estimate_text_size(text, &look.panel_title(INK))
-        .drawn()?;
-    let x = (area.dim_in_pixel().0 as i32 - sw - look.px(12.0) - tw as i32) / 2 + look.px(40.0);
+    let width = area.dim_in_pixel().0 as i32;
+    let (tw, _) = area.estimate_text_size(text, style).drawn()?;
+    // Centred over the plot (whose y labels take the left 150 px).
+    let x = ((width - sw - look.px(12.0) - tw as i32) / 2 + look.px(40.0)).max(0);
     let y = look.px(14.0);
     area.draw(&Rectangle::new(
         [(x, y + look.px(4.0)), (x + sw, y + look.px(4.0) + sw)],
         colour.filled(),
     ))
     .drawn()?;
-    area.draw_text(text, &look.panel_title(INK), (x + sw + look.px(12.0), y))
+    area.draw_text(text, style, (x + sw + look.px(12.0), y))
         .drawn()?;
     Ok(area.split_vertically(look.px(64.0)).1)
 }
@@ -120,8 +121,16 @@ pub fn revenue_by_source<DB: DrawingBackend>(
     let top = if top > 0.0 { top * 1.12 } else { 1.0 };
     let y_fmt = |v: &f64| numbers::money_tick(&cur, *v, top);
     let ticks: Vec<f64> = (1..=years).map(|y| y as f64).collect();
-    for (i, panel) in grid(&area, data.series.len()).iter().enumerate() {
-        let body = panel_heading(panel, look, &data.series[i].label, series_colour(i))?;
+    let panels = grid(&area, data.series.len());
+    let labels: Vec<String> = data.series.iter().map(|s| s.label.clone()).collect();
+    let heading = match panels.first() {
+        Some(p) => {
+            look.fitted_panel_title(p, &labels, p.dim_in_pixel().0 as i32 - look.px(100.0))?
+        }
+        None => look.panel_title(INK),
+    };
+    for (i, panel) in panels.iter().enumerate() {
+        let body = panel_heading(panel, look, &labels[i], &heading, series_colour(i))?;
         let mut chart = ChartBuilder::on(&body)
             .margin_left(look.px(10.0))
             .margin_right(look.px(30.0))
@@ -133,7 +142,12 @@ pub fn revenue_by_source<DB: DrawingBackend>(
                 0f64..top,
             )
             .drawn()?;
-        let desc = format!("Revenue per member per year ({cur})");
+        // Stacked rows of panels leave less height for the label.
+        let desc = if panels.len() > 3 {
+            format!("{cur} per member per year")
+        } else {
+            format!("Revenue per member per year ({cur})")
+        };
         chart
             .configure_mesh()
             .disable_x_mesh()

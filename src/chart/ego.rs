@@ -19,7 +19,7 @@ use super::data::{Ego, RunData};
 use super::style::{
     frame, grid, series_colour, Drawn, Header, LegendItem, Look, Mark, GRID, INK, MUTED, NON_MEMBER,
 };
-use super::{join, sentence};
+use super::{join, sentence, variant_prefix};
 
 /// Distance from the centre, as a share of the panel radius, of someone
 /// trusted `trust`: 1 → near the centre, 0 → the rim.
@@ -95,8 +95,20 @@ pub fn draw<DB: DrawingBackend>(
             })
         })
         .collect();
-    for ((s, ego), panel) in panels.iter().zip(grid(&area, panels.len())) {
-        draw_ego(data, &panel, look, *s, ego)?;
+    let areas = grid(&area, panels.len());
+    let headings: Vec<String> = panels
+        .iter()
+        .map(|(s, e)| format!("{}: {} trusted ties", data.series[*s].label, e.trusted_ties))
+        .collect();
+    let style = match areas.first() {
+        Some(a) => {
+            look.fitted_panel_title(a, &headings, a.dim_in_pixel().0 as i32 - look.px(16.0))?
+        }
+        None => look.panel_title(INK),
+    };
+    let style = style.pos(Pos::new(HPos::Center, VPos::Top));
+    for (((s, ego), panel), heading) in panels.iter().zip(&areas).zip(&headings) {
+        draw_ego(data, panel, look, *s, ego, heading, &style)?;
     }
     Ok(())
 }
@@ -107,20 +119,23 @@ fn draw_ego<DB: DrawingBackend>(
     look: &Look,
     series: usize,
     ego: &Ego,
+    heading: &str,
+    style: &TextStyle,
 ) -> Result<()> {
     let id = &data.series[series];
     let colour = series_colour(series);
-    let heading = format!("{}: {} trusted ties", id.label, ego.trusted_ties);
-    area.draw_text(
-        &heading,
-        &look.panel_title(INK).pos(Pos::new(HPos::Center, VPos::Top)),
-        ((area.dim_in_pixel().0 / 2) as i32, look.px(6.0)),
-    )
-    .drawn()?;
-    let body = area.split_vertically(look.px(52.0)).1;
-    let (w, h) = body.dim_in_pixel();
-    let centre = ((w / 2) as i32, (h / 2) as i32);
-    let radius = f64::from(w.min(h)) * 0.45;
+    let (w, h) = area.dim_in_pixel();
+    area.draw_text(heading, style, ((w / 2) as i32, look.px(6.0)))
+        .drawn()?;
+    // Below the heading: the circle, then a line for the note.
+    let top = look.px(52.0);
+    let note_h = look.px(40.0);
+    let free_h = (h as i32 - top - note_h).max(1);
+    let radius = f64::from(w.min(free_h as u32)) * 0.46;
+    let body = area.split_vertically(top).1;
+    let centre = ((w / 2) as i32, free_h / 2);
+    // Nodes scale with the panel, so many small panels stay legible.
+    let node = (radius * 0.04).max(3.0).round() as i32;
     let n = ego.alters.len();
 
     // Guide: the rim and the trusted threshold.
@@ -178,20 +193,19 @@ fn draw_ego<DB: DrawingBackend>(
         let c = data
             .series_of(&id.variant, &a.cohort)
             .map_or(NON_MEMBER, series_colour);
-        body.draw(&Circle::new(p, look.px(15.0), WHITE.filled()))
+        body.draw(&Circle::new(p, node + look.px(3.0), WHITE.filled()))
             .drawn()?;
-        body.draw(&Circle::new(p, look.px(12.0), c.filled()))
-            .drawn()?;
+        body.draw(&Circle::new(p, node, c.filled())).drawn()?;
     }
-    body.draw(&Circle::new(centre, look.px(30.0), INK.filled()))
+    body.draw(&Circle::new(centre, node * 2 + look.px(4.0), INK.filled()))
         .drawn()?;
-    body.draw(&Circle::new(centre, look.px(25.0), colour.filled()))
+    body.draw(&Circle::new(centre, node * 2, colour.filled()))
         .drawn()?;
     let note = format!("{n} people with any trust shown");
     body.draw_text(
         &note,
         &look.note().pos(Pos::new(HPos::Center, VPos::Bottom)),
-        (centre.0, h as i32 - look.px(4.0)),
+        (centre.0, h as i32 - top - look.px(4.0)),
     )
     .drawn()?;
     Ok(())
@@ -225,35 +239,50 @@ fn dashed_circle<DB: DrawingBackend>(
 
 /// Caption of `ego_networks`.
 pub fn caption(data: &RunData) -> String {
-    let mut egos: Vec<(String, &Ego)> = data
+    let replicate = data.egos.first().map_or(0, |f| f.replicate);
+    let clauses: Vec<String> = data
         .egos
         .iter()
-        .flat_map(|f| {
-            f.egos.iter().filter_map(move |e| {
-                let s = data.series_of(&f.variant, &e.cohort)?;
-                Some((data.series[s].label.clone(), e))
-            })
+        .filter_map(|f| {
+            let v = data
+                .results
+                .variants
+                .iter()
+                .position(|a| a.name == f.variant)?;
+            // Most trusted ties first; the data decides the order.
+            let mut egos: Vec<&Ego> = f
+                .egos
+                .iter()
+                .filter(|e| data.series_of(&f.variant, &e.cohort).is_some())
+                .collect();
+            egos.sort_by_key(|e| std::cmp::Reverse(e.trusted_ties));
+            let parts: Vec<String> = egos
+                .iter()
+                .enumerate()
+                .map(|(k, e)| {
+                    let ties = format!(
+                        "{} trusted tie{}",
+                        e.trusted_ties,
+                        if e.trusted_ties == 1 { "" } else { "s" }
+                    );
+                    if k == 0 {
+                        format!("the typical {} member ends the run with {ties}", e.cohort)
+                    } else {
+                        format!("the typical {} member with {ties}", e.cohort)
+                    }
+                })
+                .collect();
+            (!parts.is_empty())
+                .then(|| sentence(&format!("{}{}.", variant_prefix(data, v), join(&parts))))
         })
         .collect();
-    let replicate = data.egos.first().map_or(0, |f| f.replicate);
-    // Most trusted ties first; the data decides the order.
-    egos.sort_by_key(|e| std::cmp::Reverse(e.1.trusted_ties));
-    if egos.is_empty() {
+    if clauses.is_empty() {
         return "No ego networks were recorded for this run.".into();
     }
-    let parts: Vec<String> = egos
-        .iter()
-        .enumerate()
-        .map(|(k, (label, e))| {
-            let ties = format!("{} trusted tie{}", e.trusted_ties, if e.trusted_ties == 1 { "" } else { "s" });
-            if k == 0 {
-                format!("the typical {label} member (median trusted ties, replicate {replicate}) ends the run with {ties}")
-            } else {
-                format!("the typical {label} member with {ties}")
-            }
-        })
-        .collect();
-    sentence(&format!("{}.", join(&parts)))
+    format!(
+        "{} (Typical: the member with the median number of trusted ties in replicate {replicate}.)",
+        clauses.join(" ")
+    )
 }
 
 #[cfg(test)]

@@ -163,7 +163,13 @@ pub fn draw<DB: DrawingBackend>(
     let members: Vec<Vec<Outcome>> = (0..data.series.len())
         .map(|i| data.full_year_members(i))
         .collect();
-    let legend = vec![
+    let mut legend: Vec<LegendItem> = data
+        .series
+        .iter()
+        .enumerate()
+        .map(|(i, s)| LegendItem::new(Mark::Swatch(series_colour(i)), s.label.clone()))
+        .collect();
+    legend.extend([
         LegendItem::new(
             Mark::Swatch(RGBColor(0xC4, 0xC4, 0xC4)),
             "violin: how many members had each value",
@@ -172,10 +178,10 @@ pub fn draw<DB: DrawingBackend>(
             Mark::Swatch(INK),
             "box: middle half; whiskers: 5th–95th percentile; line: median; dot: mean",
         ),
-    ];
+    ]);
     let n_total: usize = members.iter().map(Vec::len).sum();
     let subtitle = format!(
-        "Each member of every replicate who belonged for the whole final year ({} members); the axis stops at the 99th percentile",
+        "Each member of every replicate who belonged for the whole final year ({} members); above each: the share who had none; the axis stops at the 99th percentile",
         numbers::thousands(n_total as f64)
     );
     let area = frame(
@@ -259,9 +265,22 @@ fn violins<DB: DrawingBackend>(
         .y_label_area_size(look.px(150.0))
         .build_cartesian_2d(Ticked::new(-0.5f64..n as f64 - 0.5, ticks), 0f64..top)
         .drawn()?;
+    // Category labels and notes only where they fit; the legend names the
+    // colours either way.
+    let slot = (body.dim_in_pixel().0 as i32 - look.px(190.0)) / n.max(1) as i32;
+    let mut widest = 0;
+    for l in labels {
+        widest = widest.max(body.estimate_text_size(l, &look.tick()).drawn()?.0 as i32);
+    }
+    let show_labels = widest < slot * 95 / 100;
+    let long_notes = body
+        .estimate_text_size("100% none", &look.note())
+        .drawn()?
+        .0 as i32
+        <= slot * 9 / 10;
     let x_fmt = |x: &f64| {
         let i = x.round();
-        if i >= 0.0 && (i as usize) < n {
+        if show_labels && i >= 0.0 && (i as usize) < n {
             labels[i as usize].clone()
         } else {
             String::new()
@@ -357,7 +376,11 @@ fn violins<DB: DrawingBackend>(
                 INK.stroke_width(look.upx(3.0)),
             )))
             .drawn()?;
-        let note = format!("{} with none", percent(s.none));
+        let note = if long_notes {
+            format!("{} none", percent(s.none))
+        } else {
+            percent(s.none)
+        };
         chart
             .draw_series(std::iter::once(
                 EmptyElement::at((x, top))

@@ -61,6 +61,9 @@ pub const GRID: RGBColor = RGBColor(0xDD, 0xDD, 0xDD);
 /// Bars that describe the whole population rather than a cohort.
 pub const NEUTRAL: RGBColor = RGBColor(0x4D, 0x4D, 0x4D);
 
+/// Design size of panel titles.
+const PANEL_TITLE: f64 = 34.0;
+
 /// Sizes for one image: everything is designed at 1600×1000 and scaled.
 #[derive(Clone, Copy, Debug)]
 pub struct Look {
@@ -106,7 +109,30 @@ impl Look {
     }
 
     pub fn panel_title(&self, colour: RGBColor) -> TextStyle<'static> {
-        self.font(34.0, true, colour)
+        self.font(PANEL_TITLE, true, colour)
+    }
+
+    /// The panel-title style, shrunk (to at most 60% of its size) until the
+    /// widest of `texts` fits in `max` pixels, so headings of many small
+    /// panels never overlap and all share one size.
+    pub fn fitted_panel_title<DB: DrawingBackend>(
+        &self,
+        area: &DrawingArea<DB, Shift>,
+        texts: &[String],
+        max: i32,
+    ) -> Result<TextStyle<'static>> {
+        let mut size = PANEL_TITLE;
+        loop {
+            let style = self.font(size, true, INK);
+            let mut widest = 0;
+            for t in texts {
+                widest = widest.max(area.estimate_text_size(t, &style).drawn()?.0 as i32);
+            }
+            if widest <= max || size <= PANEL_TITLE * 0.6 {
+                return Ok(style);
+            }
+            size -= 2.0;
+        }
     }
 
     pub fn axis_desc(&self) -> TextStyle<'static> {
