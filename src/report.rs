@@ -617,9 +617,16 @@ fn charts(h: &mut String, data: &RunData, figures: &[(Chart, String)]) {
     h.push_str("</section>\n");
 }
 
+/// The command that reproduces a run, given in the run's own folder: the
+/// report may be written in a staging directory and moved, so it names no
+/// path but its neighbours'.
+pub const REPRODUCE: &str = "netgrow run scenario.toml --out reproduced";
+
+/// The command that redraws charts and report, in the run's folder.
+pub const REDRAW: &str = "netgrow plot .";
+
 fn method(h: &mut String, data: &RunData) {
     let md = &data.results.metadata;
-    let dir = data.dir.display().to_string();
     let reps = md.replicates;
     let mut items = vec![
         format!(
@@ -646,12 +653,8 @@ fn method(h: &mut String, data: &RunData) {
     h.push_str("</ul>\n");
     let _ = writeln!(
         h,
-        "<p>Made with netgrow {}. <code>{}/scenario.toml</code> is the scenario with every default filled in, including seed, replicates and years; to reproduce every number, run</p>\n<pre><code>netgrow run {}/scenario.toml --out {}-again</code></pre>\n<p>and to redraw these charts and this report from the files alone, run <code>netgrow plot {}</code>.</p>",
+        "<p>Made with netgrow {}. <code>scenario.toml</code>, beside this report, is the scenario with every default filled in, including seed, replicates and years. To reproduce every number, run this in the folder that holds this report:</p>\n<pre><code>{REPRODUCE}</code></pre>\n<p>To redraw the charts and this report from the folder's files alone: <code>{REDRAW}</code>.</p>",
         escape(&md.netgrow_version),
-        escape(&dir),
-        escape(&dir),
-        escape(&dir),
-        escape(&dir)
     );
     h.push_str("</section>\n");
 }

@@ -1,6 +1,7 @@
 //! Charts and report from a real run: a tiny experiment is run once through
-//! the binary, then each test draws from its own copy of the run directory
-//! through the library (`chart::draw_all`, `report::write_report`).
+//! the binary, then each test draws from its own copy of the run directory,
+//! through the library (`chart::draw_all`, `report::write_report`) or
+//! through `netgrow plot`.
 
 use std::collections::{BTreeMap, HashSet};
 use std::fs;
@@ -542,10 +543,13 @@ fn report_is_well_formed_and_self_contained() {
         text.contains("Half the members of a town's networking groups"),
         "the question is shown"
     );
-    assert!(text.contains(&format!(
-        "netgrow run {}/scenario.toml",
-        run.path().display()
-    )));
+    assert!(
+        text.contains(report::REPRODUCE),
+        "the command that reproduces the run"
+    );
+    // The report names no path, so it reads the same wherever the folder
+    // was written or moved.
+    assert!(!text.contains(&run.path().display().to_string()));
 }
 
 #[test]
@@ -598,4 +602,78 @@ fn a_wrong_or_damaged_directory_is_named_in_the_error() {
         msg.contains("timeseries.csv") && msg.contains("expected"),
         "{msg}"
     );
+}
+
+/// A copy of the whole run directory as `netgrow run` left it.
+fn copy_of_base_run() -> tempfile::TempDir {
+    let tmp = fresh_run();
+    fs::create_dir(tmp.path().join("charts")).expect("charts dir");
+    for entry in fs::read_dir(base_run().join("charts")).expect("the run drew charts") {
+        let entry = entry.expect("readable entry");
+        fs::copy(
+            entry.path(),
+            tmp.path().join("charts").join(entry.file_name()),
+        )
+        .expect("chart copied");
+    }
+    fs::copy(
+        base_run().join("report.html"),
+        tmp.path().join("report.html"),
+    )
+    .expect("report copied");
+    tmp
+}
+
+#[test]
+fn plot_redraws_a_runs_charts_and_report_byte_for_byte() {
+    let run = copy_of_base_run();
+    let before: Vec<(String, Vec<u8>)> = Chart::ALL
+        .iter()
+        .map(|c| format!("charts/{}.svg", c.name()))
+        .chain(["report.html".to_string()])
+        .map(|f| {
+            let bytes = fs::read(run.path().join(&f))
+                .unwrap_or_else(|_| panic!("{f} written by netgrow run"));
+            (f, bytes)
+        })
+        .collect();
+    netgrow()
+        .arg("plot")
+        .arg(run.path())
+        .arg("--quiet")
+        .assert()
+        .success();
+    for (f, bytes) in &before {
+        let after = fs::read(run.path().join(f)).expect("redrawn");
+        assert!(after == *bytes, "{f} differs after netgrow plot");
+    }
+    for c in Chart::ALL {
+        assert!(run
+            .path()
+            .join("charts")
+            .join(format!("{}.png", c.name()))
+            .is_file());
+    }
+}
+
+#[test]
+fn plot_names_what_is_wrong_with_a_directory() {
+    let empty = tempfile::tempdir().expect("temp dir");
+    netgrow()
+        .arg("plot")
+        .arg(empty.path())
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(
+            "is not a netgrow output directory",
+        ))
+        .stderr(predicates::str::contains("results.json"));
+    let run = fresh_run();
+    fs::write(run.path().join("network.json"), "[1, 2").expect("written");
+    netgrow()
+        .arg("plot")
+        .arg(run.path())
+        .assert()
+        .failure()
+        .stderr(predicates::str::contains("network.json is malformed"));
 }

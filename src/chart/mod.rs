@@ -77,7 +77,7 @@ pub const DEFAULT_WIDTH: u32 = 1600;
 /// Default image height in pixels.
 pub const DEFAULT_HEIGHT: u32 = 1000;
 /// Smallest and largest accepted image side, in pixels.
-pub const SIZE_RANGE: std::ops::RangeInclusive<u32> = 320..=8000;
+pub const SIZE_RANGE: std::ops::RangeInclusive<u32> = 200..=10_000;
 
 /// The charts of a run, in the order the report shows them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
