@@ -12,7 +12,7 @@ use super::numbers::{self, amount, fixed, percent};
 use super::style::{
     frame, grid, series_colour, Drawn, Header, LegendItem, Look, Mark, Ticked, GRID, INK, NEUTRAL,
 };
-use super::{by_variant, join, ranked, sentence, variant_prefix, versus};
+use super::{by_variant, join, ranked, replicates, sentence, variant_prefix, versus};
 use crate::metrics::Metric;
 
 /// A source of revenue: legend name, its amount in a year, its colour.
@@ -101,8 +101,8 @@ pub fn revenue_by_source<DB: DrawingBackend>(
         .map(|s| LegendItem::new(Mark::Swatch(s.colour), s.name))
         .collect();
     let subtitle = format!(
-        "How buyers found the member; mean per member over {} replicates. Label: the year's total.",
-        data.results.metadata.replicates
+        "How buyers found the member; mean per member over {}. Label: the year's total.",
+        replicates(data)
     );
     let area = frame(
         root,
@@ -327,10 +327,11 @@ pub fn non_business_value<DB: DrawingBackend>(
         .map(|(i, s)| LegendItem::new(Mark::Swatch(series_colour(i)), s.label.clone()))
         .collect();
     let subtitle = format!(
-        "What trusted ties give besides business (the essay's list); total per member over {} year{}, mean of {} replicates, whiskers: 95% CI",
+        "What trusted ties give besides business (the essay's list); total per member over {} year{}, mean of {}{}",
         data.years(),
         if data.years() == 1 { "" } else { "s" },
-        data.results.metadata.replicates
+        replicates(data),
+        if data.results.metadata.replicates > 1 { ", whiskers: 95% CI" } else { "" }
     );
     let area = frame(
         root,

@@ -315,6 +315,14 @@ pub(crate) fn variant_prefix(data: &RunData, variant: usize) -> String {
     }
 }
 
+/// "20 replicates", "1 replicate".
+pub(crate) fn replicates(data: &RunData) -> String {
+    match data.results.metadata.replicates {
+        1 => "1 replicate".to_string(),
+        r => format!("{r} replicates"),
+    }
+}
+
 /// Indices of `series` sorted by `key`, largest first (ties keep order).
 pub(crate) fn ranked(series: &[usize], key: impl Fn(usize) -> f64) -> Vec<usize> {
     let mut r = series.to_vec();

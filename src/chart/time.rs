@@ -35,7 +35,7 @@ pub struct Event {
     pub label: String,
 }
 
-/// A labelled horizontal reference line.
+/// A horizontal reference line; its label goes in the legend.
 pub struct Reference {
     pub y: f64,
     pub label: String,
@@ -96,14 +96,18 @@ pub fn panel<DB: DrawingBackend>(
     references: &[Reference],
 ) -> Result<()> {
     let finite = |s: &Stat| s.mean.is_finite();
-    let values = curves
+    // Every quantity drawn here is a count or an amount, never negative,
+    // so the axis starts at 0 and an interval reaching below it is cut
+    // there.
+    let lo = 0.0;
+    let hi = curves
         .iter()
         .flat_map(|c| c.points.iter().map(|(_, s)| s))
         .filter(|s| finite(s))
-        .flat_map(|s| [s.mean, s.ci_low, s.ci_high])
+        .flat_map(|s| [s.mean, s.ci_high])
+        .chain(references.iter().map(|r| r.y))
         .filter(|v| v.is_finite())
-        .chain(references.iter().map(|r| r.y));
-    let (lo, hi) = values.fold((0.0f64, 0.0f64), |(lo, hi), v| (lo.min(v), hi.max(v)));
+        .fold(lo, f64::max);
     let hi = if hi > lo { hi } else { lo + 1.0 };
     // Headroom keeps event labels clear of the data.
     let headroom = if events.is_empty() {
@@ -153,7 +157,7 @@ pub fn panel<DB: DrawingBackend>(
         let band: Vec<(f64, f64)> = pts
             .iter()
             .map(|(x, s)| (*x, s.ci_high))
-            .chain(pts.iter().rev().map(|(x, s)| (*x, s.ci_low)))
+            .chain(pts.iter().rev().map(|(x, s)| (*x, s.ci_low.max(lo))))
             .collect();
         if band.len() > 2 {
             chart
@@ -172,13 +176,6 @@ pub fn panel<DB: DrawingBackend>(
                 look.px(14.0),
                 look.px(10.0),
                 style,
-            ))
-            .drawn()?;
-        let text = look.note().pos(Pos::new(HPos::Right, VPos::Bottom));
-        chart
-            .draw_series(std::iter::once(
-                EmptyElement::at((months, r.y))
-                    + Text::new(r.label.clone(), (-look.px(8.0), -look.px(8.0)), text),
             ))
             .drawn()?;
     }
@@ -231,11 +228,11 @@ fn legend(data: &RunData) -> Vec<LegendItem> {
 }
 
 fn band_note(data: &RunData) -> String {
-    let r = data.results.metadata.replicates;
-    format!(
-        "Line: mean over {r} replicate{}; band: 95% confidence interval",
-        if r == 1 { "" } else { "s" }
-    )
+    match data.results.metadata.replicates {
+        // One world gives no spread to draw a band from.
+        1 => "Line: a single replicate, so no confidence band".to_string(),
+        r => format!("Line: mean over {r} replicates; band: 95% confidence interval"),
+    }
 }
 
 /// Vertical lines where one cohort's total referrals overtake another's
@@ -455,13 +452,20 @@ pub fn return_on_time<DB: DrawingBackend>(
         "Revenue earned since the start ÷ hours spent networking since the start (meetings, travel, one-to-ones). {}",
         band_note(data)
     );
+    let references = time_values(data);
+    let mut items = legend(data);
+    items.extend(
+        references
+            .iter()
+            .map(|r| LegendItem::new(Mark::Dashed(MUTED), r.label.clone())),
+    );
     let area = frame(
         root,
         look,
         &Header {
             title,
             subtitle: &subtitle,
-            legend: &legend(data),
+            legend: &items,
         },
     )?;
     let curves: Vec<Curve> = (0..data.series.len())
@@ -475,15 +479,7 @@ pub fn return_on_time<DB: DrawingBackend>(
         desc: &desc,
         currency: Some(&cur),
     };
-    panel(
-        &area,
-        look,
-        months(data),
-        &y,
-        &curves,
-        &[],
-        &time_values(data),
-    )
+    panel(&area, look, months(data), &y, &curves, &[], &references)
 }
 
 /// Reference lines at the value of an hour, one per distinct value across
@@ -598,12 +594,15 @@ pub fn cumulative_referrals_caption(data: &RunData) -> String {
             return String::new();
         };
         let ta = total(a);
+        let ci = if ta.n > 1 && ta.ci_low.is_finite() && ta.ci_high.is_finite() {
+            format!(" (95% CI {}–{})", f(ta.ci_low), f(ta.ci_high))
+        } else {
+            String::new()
+        };
         let head = format!(
-            "by the end of year {y} a {} member has received {} referrals in all (95% CI {}–{})",
+            "by the end of year {y} a {} member has received {} referrals in all{ci}",
             label(data, a),
-            f(ta.mean),
-            f(ta.ci_low),
-            f(ta.ci_high)
+            f(ta.mean)
         );
         match r.get(1) {
             Some(&b) => format!(
