@@ -33,12 +33,17 @@
 //! Needs are drawn per block of people per week from their own stream, and
 //! each need is resolved with its own stream, so the needs that arise never
 //! depend on how earlier needs were resolved (common random numbers across
-//! variants).
+//! variants). A week's needs are decided in parallel against the state at
+//! the start of the needs phase and their effects applied afterwards in a
+//! fixed order, so the result is the same for any number of threads; one
+//! consequence is that a sale made this week first counts for "repeat" and
+//! reciprocity in next week's decisions.
 
 use rand::Rng;
 use rand_distr::weighted::WeightedIndex;
 use rand_distr::Distribution;
 use rand_pcg::Pcg64Mcg;
+use rayon::prelude::*;
 
 use crate::groups::stochastic_round;
 use crate::metrics::Metric;
@@ -72,11 +77,27 @@ struct Need {
     value: f64,
 }
 
+/// What became of one need, decided against the state at the start of the
+/// week's needs phase.
+#[derive(Clone, Debug, Default)]
+struct Decision {
+    /// Names passed on: (provider, referrer, hops), in the order given.
+    passes: Vec<(u32, u32, u32)>,
+    /// The sale, if any.
+    sale: Option<(u32, Source)>,
+}
+
 impl Run<'_> {
     /// Draws and resolves this week's needs.
+    ///
+    /// Needs are decided in parallel, block by block, against the state at
+    /// the start of the phase (so a decision never depends on another made
+    /// the same week, nor on the thread count); their effects — sales,
+    /// referrals, reciprocity — are then applied in block order. A buyer's
+    /// new supplier therefore counts as "previous supplier" from the next
+    /// week on.
     pub(crate) fn needs(&mut self, week: u32) {
         let n = self.world.people.len() as u32;
-        let rate = self.s.economy.needs_per_year / 52.0;
         let weights: Vec<f64> = self
             .s
             .population
@@ -87,71 +108,105 @@ impl Run<'_> {
         let Ok(pick) = WeightedIndex::new(&weights) else {
             return;
         };
-        let mut block_start = 0;
-        while block_start < n {
-            let len = BLOCK.min(n - block_start);
-            let block = (block_start / BLOCK) as u64;
-            let mut rng =
-                streams::stream(self.seed, Purpose::Needs, &[self.rep, week as u64, block]);
-            // A Poisson count per block, spread uniformly, is the same as
-            // independent Poisson counts per person.
-            let count = poisson(&mut rng, rate * len as f64);
-            let needs: Vec<Need> = (0..count)
-                .map(|_| {
-                    let buyer = block_start + rng.random_range(0..len);
-                    let profession = pick.sample(&mut rng) as u16;
-                    let value = self.s.population.professions[profession as usize]
-                        .job_value
-                        .sample(&mut rng, Domain::Positive);
-                    Need {
-                        buyer,
-                        profession,
-                        value,
-                    }
-                })
-                .collect();
-            for (i, need) in needs.into_iter().enumerate() {
-                let mut rng = streams::stream(
-                    self.seed,
-                    Purpose::Resolve,
-                    &[self.rep, week as u64, block, i as u64],
-                );
-                self.resolve(need, week, &mut rng);
+        let blocks = n.div_ceil(BLOCK);
+        let this: &Self = self;
+        let decided: Vec<Vec<(Need, Decision)>> = (0..blocks)
+            .into_par_iter()
+            .map(|block| {
+                this.draw_needs(block, week, &pick)
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, need)| {
+                        let mut rng = this.resolve_stream(week, block, i, 0);
+                        (need, this.decide(need, week, &mut rng))
+                    })
+                    .collect()
+            })
+            .collect();
+        for (block, needs) in decided.into_iter().enumerate() {
+            for (i, (need, decision)) in needs.into_iter().enumerate() {
+                let mut rng = self.resolve_stream(week, block as u32, i, 1);
+                self.apply(need, decision, week, &mut rng);
             }
-            block_start += len;
         }
     }
 
-    fn resolve(&mut self, need: Need, week: u32, rng: &mut Pcg64Mcg) {
+    fn resolve_stream(&self, week: u32, block: u32, i: usize, part: u64) -> Pcg64Mcg {
+        streams::stream(
+            self.seed,
+            Purpose::Resolve,
+            &[self.rep, week as u64, block as u64, i as u64, part],
+        )
+    }
+
+    /// The needs arising this week among people of `block`.
+    fn draw_needs(&self, block: u32, week: u32, pick: &WeightedIndex<f64>) -> Vec<Need> {
+        let n = self.world.people.len() as u32;
+        let start = block * BLOCK;
+        let len = BLOCK.min(n - start);
+        let rate = self.s.economy.needs_per_year / 52.0;
+        let mut rng = streams::stream(
+            self.seed,
+            Purpose::Needs,
+            &[self.rep, week as u64, block as u64],
+        );
+        // A Poisson count per block, spread uniformly, is the same as
+        // independent Poisson counts per person.
+        let count = poisson(&mut rng, rate * len as f64);
+        (0..count)
+            .map(|_| {
+                let buyer = start + rng.random_range(0..len);
+                let profession = pick.sample(&mut rng) as u16;
+                let value = self.s.population.professions[profession as usize]
+                    .job_value
+                    .sample(&mut rng, Domain::Positive);
+                Need {
+                    buyer,
+                    profession,
+                    value,
+                }
+            })
+            .collect()
+    }
+
+    /// Decides how a need is met (see the module docs for the order).
+    fn decide(&self, need: Need, week: u32, rng: &mut Pcg64Mcg) -> Decision {
         let Need {
             buyer: x,
             profession: s,
-            value,
+            ..
         } = need;
-        self.tally.needs += 1;
-        let key = supplier_key(x, s);
-        if let Some(&p) = self.suppliers.get(&key) {
+        let mut d = Decision::default();
+        if let Some(&p) = self.suppliers.get(&supplier_key(x, s)) {
             if rng.random::<f64>() < self.s.economy.repeat_rate {
-                self.tally.repeat += 1;
-                self.sale(p, x, s, Source::Repeat, value, week);
-                return;
+                d.sale = Some((p, Source::Repeat));
+                return d;
             }
         }
         if let Some((p, confidence)) = self.best_provider(x, s, week, x) {
             if rng.random::<f64>() < confidence {
-                self.tally.direct += 1;
-                self.sale(p, x, s, Source::Direct, value, week);
-                return;
+                d.sale = Some((p, Source::Direct));
+                return d;
             }
         }
         let asks = stochastic_round(
             self.s.economy.asks as f64 * self.world.people.sociability[x as usize] as f64,
             rng,
         );
+        let passed = |d: &mut Decision, p: u32, referrer: u32, hops: u32, rng: &mut Pcg64Mcg| {
+            d.passes.push((p, referrer, hops));
+            // The buyer acts on a name with the credibility of its giver.
+            if rng.random::<f64>() < self.confidence(x, referrer, week) {
+                d.sale = Some((p, Source::Referral { referrer, hops }));
+                true
+            } else {
+                false
+            }
+        };
         for c in self.contacts_to_ask(x, asks as usize, week, rng) {
             if let Some((p, hops)) = self.ask(c, x, s, week, self.s.economy.max_hops as u32, rng) {
-                if self.referral_passed(p, x, s, c, hops, value, week, rng) {
-                    return;
+                if passed(&mut d, p, c, hops, rng) {
+                    return d;
                 }
             }
         }
@@ -159,46 +214,47 @@ impl Run<'_> {
             let Some((p, confidence)) = self.best_provider(m, s, week, x) else {
                 continue;
             };
-            if rng.random::<f64>() < self.generosity(m) * confidence
-                && self.referral_passed(p, x, s, m, 1, value, week, rng)
+            if rng.random::<f64>() < self.generosity(m) * confidence && passed(&mut d, p, m, 1, rng)
             {
-                return;
+                return d;
             }
         }
         if let Some(p) = self.pitch_sale(x, s, week, rng) {
-            self.tally.pitch += 1;
-            self.sale(p, x, s, Source::Pitch, value, week);
-            return;
+            d.sale = Some((p, Source::Pitch));
         }
-        self.tally.market += 1;
+        d
     }
 
-    /// A name was passed to buyer `x` by `referrer`: records it, and the
-    /// sale if `x` acts on it. Returns whether the need is now met.
-    #[allow(clippy::too_many_arguments)]
-    fn referral_passed(
-        &mut self,
-        p: u32,
-        x: u32,
-        s: u16,
-        referrer: u32,
-        hops: u32,
-        value: f64,
-        week: u32,
-        rng: &mut Pcg64Mcg,
-    ) -> bool {
-        let metric = if hops <= 1 {
-            Metric::ReferralsReceivedHop1
-        } else {
-            Metric::ReferralsReceivedHop2plus
+    /// Applies a decided need: referral counts, the sale, reciprocity.
+    fn apply(&mut self, need: Need, decision: Decision, week: u32, rng: &mut Pcg64Mcg) {
+        let Need {
+            buyer: x,
+            profession: s,
+            value,
+        } = need;
+        self.tally.needs += 1;
+        for &(p, referrer, hops) in &decision.passes {
+            let metric = if hops <= 1 {
+                Metric::ReferralsReceivedHop1
+            } else {
+                Metric::ReferralsReceivedHop2plus
+            };
+            self.credit_person(p, metric, 1.0);
+            self.credit_person(p, Metric::ReferralsReceived, 1.0);
+            self.credit_person(referrer, Metric::ReferralsGiven, 1.0);
+        }
+        let Some((p, source)) = decision.sale else {
+            self.tally.market += 1;
+            return;
         };
-        self.credit_person(p, metric, 1.0);
-        self.credit_person(p, Metric::ReferralsReceived, 1.0);
-        self.credit_person(referrer, Metric::ReferralsGiven, 1.0);
-        let credibility = self.confidence(x, referrer, week);
-        if rng.random::<f64>() < credibility {
-            self.tally.referral += 1;
-            self.sale(p, x, s, Source::Referral { referrer, hops }, value, week);
+        match source {
+            Source::Repeat => self.tally.repeat += 1,
+            Source::Direct => self.tally.direct += 1,
+            Source::Pitch => self.tally.pitch += 1,
+            Source::Referral { .. } => self.tally.referral += 1,
+        }
+        self.sale(p, x, s, source, value, week);
+        if let Source::Referral { referrer, .. } = source {
             // Gratitude and reciprocity: the provider now owes the referrer.
             if self.holder_of[p as usize] != NONE {
                 let rules = self.rules;
@@ -212,9 +268,7 @@ impl Run<'_> {
                     tie.given = tie.given.saturating_add(1);
                 }
             }
-            return true;
         }
-        false
     }
 
     /// The provider in `s` whom `person` has most confidence in (trust ×
