@@ -96,6 +96,15 @@ pub enum Command {
         #[arg(long, default_value_t = 0)]
         replicate: u32,
     },
+    /// Run a scenario over many values of its keys (grid, zip, random,
+    /// Latin hypercube or one-at-a-time), with common random numbers
+    /// across points; write sweep.csv, charts and a report.
+    #[command(after_help = crate::sweep::command::SWEEP_EXAMPLES)]
+    Sweep(crate::sweep::SweepArgs),
+    /// Combine the shard directories of a sweep run with --shard K/N into
+    /// one sweep, identical to running it on one machine.
+    #[command(after_help = crate::sweep::command::MERGE_EXAMPLES)]
+    Merge(crate::sweep::MergeArgs),
 }
 
 /// Options of `netgrow run`.
@@ -201,6 +210,8 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             }
             Ok(())
         }
+        Command::Sweep(args) => crate::sweep::command::sweep(args, overrides, cli.global.quiet),
+        Command::Merge(args) => crate::sweep::command::merge(args, &overrides, cli.global.quiet),
         Command::Validate { file } => {
             let scenario = Scenario::load(&file, &overrides)?;
             print!("{}", scenario.to_toml());

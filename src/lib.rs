@@ -29,3 +29,4 @@ pub mod output;
 pub mod summary;
 pub mod chart;
 pub mod report;
+pub mod sweep;

@@ -1,0 +1,195 @@
+//! A finished sweep read back from its directory, and the tables written
+//! from it: `sweep.csv` and `sweep_difference.csv`.
+//!
+//! Finishing a sweep ([`finish`]) reads only the directory — manifest,
+//! scenario and point files — and writes the tables, charts and report
+//! from them. A one-machine sweep, a resumed one and a merge of shards
+//! therefore all finish from the same bytes and write the same bytes.
+
+use std::path::Path;
+
+use anyhow::{Context, Result};
+
+use super::measure::{self, HEADLINES};
+use super::store::{self, num, Manifest, PointData};
+use crate::cli::BadInput;
+use crate::metrics::Stat;
+use crate::scenario::Scenario;
+
+/// A complete sweep in memory.
+#[derive(Clone, Debug)]
+pub struct SweepData {
+    pub manifest: Manifest,
+    /// The resolved base scenario.
+    pub scenario: Scenario,
+    /// Every point, in order.
+    pub points: Vec<PointData>,
+}
+
+impl SweepData {
+    /// Reads a complete sweep directory; a missing point is an error
+    /// naming it.
+    pub fn load(dir: &Path) -> Result<SweepData> {
+        let (manifest, _) = store::read_manifest(dir)?;
+        let path = dir.join(store::SCENARIO);
+        let text = std::fs::read_to_string(&path)
+            .with_context(|| format!("cannot read {}", path.display()))?;
+        let scenario = Scenario::from_str(&text, &path.display().to_string(), "scenario", &[])?;
+        let mut points = Vec::with_capacity(manifest.points.len());
+        let mut missing = Vec::new();
+        for i in 0..manifest.points.len() {
+            match store::read_point(dir, &manifest, i)? {
+                Some(p) => points.push(p),
+                None => missing.push(i),
+            }
+        }
+        if !missing.is_empty() {
+            let listed: Vec<String> = missing.iter().take(20).map(usize::to_string).collect();
+            return Err(BadInput(format!(
+                "{} is not complete: {} of {} points missing ({}{})",
+                dir.display(),
+                missing.len(),
+                manifest.points.len(),
+                listed.join(", "),
+                if missing.len() > 20 { ", …" } else { "" }
+            ))
+            .into());
+        }
+        Ok(SweepData {
+            manifest,
+            scenario,
+            points,
+        })
+    }
+
+    /// Index of the final year.
+    pub fn last_year(&self) -> usize {
+        self.manifest.years.max(1) as usize - 1
+    }
+
+    /// A cohort's statistic of `metric` at `point` in `year` (0-based).
+    pub fn stat(&self, point: usize, cohort: usize, year: usize, metric: usize) -> Stat {
+        Stat::of(self.points[point].values(cohort, year, metric))
+    }
+
+    /// The paired difference (minuend − subtrahend cohort) of `metric` at
+    /// `point` in `year`: formed replicate by replicate, so the interval
+    /// reflects common random numbers; `None` without two cohorts.
+    pub fn difference(&self, point: usize, year: usize, metric: usize) -> Option<Stat> {
+        let (a, b) = self.difference_cohorts()?;
+        let p = &self.points[point];
+        let diffs: Vec<f64> = p
+            .values(a, year, metric)
+            .iter()
+            .zip(p.values(b, year, metric))
+            .map(|(x, y)| x - y)
+            .collect();
+        Some(Stat::of(&diffs))
+    }
+
+    /// Indices of the difference's cohorts (minuend, subtrahend).
+    pub fn difference_cohorts(&self) -> Option<(usize, usize)> {
+        let [a, b] = self.manifest.difference.as_ref()?;
+        let find = |name: &str| self.manifest.cohorts.iter().position(|c| c == name);
+        Some((find(a)?, find(b)?))
+    }
+
+    /// "networking − connecting".
+    pub fn difference_label(&self) -> Option<String> {
+        self.manifest
+            .difference
+            .as_ref()
+            .map(|[a, b]| format!("{a} − {b}"))
+    }
+
+    /// Index of a headline metric by name.
+    pub fn metric(&self, name: &str) -> Option<usize> {
+        HEADLINES.iter().position(|h| h.name == name)
+    }
+
+    /// Years written to the tables: the last, or all with `--each-year`.
+    fn years(&self) -> Vec<usize> {
+        if self.manifest.each_year {
+            (0..self.manifest.years as usize).collect()
+        } else {
+            vec![self.last_year()]
+        }
+    }
+}
+
+/// Writes `sweep.csv` (and `sweep_difference.csv` when two cohorts are
+/// compared) into `dir`.
+pub fn write_tables(data: &SweepData, dir: &Path) -> Result<()> {
+    let m = &data.manifest;
+    let mut header = vec!["point".to_string()];
+    header.extend(m.keys.iter().map(|k| k.key.clone()));
+    let tail = ["year", "metric", "mean", "sd", "ci_low", "ci_high", "n"];
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut cohort_header = header.clone();
+    cohort_header.push("cohort".into());
+    cohort_header.extend(tail.iter().map(|s| s.to_string()));
+    w.write_record(&cohort_header)?;
+    let row = |point: usize, who: &str, year: usize, metric: usize, s: Stat| {
+        let mut r = vec![point.to_string()];
+        r.extend(m.points[point].values.iter().cloned());
+        r.extend([
+            who.to_string(),
+            (year + 1).to_string(),
+            HEADLINES[metric].name.to_string(),
+            num(s.mean),
+            num(s.sd),
+            num(s.ci_low),
+            num(s.ci_high),
+            s.n.to_string(),
+        ]);
+        r
+    };
+    for p in 0..data.points.len() {
+        for (c, cohort) in m.cohorts.iter().enumerate() {
+            for &y in &data.years() {
+                for k in 0..HEADLINES.len() {
+                    w.write_record(row(p, cohort, y, k, data.stat(p, c, y, k)))?;
+                }
+            }
+        }
+    }
+    let bytes = w.into_inner().context("cannot encode sweep.csv")?;
+    store::write_file(&dir.join("sweep.csv"), &bytes)?;
+
+    let Some(label) = data.difference_label() else {
+        return Ok(());
+    };
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut diff_header = header;
+    diff_header.push("difference".into());
+    diff_header.extend(tail.iter().map(|s| s.to_string()));
+    w.write_record(&diff_header)?;
+    for p in 0..data.points.len() {
+        for &y in &data.years() {
+            for k in 0..HEADLINES.len() {
+                if let Some(s) = data.difference(p, y, k) {
+                    w.write_record(row(p, &label, y, k, s))?;
+                }
+            }
+        }
+    }
+    let bytes = w
+        .into_inner()
+        .context("cannot encode sweep_difference.csv")?;
+    store::write_file(&dir.join("sweep_difference.csv"), &bytes)
+}
+
+/// The headline metrics a sweep charts, as indices (unknown names are
+/// skipped: the plan has checked them).
+pub fn charted_metrics(data: &SweepData) -> Vec<usize> {
+    data.manifest
+        .metrics
+        .iter()
+        .filter_map(|name| data.metric(name))
+        .collect()
+}
+
+/// Short text for a metric: its label from [`measure::HEADLINES`].
+pub fn metric_label(metric: usize) -> &'static str {
+    measure::HEADLINES[metric].label
+}
