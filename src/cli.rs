@@ -271,6 +271,17 @@ fn run_command(args: RunArgs, mut overrides: Vec<Override>, quiet: bool) -> anyh
         pool = pool.num_threads(t as usize);
     }
     let pool = pool.build().context("cannot start worker threads")?;
+    let estimate = crate::resources::estimate(&scenario, pool.current_num_threads() as u64);
+    if let Some(available) = crate::resources::available_bytes() {
+        if estimate.total() > available {
+            return Err(BadInput(format!(
+                "{} needs {estimate}\nbut only {} is available: lower the keys named above (e.g. --set population.size=…, --replicates …)",
+                args.file.display(),
+                crate::resources::gib(available)
+            ))
+            .into());
+        }
+    }
     let total = scenario.arms().len() as u64 * scenario.simulation.replicates as u64;
     let bar = progress_bar(total, quiet);
     let experiment = pool.install(|| crate::experiment::run(&scenario, &|| bar.inc(1)));

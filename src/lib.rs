@@ -30,3 +30,4 @@ pub mod summary;
 pub mod chart;
 pub mod report;
 pub mod sweep;
+pub mod resources;

@@ -249,3 +249,28 @@ fn an_unwritable_destination_is_an_error_not_a_panic() {
         .code(1)
         .stderr(predicate::str::contains("cannot create"));
 }
+
+#[test]
+fn a_scenario_too_big_for_memory_is_refused_before_allocating() {
+    // 40 million people × 250 acquaintances × 20 replicates is far beyond
+    // any machine this runs on; the estimate must stop it up front.
+    netgrow()
+        .args([
+            "run",
+            "scenarios/connecting-vs-networking.toml",
+            "--quiet",
+            "--no-charts",
+        ])
+        .args([
+            "--set",
+            "population.size=40000000",
+            "--set",
+            "groups.count=2000",
+        ])
+        .args(["--out"])
+        .arg(TempDir::new().unwrap().path().join("big"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("needs about"))
+        .stderr(predicate::str::contains("population.acquaintances"));
+}

@@ -165,13 +165,17 @@ fn every_subcommand_help_has_an_example() {
 #[test]
 fn the_readme_documents_every_key() {
     let readme = std::fs::read_to_string(crate::common::root().join("README.md")).unwrap();
-    let scenario =
-        netgrow::scenario::Scenario::load(std::path::Path::new("scenarios/group-formats.toml"), &[])
-            .unwrap();
+    let scenario = netgrow::scenario::Scenario::load(
+        std::path::Path::new("scenarios/group-formats.toml"),
+        &[],
+    )
+    .unwrap();
     let table = toml::Table::try_from(&scenario).unwrap();
     let mut missing = Vec::new();
     for (section, value) in &table {
-        let Some(keys) = value.as_table() else { continue };
+        let Some(keys) = value.as_table() else {
+            continue;
+        };
         let keys: Vec<&String> = match section.as_str() {
             // Named tables: document the keys of one entry.
             "strategies" | "cohorts" => keys
@@ -187,7 +191,13 @@ fn the_readme_documents_every_key() {
             }
         }
     }
-    for key in ["memory_half_life_weeks", "generosity", "sociability", "extra_professions", "based_on"] {
+    for key in [
+        "memory_half_life_weeks",
+        "generosity",
+        "sociability",
+        "extra_professions",
+        "based_on",
+    ] {
         if !readme.contains(&format!("`{key}`")) {
             missing.push(key.to_string());
         }

@@ -1,0 +1,177 @@
+//! How much memory a scenario will need, estimated before anything is
+//! allocated, so a run that cannot fit is refused with a message instead of
+//! being killed by the kernel half-way.
+//!
+//! The estimate adds up the large structures, each from the scenario keys
+//! that drive it: the acquaintance network (people × acquaintances), the
+//! per-person indexes, and per run the lookup tables, the members' ties and
+//! the buyers' supplier memory (people × needs over the run, bounded by
+//! people × professions). It errs on the generous side; small structures
+//! are covered by a fixed allowance.
+
+use std::fmt;
+
+use crate::scenario::Scenario;
+
+/// One contribution to the estimate.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Part {
+    pub what: &'static str,
+    /// The scenario keys that drive it.
+    pub keys: &'static str,
+    pub bytes: u64,
+}
+
+/// A scenario's estimated peak memory.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Estimate {
+    pub parts: Vec<Part>,
+}
+
+impl Estimate {
+    /// Total bytes.
+    pub fn total(&self) -> u64 {
+        self.parts.iter().map(|p| p.bytes).sum()
+    }
+}
+
+/// Bytes per tie a member holds (key, tie, hash-table overhead, index).
+const TIE_BYTES: u64 = 64;
+/// Networking ties a member is expected to hold, generously: everyone met
+/// in a few groups' worth of seats.
+const TIES_PER_MEMBER: u64 = 300;
+/// Bytes per remembered supplier (hash-table entry with overhead).
+const SUPPLIER_BYTES: u64 = 24;
+/// Fixed allowance for everything small.
+const BASE_BYTES: u64 = 64 << 20;
+
+/// Estimates the peak memory of `netgrow run` on `scenario` when `parallel`
+/// runs are in flight at once (worlds of all replicates are built first).
+pub fn estimate(scenario: &Scenario, parallel: u64) -> Estimate {
+    let arms = scenario.arms();
+    let reps = scenario.simulation.replicates as u64;
+    let mut populations: Vec<&Scenario> = Vec::new();
+    for (_, arm) in &arms {
+        if !populations.iter().any(|p| p.population == arm.population) {
+            populations.push(arm);
+        }
+    }
+    let worlds: u64 = populations
+        .iter()
+        .map(|s| {
+            let p = &s.population;
+            let n = p.size;
+            let graph = n * p.acquaintances * 4 + (n + 1) * 8 + n * p.acquaintances / 8;
+            let indexes = n * p.close_ties * 4 + n * (p.professions.len() as u64 + 1) * 2;
+            let traits = n * 4 * 4;
+            graph + indexes + traits
+        })
+        .sum::<u64>()
+        * reps;
+    let runs_in_flight = parallel.min(arms.len() as u64 * reps).max(1);
+    let per_run: u64 = arms
+        .iter()
+        .map(|(_, s)| {
+            let n = s.population.size;
+            let members = s.members();
+            let needs = (n as f64 * s.economy.needs_per_year * s.simulation.years as f64) as u64;
+            let suppliers = needs.min(n * s.population.professions.len() as u64);
+            n * 8 + members * TIES_PER_MEMBER * TIE_BYTES + suppliers * SUPPLIER_BYTES
+        })
+        .max()
+        .unwrap_or(0);
+    Estimate {
+        parts: vec![
+            Part {
+                what: "acquaintance networks (one per replicate)",
+                keys: "population.size × population.acquaintances × simulation.replicates",
+                bytes: worlds,
+            },
+            Part {
+                what: "runs in flight (ties, supplier memory)",
+                keys:
+                    "population.size, cohorts.*.members, economy.needs_per_year × simulation.years",
+                bytes: per_run * runs_in_flight,
+            },
+            Part {
+                what: "everything else",
+                keys: "",
+                bytes: BASE_BYTES,
+            },
+        ],
+    }
+}
+
+impl fmt::Display for Estimate {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "about {}", gib(self.total()))?;
+        for p in &self.parts {
+            write!(
+                f,
+                "\n  - {}: {} (driven by {})",
+                p.what,
+                gib(p.bytes),
+                p.keys
+            )?;
+        }
+        Ok(())
+    }
+}
+
+/// Bytes as GiB with two decimals.
+pub fn gib(bytes: u64) -> String {
+    format!("{:.2} GiB", bytes as f64 / (1u64 << 30) as f64)
+}
+
+/// Memory the operating system says is available now, if it says.
+pub fn available_bytes() -> Option<u64> {
+    let text = std::fs::read_to_string("/proc/meminfo").ok()?;
+    let line = text.lines().find(|l| l.starts_with("MemAvailable:"))?;
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib * 1024)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::Override;
+
+    fn scenario(sets: &[&str]) -> Scenario {
+        let o: Vec<Override> = sets.iter().map(|s| Override::parse(s).unwrap()).collect();
+        Scenario::from_str("", "t.toml", "t", &o).unwrap()
+    }
+
+    #[test]
+    fn the_network_dominates_and_grows_with_its_keys() {
+        let small = estimate(&scenario(&["simulation.replicates=1"]), 1);
+        let big = estimate(
+            &scenario(&[
+                "simulation.replicates=1",
+                "population.size=1000000",
+                "groups.count=2000",
+            ]),
+            1,
+        );
+        // 1M × 250 × 4 bytes of neighbours ≈ 0.93 GiB, plus indexes.
+        let graph = big.parts[0].bytes as f64 / (1u64 << 30) as f64;
+        assert!((0.9..1.3).contains(&graph), "{graph}");
+        // A hundred times the people: about a hundred times the network.
+        let ratio = big.parts[0].bytes as f64 / small.parts[0].bytes as f64;
+        assert!((90.0..110.0).contains(&ratio), "{ratio}");
+        let text = big.to_string();
+        assert!(text.contains("population.acquaintances"), "{text}");
+    }
+
+    #[test]
+    fn the_estimate_covers_what_a_real_world_holds() {
+        let s = scenario(&[
+            "population.size=3000",
+            "groups.count=5",
+            "cohorts.connecting.members=40",
+            "cohorts.networking.members=40",
+            "simulation.replicates=1",
+        ]);
+        let world = crate::population::World::build(&s, 1);
+        assert!(estimate(&s, 1).parts[0].bytes as usize >= world.network.heap_bytes());
+    }
+}
