@@ -18,7 +18,9 @@ use crate::summary::{self, YearFigures};
 /// means, and how to read it from a year's figures.
 pub struct Headline {
     pub name: &'static str,
-    /// A short phrase for chart axes and the report.
+    /// A few words for chart titles.
+    pub short: &'static str,
+    /// A phrase for chart axes and the report.
     pub label: &'static str,
     /// Whether the figure is money (the axis shows the currency).
     pub money: bool,
@@ -26,9 +28,10 @@ pub struct Headline {
 }
 
 macro_rules! headline {
-    ($field:ident, $label:literal, $money:literal) => {
+    ($field:ident, $short:literal, $label:literal, $money:literal) => {
         Headline {
             name: stringify!($field),
+            short: $short,
             label: $label,
             money: $money,
             get: |y| &y.$field,
@@ -40,84 +43,119 @@ macro_rules! headline {
 pub const HEADLINES: [Headline; 20] = [
     headline!(
         referrals_per_month,
+        "Referrals per month",
         "referrals received per member per month",
         false
     ),
     headline!(
         referral_sales,
+        "Referral jobs",
         "jobs won through referrals per member in the year",
         false
     ),
-    headline!(revenue, "revenue per member in the year", true),
+    headline!(revenue, "Revenue", "revenue per member in the year", true),
     headline!(
         repeat_revenue,
+        "Repeat revenue",
         "repeat revenue per member in the year",
         true
     ),
     headline!(
         direct_revenue,
+        "Direct revenue",
         "direct revenue per member in the year",
         true
     ),
     headline!(
         referral_revenue,
+        "Referral revenue",
         "referral revenue per member in the year",
         true
     ),
     headline!(
         referral_revenue_hop1,
+        "One-hop referral revenue",
         "one-hop referral revenue per member in the year",
         true
     ),
     headline!(
         referral_revenue_hop2plus,
+        "Revenue of 2+ hop referrals",
         "revenue from referrals of two or more hops per member in the year",
         true
     ),
-    headline!(pitch_revenue, "pitch revenue per member in the year", true),
+    headline!(
+        pitch_revenue,
+        "Pitch revenue",
+        "pitch revenue per member in the year",
+        true
+    ),
     headline!(
         hours,
+        "Hours networking",
         "hours spent networking per member in the year",
         false
     ),
-    headline!(cost, "cost per member in the year (fees and time)", true),
-    headline!(revenue_per_hour, "revenue per hour spent networking", true),
+    headline!(
+        cost,
+        "Cost",
+        "cost per member in the year (fees and time)",
+        true
+    ),
+    headline!(
+        revenue_per_hour,
+        "Revenue per hour",
+        "revenue per hour spent networking",
+        true
+    ),
     headline!(
         trusted_ties,
+        "Trusted ties",
         "trusted ties per member at the end of the year",
         false
     ),
     headline!(
         people_known,
+        "People known",
         "people known per member at the end of the year",
         false
     ),
     headline!(
         value_events,
+        "Non-business value",
         "non-business value events per member in the year",
         false
     ),
     headline!(
         groups_left,
+        "Groups left",
         "groups left for lack of business per member in the year",
         false
     ),
     headline!(
         cumulative_referrals,
+        "Total referrals",
         "referrals received per member since the start",
         false
     ),
     headline!(
         cumulative_revenue,
+        "Total revenue",
         "revenue per member since the start",
         true
     ),
     headline!(
         cumulative_hours,
+        "Total hours",
         "hours spent networking per member since the start",
         false
     ),
-    headline!(cumulative_cost, "cost per member since the start", true),
+    headline!(
+        cumulative_cost,
+        "Total cost",
+        "cost per member since the start",
+        true
+    ),
 ];
 
 /// The headline metric called `name`.

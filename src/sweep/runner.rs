@@ -168,9 +168,13 @@ pub fn batches(plan: &Plan, todo: &[usize], budget: u64) -> Vec<Batch> {
     out
 }
 
+/// One replicate's figures, and its weekly rows (`rows[week][cohort]`)
+/// when the time series is kept.
+type Replicate = (RunFigures, Option<Vec<Vec<Row>>>);
+
 /// A point's replicates as they come in.
 struct Partial {
-    runs: Vec<Option<(RunFigures, Option<Vec<Vec<Row>>>)>>,
+    runs: Vec<Option<Replicate>>,
     done: u32,
 }
 
@@ -252,13 +256,8 @@ pub fn run(
 
 /// Summarises a point's replicates and writes its files (the time series
 /// first, so a point file always has its series beside it).
-fn write_point(
-    plan: &Plan,
-    dir: &Path,
-    point: usize,
-    runs: Vec<Option<(RunFigures, Option<Vec<Vec<Row>>>)>>,
-) -> Result<()> {
-    let runs: Vec<(RunFigures, Option<Vec<Vec<Row>>>)> = runs.into_iter().flatten().collect();
+fn write_point(plan: &Plan, dir: &Path, point: usize, runs: Vec<Option<Replicate>>) -> Result<()> {
+    let runs: Vec<Replicate> = runs.into_iter().flatten().collect();
     let manifest = &plan.manifest;
     if manifest.keep_timeseries {
         let rows: Vec<Vec<Vec<Row>>> = runs.iter().filter_map(|(_, w)| w.clone()).collect();

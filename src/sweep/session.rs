@@ -254,3 +254,175 @@ fn check_resumable(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::*;
+    use crate::sweep::plan::{prepare_text, Request};
+    use crate::sweep::runner::Silent;
+    use crate::sweep::tests::TINY;
+
+    /// Four points over two populations (rewiring changes the network).
+    fn plan(seed: u64) -> Plan {
+        let request = Request {
+            vary: vec![
+                "population.rewire=0.05,0.2".into(),
+                "relationships.hours_to_trust=2,8".into(),
+            ],
+            ..Request::default()
+        };
+        let o = vec![crate::scenario::Override::parse(&format!("simulation.seed={seed}")).unwrap()];
+        prepare_text(TINY, "tiny.toml", "tiny", o, &request).unwrap()
+    }
+
+    fn settings(out: &Path, shard: Option<Shard>, resume: bool, budget: u64) -> Settings {
+        Settings {
+            out: out.to_path_buf(),
+            shard,
+            resume,
+            charts: None,
+            runner: runner::Options {
+                keep_timeseries: false,
+                world_budget: budget,
+            },
+        }
+    }
+
+    /// Every file under `dir` but the session's timing, by relative path.
+    fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+        let mut out = BTreeMap::new();
+        let mut stack = vec![dir.to_path_buf()];
+        while let Some(d) = stack.pop() {
+            for e in fs::read_dir(&d).unwrap() {
+                let p = e.unwrap().path();
+                if p.is_dir() {
+                    stack.push(p);
+                } else {
+                    let rel = p.strip_prefix(dir).unwrap().display().to_string();
+                    if rel != store::TIMING && rel != store::SHARD {
+                        out.insert(rel, fs::read(&p).unwrap());
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    fn pool(threads: usize) -> rayon::ThreadPool {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap()
+    }
+
+    #[test]
+    fn a_resumed_sweep_writes_what_an_uninterrupted_one_does() {
+        let tmp = tempfile::tempdir().unwrap();
+        let p = plan(3);
+        let whole = tmp.path().join("whole");
+        let done = pool(2)
+            .install(|| execute(&p, &settings(&whole, None, false, u64::MAX), &Silent))
+            .unwrap();
+        assert_eq!((done.ran.points, done.skipped), (4, 0));
+        assert_eq!(p.populations.len(), 2);
+
+        // Interrupted after points 1 and 2: the manifest and two point
+        // files, a half-written file, and no tables.
+        let cut = tmp.path().join("cut");
+        let s = settings(&cut, None, false, u64::MAX);
+        prepare_dir(&p, &s).unwrap();
+        runner::run(&p, &[1, 2], &cut, &s.runner, &Silent).unwrap();
+        fs::write(
+            cut.join(store::POINTS).join(".point-0003.csv.partial"),
+            "point,half",
+        )
+        .unwrap();
+        assert!(!cut.join("sweep.csv").exists());
+        let resumed = pool(1)
+            .install(|| execute(&p, &settings(&cut, None, true, u64::MAX), &Silent))
+            .unwrap();
+        assert_eq!((resumed.ran.points, resumed.skipped), (2, 2));
+        assert_eq!(files(&whole), files(&cut));
+    }
+
+    #[test]
+    fn batches_of_replicates_and_thread_counts_change_nothing() {
+        let tmp = tempfile::tempdir().unwrap();
+        let p = plan(4);
+        // A budget of one byte holds one world at a time.
+        let batches = runner::batches(&p, &[0, 1, 2, 3], 1);
+        assert_eq!(batches.len(), 4);
+        assert!(batches
+            .iter()
+            .all(|b| b.replicates.len() == 1 && b.points.len() == 2));
+        assert_eq!(runner::batches(&p, &[0, 1, 2, 3], u64::MAX).len(), 1);
+        let a = tmp.path().join("a");
+        let b = tmp.path().join("b");
+        pool(2)
+            .install(|| execute(&p, &settings(&a, None, false, u64::MAX), &Silent))
+            .unwrap();
+        pool(1)
+            .install(|| execute(&p, &settings(&b, None, false, 1), &Silent))
+            .unwrap();
+        assert_eq!(files(&a), files(&b));
+    }
+
+    #[test]
+    fn merged_shards_equal_one_machine_and_mixed_sweeps_are_refused() {
+        let tmp = tempfile::tempdir().unwrap();
+        let p = plan(5);
+        let whole = tmp.path().join("whole");
+        pool(2)
+            .install(|| execute(&p, &settings(&whole, None, false, u64::MAX), &Silent))
+            .unwrap();
+        let mut dirs = Vec::new();
+        for k in 1..=3 {
+            let d = tmp.path().join(format!("shard{k}"));
+            let shard = Some(Shard { index: k, count: 3 });
+            let o = pool(2)
+                .install(|| execute(&p, &settings(&d, shard, false, u64::MAX), &Silent))
+                .unwrap();
+            assert!(!o.finished);
+            assert!(!d.join("sweep.csv").exists());
+            dirs.push(d);
+        }
+        let merged = tmp.path().join("merged");
+        shard::merge(&dirs, &merged).unwrap();
+        finish(&merged, None).unwrap();
+        assert_eq!(files(&whole), files(&merged));
+
+        // A shard short: the missing points and their shard are named.
+        let err = shard::merge(&dirs[..2], &tmp.path().join("m2"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("1 of 4 points are missing: 2") && err.contains("shard 3/3"),
+            "{err}"
+        );
+        // A shard of another seed.
+        let other = tmp.path().join("other");
+        let q = plan(6);
+        pool(2)
+            .install(|| {
+                execute(
+                    &q,
+                    &settings(&other, Some(Shard { index: 3, count: 3 }), false, u64::MAX),
+                    &Silent,
+                )
+            })
+            .unwrap();
+        let mixed = vec![dirs[0].clone(), dirs[1].clone(), other];
+        let err = shard::merge(&mixed, &tmp.path().join("m3"))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("different seeds (5 and 6)"), "{err}");
+        // Resuming into another sweep's directory is refused too.
+        let err = pool(2)
+            .install(|| execute(&q, &settings(&whole, None, true, u64::MAX), &Silent))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("seed 5, not 6"), "{err}");
+    }
+}

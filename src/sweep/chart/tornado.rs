@@ -1,0 +1,354 @@
+//! One at a time: a tornado chart ranking the keys by how far moving each
+//! one — the others held at their base values — moves the metric.
+//!
+//! Each key gets a bar over the range of the metric across its values
+//! (the base point included), a dot where the key is at its lowest value
+//! and one where it is at its highest, and a dashed line marks the base
+//! point. Panels show the paired difference between the compared cohorts
+//! (first, when there is one) and each cohort; keys are ranked by their
+//! swing in the first panel, so every panel lists them in the same order.
+
+use anyhow::Result;
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+use super::{amount, metric_tick, replicates, y_range, KeyAxis};
+use crate::chart::style::{
+    frame, series_colour, Drawn, Header, LegendItem, Look, Mark, Ticked, GRID, INK, MUTED,
+};
+use crate::sweep::command::short_key;
+use crate::sweep::results::SweepData;
+
+/// Colour of the dot where a key is at its lowest value.
+const LOW: RGBColor = RGBColor(0x56, 0xB4, 0xE9);
+/// Colour of the dot where a key is at its highest value.
+const HIGH: RGBColor = RGBColor(0xD5, 0x5E, 0x00);
+
+/// What one panel shows: a cohort or the paired difference.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Series {
+    Cohort(usize),
+    Difference,
+}
+
+/// One key's effect in one series.
+#[derive(Clone, Debug)]
+pub struct Effect {
+    /// Key index.
+    pub key: usize,
+    /// The metric with the key at its lowest value, and the value's text.
+    pub low: (f64, String),
+    /// The metric with the key at its highest value, and the value's text.
+    pub high: (f64, String),
+    /// The smallest and largest value of the metric over the key's values.
+    pub min: f64,
+    pub max: f64,
+}
+
+impl Effect {
+    /// How far the key moves the metric.
+    pub fn swing(&self) -> f64 {
+        self.max - self.min
+    }
+}
+
+fn value(data: &SweepData, series: Series, point: usize, metric: usize) -> f64 {
+    let year = data.last_year();
+    match series {
+        Series::Cohort(c) => data.stat(point, c, year, metric).mean,
+        Series::Difference => data
+            .difference(point, year, metric)
+            .map_or(f64::NAN, |s| s.mean),
+    }
+}
+
+/// The base point's index (the one moving no key).
+fn base_point(data: &SweepData) -> Option<usize> {
+    data.manifest.points.iter().position(|p| p.moves.is_none())
+}
+
+/// Each key's effect on `metric` in `series`.
+fn effects(data: &SweepData, series: Series, metric: usize) -> Vec<Effect> {
+    let Some(base) = base_point(data) else {
+        return Vec::new();
+    };
+    (0..data.manifest.keys.len())
+        .filter_map(|k| {
+            let key = &data.manifest.keys[k].key;
+            let axis = KeyAxis::new(data, k);
+            let mut pts: Vec<(f64, String, f64)> = data
+                .manifest
+                .points
+                .iter()
+                .enumerate()
+                .filter(|(p, info)| *p == base || info.moves.as_deref() == Some(key))
+                .map(|(p, info)| {
+                    let text = info.values[k].clone();
+                    (axis.position(&text), text, value(data, series, p, metric))
+                })
+                .filter(|(_, _, v)| v.is_finite())
+                .collect();
+            pts.sort_by(|a, b| a.0.total_cmp(&b.0));
+            let (first, last) = (pts.first()?, pts.last()?);
+            let min = pts.iter().map(|p| p.2).fold(f64::INFINITY, f64::min);
+            let max = pts.iter().map(|p| p.2).fold(f64::NEG_INFINITY, f64::max);
+            Some(Effect {
+                key: k,
+                low: (first.2, first.1.clone()),
+                high: (last.2, last.1.clone()),
+                min,
+                max,
+            })
+        })
+        .collect()
+}
+
+/// Key indices, largest swing first, by the first panel's series.
+fn ranking(data: &SweepData, metric: usize) -> Vec<usize> {
+    let mut e = effects(data, panels(data)[0], metric);
+    e.sort_by(|a, b| b.swing().total_cmp(&a.swing()).then(a.key.cmp(&b.key)));
+    let mut order: Vec<usize> = e.iter().map(|e| e.key).collect();
+    for k in 0..data.manifest.keys.len() {
+        if !order.contains(&k) {
+            order.push(k);
+        }
+    }
+    order
+}
+
+fn panels(data: &SweepData) -> Vec<Series> {
+    let mut out = Vec::new();
+    if data.difference_cohorts().is_some() {
+        out.push(Series::Difference);
+    }
+    out.extend((0..data.manifest.cohorts.len()).map(Series::Cohort));
+    out
+}
+
+/// Draws the chart.
+pub fn draw<DB: DrawingBackend>(
+    data: &SweepData,
+    metric: usize,
+    root: &DrawingArea<DB, Shift>,
+    look: &Look,
+    title: &str,
+) -> Result<()> {
+    let legend = vec![
+        LegendItem::new(Mark::Dot(LOW), "key at its lowest value"),
+        LegendItem::new(Mark::Dot(HIGH), "key at its highest value"),
+        LegendItem::new(Mark::Dashed(MUTED), "base scenario"),
+    ];
+    let subtitle = format!(
+        "Each key moved across its values with the others at base; bar: the range of the mean over {} at those values.",
+        replicates(data)
+    );
+    let area = frame(
+        root,
+        look,
+        &Header {
+            title,
+            subtitle: &subtitle,
+            legend: &legend,
+        },
+    )?;
+    let order = ranking(data, metric);
+    let keys = order.len();
+    let series = panels(data);
+    let base = base_point(data);
+    let (w, _) = area.dim_in_pixel();
+    // Wide enough for the longest key name, within reason.
+    let mut widest = 0;
+    for k in &order {
+        let (tw, _) = area
+            .estimate_text_size(&short_key(&data.manifest.keys[*k].key), &look.tick())
+            .drawn()?;
+        widest = widest.max(tw as i32);
+    }
+    let label_w = (widest + look.px(40.0)).clamp(look.px(160.0), w as i32 * 2 / 5);
+    let panel_w = (w as i32 - label_w) / series.len().max(1) as i32;
+    let mut rest = area.clone();
+    // The cohorts share one x scale; the difference has its own.
+    let cohort_range = y_range(
+        series
+            .iter()
+            .filter(|s| matches!(s, Series::Cohort(_)))
+            .flat_map(|&s| effects(data, s, metric))
+            .flat_map(|e| [e.min, e.max]),
+        true,
+    );
+    for (i, &s) in series.iter().enumerate() {
+        let first = i == 0;
+        let (a, r) = if i + 1 == series.len() {
+            (rest.clone(), rest.clone())
+        } else {
+            rest.split_horizontally(panel_w + if first { label_w } else { 0 })
+        };
+        rest = r;
+        let (heading, colour) = match s {
+            Series::Cohort(c) => (data.manifest.cohorts[c].clone(), series_colour(c)),
+            Series::Difference => (data.difference_label().unwrap_or_default(), INK),
+        };
+        // Centred over the plot, in a smaller face if the panel is narrow.
+        let x0 = if first { label_w } else { look.px(4.0) };
+        let room = panel_w - look.px(60.0);
+        let mut style = look.panel_title(colour);
+        let (mut tw, _) = a.estimate_text_size(&heading, &style).drawn()?;
+        if tw as i32 > room {
+            style = look.legend().color(&colour);
+            tw = a.estimate_text_size(&heading, &style).drawn()?.0;
+        }
+        let x = x0 + ((room - tw as i32) / 2).max(0);
+        a.draw_text(&heading, &style, (x, look.px(4.0))).drawn()?;
+        let inner = a.split_vertically(look.px(52.0)).1;
+        let fx = effects(data, s, metric);
+        let x = match s {
+            Series::Cohort(_) => cohort_range.clone(),
+            Series::Difference => y_range(fx.iter().flat_map(|e| [e.min, e.max, 0.0]), false),
+        };
+        let span = x.end - x.start;
+        let ys = Ticked::new(
+            -0.5..keys as f64 - 0.5,
+            (0..keys).map(|k| k as f64).collect(),
+        );
+        let mut chart = ChartBuilder::on(&inner)
+            .margin_left(look.px(6.0))
+            .margin_right(look.px(48.0))
+            .margin_top(look.px(6.0))
+            .margin_bottom(look.px(6.0))
+            .x_label_area_size(look.px(92.0))
+            .y_label_area_size(if first {
+                label_w - look.px(6.0)
+            } else {
+                look.px(4.0)
+            })
+            .build_cartesian_2d(x.clone(), ys)
+            .drawn()?;
+        // Row k from the top holds the k-th ranked key.
+        let key_label = |v: &f64| {
+            let row = v.round();
+            if !first || (v - row).abs() > 1e-9 || row < 0.0 {
+                return String::new();
+            }
+            let rank = keys.saturating_sub(1 + row as usize);
+            order
+                .get(rank)
+                .map_or_else(String::new, |&k| short_key(&data.manifest.keys[k].key))
+        };
+        let x_fmt = |v: &f64| metric_tick(data, metric, *v, span);
+        chart
+            .configure_mesh()
+            .x_desc("Mean per member")
+            .axis_desc_style(look.axis_desc())
+            .label_style(look.tick())
+            .x_label_formatter(&x_fmt)
+            .y_label_formatter(&key_label)
+            .x_labels(4)
+            .disable_y_mesh()
+            .bold_line_style(GRID.stroke_width(look.upx(1.5)))
+            .light_line_style(TRANSPARENT)
+            .axis_style(INK.stroke_width(look.upx(2.0)))
+            .set_all_tick_mark_size(look.px(8.0))
+            .draw()
+            .drawn()?;
+        let half = 0.28;
+        let note = look.note();
+        for (rank, &k) in order.iter().enumerate() {
+            let row = (keys - 1 - rank) as f64;
+            let Some(e) = fx.iter().find(|e| e.key == k) else {
+                continue;
+            };
+            chart
+                .draw_series(std::iter::once(Rectangle::new(
+                    [(e.min, row - half), (e.max, row + half)],
+                    RGBColor(0xBB, 0xBB, 0xBB).filled(),
+                )))
+                .drawn()?;
+            for (v, text, c, below) in [
+                (&e.low.0, &e.low.1, LOW, true),
+                (&e.high.0, &e.high.1, HIGH, false),
+            ] {
+                chart
+                    .draw_series(std::iter::once(Circle::new(
+                        (*v, row),
+                        look.px(11.0),
+                        c.filled(),
+                    )))
+                    .drawn()?;
+                let (dy, vpos) = if below {
+                    (look.px(14.0), VPos::Top)
+                } else {
+                    (-look.px(14.0), VPos::Bottom)
+                };
+                chart
+                    .draw_series(std::iter::once(
+                        EmptyElement::at((*v, row))
+                            + Text::new(
+                                text.clone(),
+                                (0, dy),
+                                note.pos(Pos::new(HPos::Center, vpos)),
+                            ),
+                    ))
+                    .drawn()?;
+            }
+        }
+        if let Some(b) = base {
+            let v = value(data, s, b, metric);
+            if v.is_finite() {
+                chart
+                    .draw_series(DashedLineSeries::new(
+                        vec![(v, -0.5), (v, keys as f64 - 0.5)],
+                        look.px(14.0),
+                        look.px(10.0),
+                        MUTED.stroke_width(look.upx(3.0)),
+                    ))
+                    .drawn()?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The keys that move the metric most and least.
+pub fn caption(data: &SweepData, metric: usize) -> String {
+    let series = panels(data)[0];
+    let mut fx = effects(data, series, metric);
+    fx.sort_by(|a, b| b.swing().total_cmp(&a.swing()).then(a.key.cmp(&b.key)));
+    let Some(top) = fx.first() else {
+        return String::new();
+    };
+    let what = match series {
+        Series::Difference => format!(
+            "the difference {}",
+            data.difference_label().unwrap_or_default()
+        ),
+        Series::Cohort(c) => data.manifest.cohorts[c].clone(),
+    };
+    let key = |e: &Effect| data.manifest.keys[e.key].key.clone();
+    let fmt = |x: f64| amount(data, metric, x);
+    let mut text = format!(
+        "For {what}, {} matters most: {} at {}, {} at {} (a swing of {}).",
+        key(top),
+        fmt(top.low.0),
+        top.low.1,
+        fmt(top.high.0),
+        top.high.1,
+        fmt(top.swing())
+    );
+    if fx.len() > 2 {
+        // The runners-up, leaving the last for its own sentence.
+        let next: Vec<String> = fx[1..(fx.len() - 1).min(3)]
+            .iter()
+            .map(|e| format!("{} ({})", key(e), fmt(e.swing())))
+            .collect();
+        text.push_str(&format!(" Next come {}.", crate::chart::join(&next)));
+    }
+    if let Some(last) = fx.last().filter(|_| fx.len() > 1) {
+        text.push_str(&format!(
+            " {} moves it least ({}).",
+            key(last),
+            fmt(last.swing())
+        ));
+    }
+    text
+}
