@@ -295,18 +295,22 @@ impl Run<'_> {
         };
         let (first, acquaintances) = self.world.acquaintances_in(person, s);
         let rel = &self.s.relationships;
+        let h = self.holder_of[person as usize];
         for (k, &p) in acquaintances.iter().enumerate() {
             let graph = if self.world.network.is_close(person, first + k) {
                 rel.close_tie_trust
             } else {
                 rel.acquaintance_trust
             };
-            let (net, received) = self
-                .networking_view(person, p, week)
-                .map_or((0.0, 0), |(t, r, tie)| (t * r, tie.received));
+            // Most people never went networking: skip the tie lookup.
+            let (net, received) = if h == NONE {
+                (0.0, 0)
+            } else {
+                self.networking_view(person, p, week)
+                    .map_or((0.0, 0), |(t, r, tie)| (t * r, tie.received))
+            };
             consider(p, graph.max(net), received);
         }
-        let h = self.holder_of[person as usize];
         if h != NONE {
             let book = &self.books[h as usize];
             let half_life = self.world.people.memory_half_life[person as usize];
@@ -427,10 +431,10 @@ impl Run<'_> {
                 noticed.push(m);
             }
         };
-        let ns = self.world.network.neighbors(x);
-        for &m in ns {
+        for &m in &self.member_acquaintances[x as usize] {
             consider(m, 1.0, rng);
         }
+        let ns = self.world.network.neighbors(x);
         let h = self.holder_of[x as usize];
         if h != NONE {
             let mut ties: Vec<u32> = self.books[h as usize]

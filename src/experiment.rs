@@ -19,7 +19,7 @@ use crate::simulation::{simulate, RunResult};
 use crate::streams::{self, Purpose};
 
 /// Sources of the sampled breadth-first searches that measure separation.
-pub const NETWORK_SOURCES: usize = 200;
+pub const NETWORK_SOURCES: usize = 100;
 
 /// All runs of an experiment and how long they took.
 #[derive(Debug)]

@@ -146,6 +146,10 @@ pub(crate) struct Run<'a> {
     pub members: Vec<Member>,
     /// Person → member slot, or `NONE`.
     pub member_of: Vec<u32>,
+    /// Person → the current members among their acquaintances, ascending:
+    /// the people who might notice their needs, kept up to date as members
+    /// come and go so a need does not scan every acquaintance.
+    pub member_acquaintances: Vec<Vec<u32>>,
     /// Person → book, or `NONE` for people who never went networking.
     pub holder_of: Vec<u32>,
     pub books: Vec<Book>,
@@ -243,6 +247,7 @@ impl<'a> Run<'a> {
             strategies,
             members: Vec::new(),
             member_of: vec![NONE; n],
+            member_acquaintances: vec![Vec::new(); n],
             holder_of: vec![NONE; n],
             books: Vec::new(),
             groups: (0..s.groups.count as u32)
@@ -271,7 +276,7 @@ impl<'a> Run<'a> {
             for _ in 0..cohort.members {
                 let person = self.random_non_member(&mut rng, n);
                 let slot = self.members.len() as u32;
-                self.member_of[person as usize] = slot;
+                self.enrol(person, slot);
                 self.ensure_book(person);
                 self.members.push(Member {
                     person,
@@ -313,6 +318,28 @@ impl<'a> Run<'a> {
             .map(|i| (start + i) % n)
             .find(|&p| self.member_of[p as usize] == NONE)
             .unwrap_or(start)
+    }
+
+    /// Makes `person` the member in `slot`.
+    fn enrol(&mut self, person: u32, slot: u32) {
+        self.member_of[person as usize] = slot;
+        for &x in self.world.network.neighbors(person) {
+            let list = &mut self.member_acquaintances[x as usize];
+            if let Err(at) = list.binary_search(&person) {
+                list.insert(at, person);
+            }
+        }
+    }
+
+    /// `person` is no longer a member.
+    fn withdraw(&mut self, person: u32) {
+        self.member_of[person as usize] = NONE;
+        for &x in self.world.network.neighbors(person) {
+            let list = &mut self.member_acquaintances[x as usize];
+            if let Ok(at) = list.binary_search(&person) {
+                list.remove(at);
+            }
+        }
     }
 
     /// Gives `person` a book of ties if they have none yet.
@@ -619,10 +646,6 @@ impl<'a> Run<'a> {
             .ties
             .iter()
             .filter(|(&o, t)| t.like > 0.0 && self.member_of[o as usize] != NONE)
-            .filter(|(&o, _)| {
-                self.networking_view(o, person, week)
-                    .is_none_or(|(_, _, back)| back.like >= 0.0)
-            })
             .map(|(&o, t)| {
                 let w = t.like as f64 * recall(week.saturating_sub(t.last_contact), half_life);
                 (o, w)
@@ -631,18 +654,32 @@ impl<'a> Run<'a> {
         // Hash-map order is fixed but arbitrary; sort so the draw below
         // depends only on the candidates.
         candidates.sort_unstable_by_key(|&(o, _)| o);
-        let total: f64 = candidates.iter().map(|c| c.1).sum();
-        if total <= 0.0 {
-            return None;
-        }
-        let mut x = rng.random::<f64>() * total;
-        for &(o, w) in &candidates {
-            x -= w;
-            if x < 0.0 {
+        // Draw by weight; someone who dislikes the asker declines and is
+        // struck off before the next draw (the same as leaving them out,
+        // without looking up every candidate's view of the asker).
+        loop {
+            let total: f64 = candidates.iter().map(|c| c.1).sum();
+            if total <= 0.0 {
+                return None;
+            }
+            let mut x = rng.random::<f64>() * total;
+            let mut chosen = candidates.len() - 1;
+            for (i, &(_, w)) in candidates.iter().enumerate() {
+                x -= w;
+                if x < 0.0 {
+                    chosen = i;
+                    break;
+                }
+            }
+            let o = candidates[chosen].0;
+            let declines = self
+                .networking_view(o, person, week)
+                .is_some_and(|(_, _, back)| back.like < 0.0);
+            if !declines {
                 return Some(o);
             }
+            candidates.remove(chosen);
         }
-        candidates.last().map(|c| c.0)
     }
 
     fn one_to_one(&mut self, a: u32, b: u32, week: u32, rng: &mut Pcg64Mcg) {
@@ -711,9 +748,9 @@ impl<'a> Run<'a> {
             let weekly_churn = 1.0 - (1.0 - st.churn_per_year).powf(1.0 / 52.0);
             if rng.random::<f64>() < weekly_churn {
                 self.unseat(slot);
-                self.member_of[person as usize] = NONE;
+                self.withdraw(person);
                 let newcomer = self.random_non_member(&mut rng, n);
-                self.member_of[newcomer as usize] = slot;
+                self.enrol(newcomer, slot);
                 self.ensure_book(newcomer);
                 let m = &mut self.members[slot as usize];
                 m.person = newcomer;
