@@ -152,7 +152,8 @@ pub fn sweep(args: SweepArgs, mut overrides: Vec<Override>, quiet: bool) -> Resu
         charts: chart_options(s, args.no_charts),
         runner: runner::Options {
             keep_timeseries: args.keep_timeseries,
-            world_budget: runner::Options::default_budget(),
+            world_budget: runner::Options::budget(&plan, pool.current_num_threads())
+                .map_err(BadInput)?,
         },
     };
     let bar = Bar::new(quiet);

@@ -40,24 +40,35 @@ pub struct Options {
     /// Write each point's weekly rows too.
     pub keep_timeseries: bool,
     /// Bytes of worlds to hold at once (an estimate; see
-    /// [`world_bytes`]).
+    /// [`world_bytes`] and [`Options::budget`]).
     pub world_budget: u64,
 }
 
 impl Options {
-    /// Half the memory the system reports available (or 2 GiB where it
-    /// cannot tell) for worlds.
-    pub fn default_budget() -> u64 {
-        let available = std::fs::read_to_string("/proc/meminfo")
-            .ok()
-            .and_then(|text| {
-                text.lines()
-                    .find(|l| l.starts_with("MemAvailable:"))
-                    .and_then(|l| l.split_whitespace().nth(1))
-                    .and_then(|kb| kb.parse::<u64>().ok())
-            })
-            .map(|kb| kb * 1024);
-        available.map_or(2 << 30, |bytes| bytes / 2)
+    /// The memory left for worlds once `threads` runs are in flight, from
+    /// [`crate::resources`]' estimates and what the system reports
+    /// available (2 GiB for worlds where it does not say). Refuses, with
+    /// the estimate, a sweep that cannot fit even one world at a time.
+    pub fn budget(plan: &Plan, threads: usize) -> Result<u64, String> {
+        let mut world = 0u64;
+        let mut runs = 0u64;
+        for g in 0..plan.populations.len() {
+            world = world.max(world_bytes(plan, g));
+            let mut s = plan.populations[g].clone();
+            s.simulation.replicates = plan.base.simulation.replicates;
+            let all = crate::resources::estimate(&s, threads as u64).total();
+            let worlds = world_bytes(plan, g).saturating_mul(u64::from(s.simulation.replicates));
+            runs = runs.max(all.saturating_sub(worlds));
+        }
+        match crate::resources::available_bytes() {
+            Some(available) if world.saturating_add(runs) > available => Err(format!(
+                "the sweep needs about {} for one world and the runs in flight, but only {} is available: lower population.size or --threads",
+                crate::resources::gib(world.saturating_add(runs)),
+                crate::resources::gib(available)
+            )),
+            Some(available) => Ok(available - runs),
+            None => Ok(2 << 30),
+        }
     }
 }
 
@@ -84,16 +95,16 @@ pub struct Ran {
     pub person_weeks: u64,
 }
 
-/// An estimate of one world's memory: its acquaintance network (both ends
-/// of every tie, with strength flags), the per-profession index of each
-/// person's acquaintances, and the traits.
+/// An estimate of one world's memory for population `g`: what one more
+/// replicate adds to [`crate::resources::estimate`].
 pub fn world_bytes(plan: &Plan, population: usize) -> u64 {
-    let p = &plan.populations[population].population;
-    let people = p.size;
-    let ties = people.saturating_mul(p.acquaintances);
-    let professions = p.professions.len() as u64 + 1;
-    ties.saturating_mul(10)
-        .saturating_add(people.saturating_mul(professions * 2 + 48))
+    let mut s = plan.populations[population].clone();
+    s.simulation.replicates = 1;
+    let one = crate::resources::estimate(&s, 1).total();
+    s.simulation.replicates = 2;
+    crate::resources::estimate(&s, 1)
+        .total()
+        .saturating_sub(one)
 }
 
 /// Points to run together and the replicates to run them for.

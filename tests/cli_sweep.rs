@@ -1,0 +1,648 @@
+//! `netgrow sweep` and `netgrow merge`: the files a sweep writes, resuming
+//! after the process is killed, shards merged into the same bytes as one
+//! machine, and bad specs refused with exit code 2 before anything runs.
+//!
+//! Every sweep here is tiny (a few hundred people, one year, two
+//! replicates), so the whole file runs in seconds.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use predicates::prelude::*;
+use tempfile::TempDir;
+
+use crate::common::{netgrow, root, write};
+
+/// 300 people, 30 members in 4 groups, one year, two replicates.
+const TINY: &str = r#"
+[simulation]
+name = "tiny"
+years = 1
+replicates = 2
+seed = 5
+
+[population]
+size = 300
+acquaintances = 20
+close_ties = 5
+
+[groups]
+count = 4
+seats = 10
+
+[cohorts.connecting]
+members = 15
+
+[cohorts.networking]
+members = 15
+"#;
+
+/// Two keys on a grid: 3 × 2 = 6 points.
+const GRID: [&str; 4] = [
+    "--vary",
+    "relationships.hours_to_trust=1..16:log3",
+    "--vary",
+    "groups.format=open,closed",
+];
+
+fn tiny(dir: &Path) -> PathBuf {
+    write(dir, "tiny.toml", TINY)
+}
+
+/// Runs a sweep of `file` into `out`, quietly, and checks it succeeds.
+fn sweep(file: &Path, out: &Path, extra: &[&str]) -> String {
+    let done = netgrow()
+        .arg("sweep")
+        .arg(file)
+        .arg("--out")
+        .arg(out)
+        .arg("--quiet")
+        .args(extra)
+        .assert()
+        .success();
+    String::from_utf8_lossy(&done.get_output().stdout).into_owned()
+}
+
+/// Every file under `dir` by relative path, except the session's timing
+/// and a shard's own description (the files that may differ).
+fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in fs::read_dir(&d).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+                continue;
+            }
+            let rel = path.strip_prefix(dir).unwrap().display().to_string();
+            if rel != "timing.json" && rel != "shard.json" {
+                out.insert(rel, fs::read(&path).unwrap());
+            }
+        }
+    }
+    out
+}
+
+/// Asserts two directories hold the same files with the same bytes.
+fn same_files(a: &Path, b: &Path) {
+    let (fa, fb) = (files(a), files(b));
+    let names = |f: &BTreeMap<String, Vec<u8>>| f.keys().cloned().collect::<Vec<_>>();
+    assert_eq!(names(&fa), names(&fb), "different files");
+    for (name, bytes) in &fa {
+        assert!(
+            bytes == &fb[name],
+            "{name} differs between {} and {}",
+            a.display(),
+            b.display()
+        );
+    }
+}
+
+fn csv_rows(path: &Path) -> (Vec<String>, Vec<Vec<String>>) {
+    let mut r = csv::Reader::from_path(path).unwrap();
+    let header = r.headers().unwrap().iter().map(String::from).collect();
+    let rows = r
+        .records()
+        .map(|rec| rec.unwrap().iter().map(String::from).collect())
+        .collect();
+    (header, rows)
+}
+
+#[test]
+fn a_grid_sweep_writes_tables_points_charts_and_report() {
+    let tmp = TempDir::new().unwrap();
+    let file = tiny(tmp.path());
+    let out = tmp.path().join("out");
+    let table = sweep(&file, &out, &GRID);
+    assert!(table.contains("networking − connecting"), "{table}");
+
+    let (header, rows) = csv_rows(&out.join("sweep.csv"));
+    assert_eq!(
+        header,
+        [
+            "point",
+            "relationships.hours_to_trust",
+            "groups.format",
+            "cohort",
+            "year",
+            "metric",
+            "mean",
+            "sd",
+            "ci_low",
+            "ci_high",
+            "n"
+        ]
+    );
+    // 6 points × 2 cohorts × 20 headline metrics, at the final year.
+    assert_eq!(rows.len(), 6 * 2 * 20);
+    assert!(rows.iter().all(|r| r[4] == "1" && r[10] == "2"));
+    let trusts: Vec<&str> = rows.iter().map(|r| r[1].as_str()).collect();
+    assert!(trusts.contains(&"1") && trusts.contains(&"4") && trusts.contains(&"16"));
+    assert!(rows.iter().any(|r| r[5] == "referrals_per_month"));
+    let (diff_header, diff_rows) = csv_rows(&out.join("sweep_difference.csv"));
+    assert_eq!(diff_header[3], "difference");
+    assert_eq!(diff_rows.len(), 6 * 20);
+
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&fs::read(out.join("sweep.json")).unwrap()).unwrap();
+    assert_eq!(manifest["design"], "grid");
+    assert_eq!(manifest["keys"][0]["key"], "relationships.hours_to_trust");
+    assert_eq!(manifest["keys"][1]["kind"], "text");
+    assert_eq!(manifest["points"].as_array().unwrap().len(), 6);
+    assert_eq!(
+        manifest["points"][5]["values"],
+        serde_json::json!(["16", "closed"])
+    );
+    assert!(manifest["scenario_hash"]
+        .as_str()
+        .unwrap()
+        .starts_with("fnv1a64:"));
+    let timing: serde_json::Value =
+        serde_json::from_slice(&fs::read(out.join("timing.json")).unwrap()).unwrap();
+    assert_eq!(timing["points_run"], 6);
+
+    for p in 0..6 {
+        let (h, rows) = csv_rows(&out.join(format!("points/point-{p:04}.csv")));
+        assert_eq!(h.last().unwrap(), "replicate_1");
+        assert_eq!(rows.len(), 2 * 20);
+    }
+    for name in [
+        "heatmap_referrals_per_month",
+        "difference_referrals_per_month",
+        "heatmap_cumulative_revenue",
+        "difference_cumulative_revenue",
+    ] {
+        for ext in ["png", "svg"] {
+            let path = out.join("charts").join(format!("{name}.{ext}"));
+            assert!(
+                fs::metadata(&path).unwrap().len() > 1000,
+                "{}",
+                path.display()
+            );
+        }
+    }
+    let html = fs::read_to_string(out.join("report.html")).unwrap();
+    let mut reader = quick_xml::Reader::from_str(html.trim_start_matches("<!DOCTYPE html>"));
+    loop {
+        match reader.read_event() {
+            Ok(quick_xml::events::Event::Eof) => break,
+            Ok(_) => {}
+            Err(e) => panic!("report.html is not well-formed: {e}"),
+        }
+    }
+    assert!(html.contains("<figure id=\"difference_referrals_per_month\">"));
+    assert!(!html.contains("http"), "the report loads nothing");
+
+    // The resolved scenario reproduces the sweep byte for byte.
+    let again = tmp.path().join("again");
+    sweep(&out.join("scenario.toml"), &again, &[]);
+    same_files(&out, &again);
+}
+
+#[test]
+fn each_year_and_time_series_are_kept_on_request() {
+    let tmp = TempDir::new().unwrap();
+    let file = tiny(tmp.path());
+    let out = tmp.path().join("out");
+    sweep(
+        &file,
+        &out,
+        &[
+            "--vary",
+            "strategies.connecting.patience_meetings=1,4",
+            "--years",
+            "2",
+            "--each-year",
+            "--keep-timeseries",
+            "--no-charts",
+        ],
+    );
+    let (_, rows) = csv_rows(&out.join("sweep.csv"));
+    assert_eq!(rows.len(), 2 * 2 * 2 * 20);
+    assert!(rows.iter().any(|r| r[3] == "1") && rows.iter().any(|r| r[3] == "2"));
+    let (h, ts) = csv_rows(&out.join("points/point-0001-timeseries.csv"));
+    assert_eq!(&h[..4], ["point", "replicate", "week", "cohort"]);
+    // 2 replicates × 104 weeks × 2 cohorts.
+    assert_eq!(ts.len(), 2 * 104 * 2);
+    assert!(!out.join("charts").exists() && !out.join("report.html").exists());
+}
+
+#[test]
+fn a_killed_sweep_resumes_to_the_same_files() {
+    let tmp = TempDir::new().unwrap();
+    // Big enough that a point takes a moment, so the kill lands mid-sweep.
+    let file = write(
+        tmp.path(),
+        "slow.toml",
+        &TINY
+            .replace("size = 300", "size = 20000")
+            .replace("acquaintances = 20", "acquaintances = 40"),
+    );
+    let vary = ["--vary", "strategies.connecting.patience_meetings=1..16:1"];
+    let whole = tmp.path().join("whole");
+    sweep(&file, &whole, &vary);
+
+    let cut = tmp.path().join("cut");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_netgrow"))
+        .current_dir(root())
+        .arg("sweep")
+        .arg(&file)
+        .arg("--out")
+        .arg(&cut)
+        .arg("--quiet")
+        .args(vary)
+        // One thread: slower, so the kill lands mid-sweep, and results do
+        // not depend on the thread count anyway.
+        .args(["--threads", "1"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    let points = cut.join("points");
+    let finished_early = loop {
+        let done = fs::read_dir(&points).map_or(0, |d| {
+            d.filter(|e| {
+                e.as_ref()
+                    .is_ok_and(|e| e.file_name().to_string_lossy().starts_with("point-"))
+            })
+            .count()
+        });
+        if done >= 1 {
+            break false;
+        }
+        if child.try_wait().unwrap().is_some() {
+            break true;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(120),
+            "the sweep never wrote a point"
+        );
+        std::thread::sleep(Duration::from_millis(2));
+    };
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let written = fs::read_dir(&points)
+        .unwrap()
+        .filter(|e| {
+            e.as_ref()
+                .is_ok_and(|e| e.file_name().to_string_lossy().starts_with("point-"))
+        })
+        .count();
+    if written < 16 {
+        // Killed mid-sweep: no tables posing as complete.
+        assert!(!cut.join("sweep.csv").exists());
+    }
+    eprintln!("killed after {written} of 16 points");
+    let stderr = netgrow()
+        .arg("sweep")
+        .arg(&file)
+        .arg("--out")
+        .arg(&cut)
+        .arg("--resume")
+        .args(vary)
+        .assert()
+        .success()
+        .get_output()
+        .stderr
+        .clone();
+    let stderr = String::from_utf8_lossy(&stderr);
+    if !finished_early {
+        assert!(stderr.contains("already done"), "{stderr}");
+    }
+    same_files(&whole, &cut);
+}
+
+#[test]
+fn shards_merge_into_the_one_machine_sweep() {
+    let tmp = TempDir::new().unwrap();
+    let file = tiny(tmp.path());
+    let whole = tmp.path().join("whole");
+    sweep(&file, &whole, &GRID);
+
+    let mut shards = Vec::new();
+    for k in 1..=3 {
+        let dir = tmp.path().join(format!("shard-{k}"));
+        let mut args = GRID.to_vec();
+        let shard = format!("{k}/3");
+        args.extend(["--shard", &shard]);
+        let said = sweep(&file, &dir, &args);
+        assert!(said.contains(&format!("shard {k}/3")), "{said}");
+        let desc: serde_json::Value =
+            serde_json::from_slice(&fs::read(dir.join("shard.json")).unwrap()).unwrap();
+        assert_eq!(desc["shard"], shard);
+        assert_eq!(desc["points"], serde_json::json!([k - 1, k + 2]));
+        assert_eq!(desc["seed"], 5);
+        assert!(!dir.join("sweep.csv").exists());
+        shards.push(dir);
+    }
+    let merged = tmp.path().join("merged");
+    netgrow()
+        .arg("merge")
+        .args(&shards)
+        .arg("--out")
+        .arg(&merged)
+        .arg("--quiet")
+        .assert()
+        .success();
+    same_files(&whole, &merged);
+
+    // A shard given twice is noted, and the result is the same.
+    let twice = tmp.path().join("twice");
+    netgrow()
+        .arg("merge")
+        .args(&shards)
+        .arg(&shards[0])
+        .arg("--out")
+        .arg(&twice)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("in more than one directory"));
+    same_files(&whole, &twice);
+
+    // A shard missing: its points and the shard are named.
+    netgrow()
+        .arg("merge")
+        .args(&shards[..2])
+        .arg("--out")
+        .arg(tmp.path().join("short"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("2 of 6 points are missing: 2, 5"))
+        .stderr(predicate::str::contains("shard 3/3"));
+    assert!(!tmp.path().join("short").exists());
+
+    // A shard of another seed, or of another netgrow version.
+    let other = tmp.path().join("other-seed");
+    let mut args = GRID.to_vec();
+    args.extend(["--shard", "3/3", "--seed", "6"]);
+    sweep(&file, &other, &args);
+    netgrow()
+        .arg("merge")
+        .args(&shards[..2])
+        .arg(&other)
+        .arg("--out")
+        .arg(tmp.path().join("mixed"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("different seeds (5 and 6)"));
+    let old = tmp.path().join("old-version");
+    fs::create_dir(&old).unwrap();
+    for name in ["scenario.toml", "shard.json"] {
+        fs::copy(shards[2].join(name), old.join(name)).unwrap();
+    }
+    let manifest = fs::read_to_string(shards[2].join("sweep.json")).unwrap();
+    let version = format!("\"netgrow_version\": \"{}\"", env!("CARGO_PKG_VERSION"));
+    assert!(manifest.contains(&version));
+    fs::write(
+        old.join("sweep.json"),
+        manifest.replace(&version, "\"netgrow_version\": \"0.0.1\""),
+    )
+    .unwrap();
+    netgrow()
+        .arg("merge")
+        .args(&shards[..2])
+        .arg(&old)
+        .arg("--out")
+        .arg(tmp.path().join("mixed"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("different netgrow versions"));
+
+    // Merging over one of the shards would delete it.
+    netgrow()
+        .arg("merge")
+        .args(&shards)
+        .arg("--out")
+        .arg(&shards[0])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "would replace the shard directory",
+        ));
+}
+
+#[test]
+fn resuming_someone_elses_sweep_or_overwriting_other_files_is_refused() {
+    let tmp = TempDir::new().unwrap();
+    let file = tiny(tmp.path());
+    let out = tmp.path().join("out");
+    let vary = [
+        "--vary",
+        "strategies.connecting.patience_meetings=1,2",
+        "--no-charts",
+    ];
+    sweep(&file, &out, &vary);
+    netgrow()
+        .arg("sweep")
+        .arg(&file)
+        .arg("--out")
+        .arg(&out)
+        .args(vary)
+        .args(["--resume", "--seed", "9"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("seed 5, not 9"));
+    // Nothing was changed by the refusal: resuming with the right settings
+    // finds every point done.
+    netgrow()
+        .arg("sweep")
+        .arg(&file)
+        .arg("--out")
+        .arg(&out)
+        .args(vary)
+        .arg("--resume")
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("0 point(s) run (2 already done)"));
+
+    let elsewhere = tmp.path().join("notes");
+    fs::create_dir(&elsewhere).unwrap();
+    fs::write(elsewhere.join("mine.txt"), "keep me").unwrap();
+    netgrow()
+        .arg("sweep")
+        .arg(&file)
+        .arg("--out")
+        .arg(&elsewhere)
+        .args(vary)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("does not hold a sweep"));
+    assert_eq!(
+        fs::read_to_string(elsewhere.join("mine.txt")).unwrap(),
+        "keep me"
+    );
+}
+
+#[test]
+fn bad_sweeps_are_refused_with_exit_code_2_before_anything_runs() {
+    let tmp = TempDir::new().unwrap();
+    let file = tiny(tmp.path());
+    let cases: [(&[&str], &str); 11] = [
+        (
+            &["--vary", "relationships.hours_to_trus=1,2"],
+            "did you mean `hours_to_trust`",
+        ),
+        (
+            &["--vary", "relationships.hours_to_trust=5..1:1"],
+            "empty range",
+        ),
+        (
+            &["--vary", "relationships.hours_to_trust=1..5:0"],
+            "step must be above 0",
+        ),
+        (
+            &["--vary", "relationships.hours_to_trust=fast,slow"],
+            "\"fast\" is not a number",
+        ),
+        (
+            &["--vary", "relationships.hours_to_trust=0,1"],
+            "expected a positive number",
+        ),
+        (
+            &["--vary", "strategies.connecting.patience_meetings=1..3:0.5"],
+            "whole",
+        ),
+        (&["--vary", "groups.format=1..3:1"], "categorical"),
+        (&["--vary", "simulation.seed=1,2"], "cannot be varied"),
+        (&[], "nothing to vary"),
+        (
+            &[
+                "--design",
+                "zip",
+                "--vary",
+                "relationships.hours_to_trust=2,3",
+                "--vary",
+                "groups.format=open",
+            ],
+            "as many values",
+        ),
+        (
+            &[
+                "--points",
+                "5",
+                "--vary",
+                "relationships.hours_to_trust=2,3",
+            ],
+            "only the random and lhs",
+        ),
+    ];
+    for (args, message) in cases {
+        let out = tmp.path().join("never");
+        netgrow()
+            .arg("sweep")
+            .arg(&file)
+            .arg("--out")
+            .arg(&out)
+            .args(args)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(message));
+        assert!(!out.exists(), "{args:?} wrote something");
+    }
+    for args in [["--shard", "3/2"], ["--design", "cube"]] {
+        netgrow()
+            .arg("sweep")
+            .arg(&file)
+            .args(args)
+            .assert()
+            .code(2);
+    }
+    // Errors in the file's [sweep] table are located.
+    let bad = write(
+        tmp.path(),
+        "bad.toml",
+        &format!(
+            "{TINY}\n[sweep]\ndesing = \"grid\"\n[sweep.vary]\n\"groups.count\" = \"3..2:1\"\n"
+        ),
+    );
+    netgrow()
+        .arg("sweep")
+        .arg(&bad)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("sweep.desing"))
+        .stderr(predicate::str::contains("did you mean `design`"))
+        .stderr(predicate::str::contains("line 26"));
+}
+
+#[test]
+fn sampled_designs_stay_in_bounds_and_dry_runs_write_nothing() {
+    let tmp = TempDir::new().unwrap();
+    let file = tiny(tmp.path());
+    let out = tmp.path().join("never");
+    let listed = netgrow()
+        .arg("sweep")
+        .arg(&file)
+        .args(["--design", "lhs", "--points", "8"])
+        .args(["--vary", "relationships.hours_to_trust=1..32:log"])
+        .args(["--vary", "strategies.connecting.patience_meetings=1..12"])
+        .arg("--dry-run")
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let listed = String::from_utf8(listed).unwrap();
+    let rows: Vec<Vec<&str>> = listed
+        .lines()
+        .skip_while(|l| !l.starts_with("point\t"))
+        .skip(1)
+        .map(|l| l.split('\t').collect())
+        .collect();
+    assert_eq!(rows.len(), 8, "{listed}");
+    let mut patience: Vec<i64> = Vec::new();
+    for r in &rows {
+        let trust: f64 = r[1].parse().unwrap();
+        assert!((1.0..=32.0).contains(&trust), "{trust}");
+        patience.push(r[2].parse().unwrap());
+    }
+    // Eight strata of 1..=12 meetings: each value in a different stratum.
+    patience.sort_unstable();
+    for (i, p) in patience.iter().enumerate() {
+        let (lo, hi) = (
+            1.0 + 12.0 * i as f64 / 8.0,
+            1.0 + 12.0 * (i + 1) as f64 / 8.0,
+        );
+        assert!(
+            (*p as f64) >= lo.floor() && (*p as f64) < hi,
+            "{patience:?}"
+        );
+    }
+    assert!(!out.exists());
+}
+
+#[test]
+fn every_example_sweep_is_valid() {
+    for name in ["two-meeting-rule", "trust-speed", "sensitivity"] {
+        let file = root().join("scenarios").join(format!("{name}.toml"));
+        let text = fs::read_to_string(&file).unwrap();
+        assert!(
+            text.contains("netgrow sweep scenarios/"),
+            "{name} documents its command"
+        );
+        netgrow()
+            .arg("sweep")
+            .arg(&file)
+            .arg("--dry-run")
+            .assert()
+            .success()
+            .stdout(predicate::str::contains(format!("sweep of {name}")));
+    }
+}
+
+#[test]
+fn sweep_and_merge_help_show_examples() {
+    for sub in ["sweep", "merge"] {
+        netgrow()
+            .args([sub, "--help"])
+            .assert()
+            .success()
+            .stdout(predicate::str::contains("Example"));
+    }
+}
