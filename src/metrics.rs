@@ -22,60 +22,261 @@ pub enum Kind {
     Count,
 }
 
-macro_rules! metrics {
-    ($($variant:ident = $name:literal, $kind:ident, $about:literal;)*) => {
-        /// Every per-cohort weekly measure.
-        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-        #[repr(usize)]
-        pub enum Metric { $($variant),* }
-
-        impl Metric {
-            /// All metrics in column order.
-            pub const ALL: &'static [Metric] = &[$(Metric::$variant),*];
-            /// Column name.
-            pub fn name(self) -> &'static str { [$($name),*][self as usize] }
-            /// Flow, stock or count.
-            pub fn kind(self) -> Kind { [$(Kind::$kind),*][self as usize] }
-            /// One line saying what it measures.
-            pub fn about(self) -> &'static str { [$($about),*][self as usize] }
-        }
-    };
+/// Every per-cohort weekly measure, in column order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(usize)]
+pub enum Metric {
+    Members,
+    MeetingsAttended,
+    Conversations,
+    OneToOnes,
+    PeopleKnown,
+    TrustedTies,
+    Friends,
+    ReferralsReceived,
+    ReferralsReceivedHop1,
+    ReferralsReceivedHop2plus,
+    ReferralsGiven,
+    ReferralSales,
+    DirectSales,
+    RepeatSales,
+    PitchSales,
+    ReferralRevenueHop1,
+    ReferralRevenueHop2plus,
+    ReferralRevenue,
+    DirectRevenue,
+    RepeatRevenue,
+    PitchRevenue,
+    Revenue,
+    Hours,
+    Cost,
+    GroupsLeft,
+    ValueAdvice,
+    ValueSuppliers,
+    ValueInformation,
+    ValueSupport,
+    ValueFeedback,
+    ValueFriends,
 }
 
-// A table of names, not generated types: the one macro keeps the three
-// parallel lists from drifting apart.
-metrics! {
-    Members = "members", Count, "members in the cohort this week";
-    MeetingsAttended = "meetings_attended", Flow, "group meetings attended";
-    Conversations = "conversations", Flow, "one-to-one chats at meetings";
-    OneToOnes = "one_to_ones", Flow, "one-hour follow-ups between meetings";
-    PeopleKnown = "people_known", Stock, "people known through networking (know ≥ known_at)";
-    TrustedTies = "trusted_ties", Stock, "ties trusted enough to refer (trust ≥ trusted_at)";
-    Friends = "friends", Stock, "networking ties grown into friendships";
-    ReferralsReceived = "referrals_received", Flow, "names passed on to a buyer naming the member, any number of hops";
-    ReferralsReceivedHop1 = "referrals_received_hop1", Flow, "names passed on to a buyer by someone who knows the member";
-    ReferralsReceivedHop2plus = "referrals_received_hop2plus", Flow, "names passed on through two or more hops";
-    ReferralsGiven = "referrals_given", Flow, "names of others the member passed on";
-    ReferralSales = "referral_sales", Flow, "jobs won through a referral";
-    DirectSales = "direct_sales", Flow, "jobs won from buyers who know and trust the member";
-    RepeatSales = "repeat_sales", Flow, "jobs won from previous customers";
-    PitchSales = "pitch_sales", Flow, "jobs won from buyers who heard the member's pitch";
-    ReferralRevenueHop1 = "referral_revenue_hop1", Flow, "revenue from one-hop referrals";
-    ReferralRevenueHop2plus = "referral_revenue_hop2plus", Flow, "revenue from referrals of two or more hops";
-    ReferralRevenue = "referral_revenue", Flow, "revenue from referrals";
-    DirectRevenue = "direct_revenue", Flow, "revenue from direct business";
-    RepeatRevenue = "repeat_revenue", Flow, "revenue from repeat business";
-    PitchRevenue = "pitch_revenue", Flow, "revenue from pitch sales";
-    Revenue = "revenue", Flow, "revenue from all sources";
-    Hours = "hours", Flow, "hours spent networking, travel included";
-    Cost = "cost", Flow, "fees plus hours at the value of time";
-    GroupsLeft = "groups_left", Flow, "groups left for lack of business";
-    ValueAdvice = "value_advice", Flow, "free advice received";
-    ValueSuppliers = "value_suppliers", Flow, "new suppliers found through networking ties";
-    ValueInformation = "value_information", Flow, "market information received";
-    ValueSupport = "value_support", Flow, "support and encouragement received";
-    ValueFeedback = "value_feedback", Flow, "feedback on ideas received";
-    ValueFriends = "value_friends", Flow, "new friendships made";
+/// Each metric's column name, kind and meaning, in column order — one
+/// table, so names and meanings cannot drift from the list above (a test
+/// checks the order).
+const TABLE: [(Metric, &str, Kind, &str); 31] = [
+    (
+        Metric::Members,
+        "members",
+        Kind::Count,
+        "members in the cohort this week",
+    ),
+    (
+        Metric::MeetingsAttended,
+        "meetings_attended",
+        Kind::Flow,
+        "group meetings attended",
+    ),
+    (
+        Metric::Conversations,
+        "conversations",
+        Kind::Flow,
+        "one-to-one chats at meetings",
+    ),
+    (
+        Metric::OneToOnes,
+        "one_to_ones",
+        Kind::Flow,
+        "one-hour follow-ups between meetings",
+    ),
+    (
+        Metric::PeopleKnown,
+        "people_known",
+        Kind::Stock,
+        "people known through networking (know ≥ known_at)",
+    ),
+    (
+        Metric::TrustedTies,
+        "trusted_ties",
+        Kind::Stock,
+        "ties trusted enough to refer (trust ≥ trusted_at)",
+    ),
+    (
+        Metric::Friends,
+        "friends",
+        Kind::Stock,
+        "networking ties grown into friendships",
+    ),
+    (
+        Metric::ReferralsReceived,
+        "referrals_received",
+        Kind::Flow,
+        "names passed on to a buyer naming the member, any number of hops",
+    ),
+    (
+        Metric::ReferralsReceivedHop1,
+        "referrals_received_hop1",
+        Kind::Flow,
+        "names passed on to a buyer by someone who knows the member",
+    ),
+    (
+        Metric::ReferralsReceivedHop2plus,
+        "referrals_received_hop2plus",
+        Kind::Flow,
+        "names passed on through two or more hops",
+    ),
+    (
+        Metric::ReferralsGiven,
+        "referrals_given",
+        Kind::Flow,
+        "names of others the member passed on",
+    ),
+    (
+        Metric::ReferralSales,
+        "referral_sales",
+        Kind::Flow,
+        "jobs won through a referral",
+    ),
+    (
+        Metric::DirectSales,
+        "direct_sales",
+        Kind::Flow,
+        "jobs won from buyers who know and trust the member",
+    ),
+    (
+        Metric::RepeatSales,
+        "repeat_sales",
+        Kind::Flow,
+        "jobs won from previous customers",
+    ),
+    (
+        Metric::PitchSales,
+        "pitch_sales",
+        Kind::Flow,
+        "jobs won from buyers who heard the member's pitch",
+    ),
+    (
+        Metric::ReferralRevenueHop1,
+        "referral_revenue_hop1",
+        Kind::Flow,
+        "revenue from one-hop referrals",
+    ),
+    (
+        Metric::ReferralRevenueHop2plus,
+        "referral_revenue_hop2plus",
+        Kind::Flow,
+        "revenue from referrals of two or more hops",
+    ),
+    (
+        Metric::ReferralRevenue,
+        "referral_revenue",
+        Kind::Flow,
+        "revenue from referrals",
+    ),
+    (
+        Metric::DirectRevenue,
+        "direct_revenue",
+        Kind::Flow,
+        "revenue from direct business",
+    ),
+    (
+        Metric::RepeatRevenue,
+        "repeat_revenue",
+        Kind::Flow,
+        "revenue from repeat business",
+    ),
+    (
+        Metric::PitchRevenue,
+        "pitch_revenue",
+        Kind::Flow,
+        "revenue from pitch sales",
+    ),
+    (
+        Metric::Revenue,
+        "revenue",
+        Kind::Flow,
+        "revenue from all sources",
+    ),
+    (
+        Metric::Hours,
+        "hours",
+        Kind::Flow,
+        "hours spent networking, travel included",
+    ),
+    (
+        Metric::Cost,
+        "cost",
+        Kind::Flow,
+        "fees plus hours at the value of time",
+    ),
+    (
+        Metric::GroupsLeft,
+        "groups_left",
+        Kind::Flow,
+        "groups left for lack of business",
+    ),
+    (
+        Metric::ValueAdvice,
+        "value_advice",
+        Kind::Flow,
+        "free advice received",
+    ),
+    (
+        Metric::ValueSuppliers,
+        "value_suppliers",
+        Kind::Flow,
+        "new suppliers found through networking ties",
+    ),
+    (
+        Metric::ValueInformation,
+        "value_information",
+        Kind::Flow,
+        "market information received",
+    ),
+    (
+        Metric::ValueSupport,
+        "value_support",
+        Kind::Flow,
+        "support and encouragement received",
+    ),
+    (
+        Metric::ValueFeedback,
+        "value_feedback",
+        Kind::Flow,
+        "feedback on ideas received",
+    ),
+    (
+        Metric::ValueFriends,
+        "value_friends",
+        Kind::Flow,
+        "new friendships made",
+    ),
+];
+
+impl Metric {
+    /// All metrics in column order.
+    pub const ALL: &'static [Metric] = &{
+        let mut all = [Metric::Members; 31];
+        let mut i = 0;
+        while i < TABLE.len() {
+            all[i] = TABLE[i].0;
+            i += 1;
+        }
+        all
+    };
+
+    /// Column name.
+    pub fn name(self) -> &'static str {
+        TABLE[self as usize].1
+    }
+
+    /// Flow, stock or count.
+    pub fn kind(self) -> Kind {
+        TABLE[self as usize].2
+    }
+
+    /// One line saying what it measures.
+    pub fn about(self) -> &'static str {
+        TABLE[self as usize].3
+    }
 }
 
 impl Metric {
@@ -259,7 +460,7 @@ mod tests {
     #[test]
     fn metric_names_are_unique_and_round_trip() {
         for (i, m) in Metric::ALL.iter().enumerate() {
-            assert_eq!(*m as usize, i);
+            assert_eq!(*m as usize, i, "TABLE is in declaration order");
             assert_eq!(Metric::from_name(m.name()), Some(*m));
         }
     }
