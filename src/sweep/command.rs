@@ -15,6 +15,7 @@ use super::results::{self, SweepData};
 use super::runner::{self, Progress};
 use super::session::{self, Settings};
 use super::shard::{self, Shard};
+use super::spec::KeyKind;
 use super::store;
 use crate::chart::{ChartOptions, Format};
 use crate::cli::BadInput;
@@ -95,7 +96,7 @@ pub struct MergeArgs {
 pub const SWEEP_EXAMPLES: &str = "Examples:
   netgrow sweep scenarios/two-meeting-rule.toml
   netgrow sweep scenarios/trust-speed.toml --replicates 5 --threads 2
-  netgrow sweep scenarios/connecting-vs-networking.toml --vary relationships.hours_to_trust=1..32:log6 --vary groups.format=open,closed
+  netgrow sweep scenarios/connecting-vs-networking.toml --vary groups.format=open,closed
   netgrow sweep scenarios/sensitivity.toml --dry-run
   netgrow sweep scenarios/trust-speed.toml --shard 2/4       # on the second of four machines
   netgrow sweep scenarios/trust-speed.toml --resume          # after an interruption";
@@ -302,11 +303,13 @@ fn describe(plan: &Plan, shard: Option<Shard>) -> String {
         m.seed
     );
     for k in &m.keys {
-        let _ = writeln!(
-            t,
-            "  {} = {}   (base {}, {:?})",
-            k.key, k.spec, k.base, k.kind
-        );
+        let kind = match k.kind {
+            KeyKind::Integer => "whole numbers",
+            KeyKind::Number => "numbers",
+            KeyKind::Text => "words",
+            KeyKind::Boolean => "true/false",
+        };
+        let _ = writeln!(t, "  {} = {}   (base {}; {kind})", k.key, k.spec, k.base);
     }
     let shown: Vec<usize> = session::assigned(plan, shard);
     if let Some(s) = shard {
@@ -345,21 +348,11 @@ fn table(data: &SweepData) -> String {
         results::metric_label(metric),
         year + 1
     );
-    let mut header: Vec<String> = m.keys.iter().map(|k| short_key(&k.key)).collect();
+    let mut header: Vec<String> = point_header(data);
     header.extend(m.cohorts.iter().cloned());
     if let Some(label) = data.difference_label() {
         header.push(label);
     }
-    let widths: Vec<usize> = header.iter().map(|h| h.chars().count().max(14)).collect();
-    let line = |cells: &[String]| -> String {
-        cells
-            .iter()
-            .zip(&widths)
-            .map(|(c, w)| format!("{c:>w$}"))
-            .collect::<Vec<_>>()
-            .join(" ")
-    };
-    let _ = writeln!(t, "{}", line(&header));
     let with_ci = |s: crate::metrics::Stat| {
         let half = if s.ci_high.is_finite() {
             (s.ci_high - s.ci_low) / 2.0
@@ -372,15 +365,48 @@ fn table(data: &SweepData) -> String {
             crate::chart::numbers::amount(half)
         )
     };
-    for p in 0..data.points.len().min(TABLE_ROWS) {
-        let mut cells: Vec<String> = m.points[p].values.clone();
-        for c in 0..m.cohorts.len() {
-            cells.push(with_ci(data.stat(p, c, year, metric)));
-        }
-        if let Some(d) = data.difference(p, year, metric) {
-            cells.push(with_ci(d));
-        }
-        let _ = writeln!(t, "{}", line(&cells));
+    let rows: Vec<Vec<String>> = (0..data.points.len().min(TABLE_ROWS))
+        .map(|p| {
+            let mut cells: Vec<String> = point_cells(data, p);
+            for c in 0..m.cohorts.len() {
+                cells.push(with_ci(data.stat(p, c, year, metric)));
+            }
+            if let Some(d) = data.difference(p, year, metric) {
+                cells.push(with_ci(d));
+            }
+            cells
+        })
+        .collect();
+    let widths: Vec<usize> = (0..header.len())
+        .map(|i| {
+            std::iter::once(&header)
+                .chain(&rows)
+                .filter_map(|r| r.get(i))
+                .map(|c| c.chars().count())
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    // Points' names read left-aligned, numbers right-aligned.
+    let named = point_header(data).len();
+    let line = |cells: &[String]| -> String {
+        cells
+            .iter()
+            .zip(&widths)
+            .enumerate()
+            .map(|(i, (c, w))| {
+                if i < named && m.design == Design::Oat {
+                    format!("{c:<w$}")
+                } else {
+                    format!("{c:>w$}")
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("  ")
+    };
+    let _ = writeln!(t, "{}", line(&header));
+    for cells in &rows {
+        let _ = writeln!(t, "{}", line(cells));
     }
     if data.points.len() > TABLE_ROWS {
         let _ = writeln!(
@@ -394,6 +420,37 @@ fn table(data: &SweepData) -> String {
         "Per member, mean over replicates; ± is the 95% interval half-width (the difference is paired, replicate by replicate)."
     );
     t
+}
+
+/// The columns that name a point: one per key, or for a one-at-a-time
+/// sweep (whose points differ in one key each) the key moved and its value.
+pub fn point_header(data: &SweepData) -> Vec<String> {
+    if data.manifest.design == Design::Oat {
+        vec!["changed".to_string()]
+    } else {
+        data.manifest
+            .keys
+            .iter()
+            .map(|k| short_key(&k.key))
+            .collect()
+    }
+}
+
+/// The cells of [`point_header`] for point `p`.
+pub fn point_cells(data: &SweepData, p: usize) -> Vec<String> {
+    let m = &data.manifest;
+    let info = &m.points[p];
+    if m.design != Design::Oat {
+        return info.values.clone();
+    }
+    let moved = m
+        .keys
+        .iter()
+        .position(|k| Some(&k.key) == info.moves.as_ref());
+    vec![match moved {
+        Some(k) => format!("{} = {}", short_key(&m.keys[k].key), info.values[k]),
+        None => "base".to_string(),
+    }]
 }
 
 /// The last two parts of a dotted key: `connecting.patience_meetings`.

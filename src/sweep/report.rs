@@ -195,8 +195,8 @@ fn headline(h: &mut String, data: &SweepData) {
         }
     );
     h.push_str("<table>\n<thead><tr><th>point</th>");
-    for k in &m.keys {
-        let _ = write!(h, "<th>{}</th>", escape(&super::command::short_key(&k.key)));
+    for name in super::command::point_header(data) {
+        let _ = write!(h, "<th>{}</th>", escape(&name));
     }
     for c in &m.cohorts {
         let _ = write!(h, "<th>{}</th>", escape(c));
@@ -205,10 +205,10 @@ fn headline(h: &mut String, data: &SweepData) {
         let _ = write!(h, "<th>{}</th>", escape(&label));
     }
     h.push_str("</tr></thead>\n<tbody>\n");
-    for (p, info) in m.points.iter().enumerate().take(MAX_ROWS) {
+    for p in 0..m.points.len().min(MAX_ROWS) {
         let _ = write!(h, "<tr><td class=\"n\">{p}</td>");
-        for v in &info.values {
-            let _ = write!(h, "<td class=\"n\">{}</td>", escape(v));
+        for v in super::command::point_cells(data, p) {
+            let _ = write!(h, "<td class=\"n\">{}</td>", escape(&v));
         }
         for c in 0..m.cohorts.len() {
             let s = data.stat(p, c, year, metric);
