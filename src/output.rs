@@ -382,11 +382,7 @@ pub fn table(results: &ResultsFile, currency: &str) -> String {
                 fin.trusted_ties.mean,
             );
         }
-        for x in arm
-            .crossovers
-            .iter()
-            .filter(|x| x.metric == "cumulative_referrals_received")
-        {
+        for x in &arm.crossovers {
             let _ = writeln!(t, "{}", crossover_sentence(x));
         }
     }
@@ -406,20 +402,24 @@ fn half(s: &crate::metrics::Stat) -> f64 {
     }
 }
 
-/// A sentence about a referral crossover.
+/// A sentence about a crossover of cumulative referrals or net value.
 pub fn crossover_sentence(x: &summary::CrossoverReport) -> String {
+    let what = if x.metric == "cumulative_net_value" {
+        "cumulative net value (revenue − cost)"
+    } else {
+        "cumulative referrals"
+    };
     match (&x.leader, x.month) {
-        (None, _) => format!(
-            "{} and {} end level in cumulative referrals.",
-            x.first, x.second
-        ),
+        (None, _) => format!("{} and {} end level in {what}.", x.first, x.second),
         (Some(leader), Some(month)) => {
             let other = if *leader == x.first {
                 &x.second
             } else {
                 &x.first
             };
-            format!("crossover: {leader} overtakes {other} in cumulative referrals in month {month} and stays ahead.")
+            format!(
+                "crossover: {leader} overtakes {other} in {what} in month {month} and stays ahead."
+            )
         }
         (Some(leader), None) => {
             let other = if *leader == x.first {
@@ -427,7 +427,7 @@ pub fn crossover_sentence(x: &summary::CrossoverReport) -> String {
             } else {
                 &x.first
             };
-            format!("no crossover: {leader} is ahead of {other} in cumulative referrals from the start.")
+            format!("no crossover: {leader} is ahead of {other} in {what} from the start.")
         }
     }
 }
