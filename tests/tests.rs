@@ -6,4 +6,5 @@ mod common;
 mod cli_graph;
 mod cli_plot;
 mod cli_run;
+mod cli_sweep;
 mod cli_validate;
