@@ -510,3 +510,111 @@ mod tests {
         assert!(r.start < 3.0 && r.end > 3.0);
     }
 }
+
+#[cfg(test)]
+mod drawing {
+    //! Every kind of chart, drawn from a real (tiny) sweep of each design.
+
+    use super::*;
+    use crate::sweep::plan::{prepare_text, Request};
+    use crate::sweep::runner::{self, Silent};
+    use crate::sweep::session::{self, Settings};
+    use crate::sweep::tests::TINY;
+
+    fn sweep(design: Design, vary: &[&str], points: Option<usize>) -> SweepData {
+        let request = Request {
+            vary: vary.iter().map(|s| s.to_string()).collect(),
+            design: Some(design),
+            points,
+            ..Request::default()
+        };
+        let plan = prepare_text(TINY, "tiny.toml", "tiny", Vec::new(), &request).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let settings = Settings {
+            out: dir.path().join("out"),
+            shard: None,
+            resume: false,
+            charts: None,
+            runner: runner::Options {
+                keep_timeseries: false,
+                world_budget: u64::MAX,
+            },
+        };
+        session::execute(&plan, &settings, &Silent).unwrap();
+        SweepData::load(&settings.out).unwrap()
+    }
+
+    fn draws(data: &SweepData, expected: &[&str]) {
+        let kinds = charts(data);
+        let names: Vec<String> = kinds.iter().map(|c| c.name()).collect();
+        assert_eq!(names, expected);
+        for c in kinds {
+            let svg = render_svg(data, c, 800, 500).unwrap();
+            assert!(
+                svg.contains(&c.title(data).replace('&', "&amp;")),
+                "{}",
+                c.name()
+            );
+            assert!(!c.caption(data).is_empty(), "{}", c.name());
+        }
+    }
+
+    #[test]
+    fn each_design_gets_its_charts() {
+        let one = sweep(
+            Design::Grid,
+            &["strategies.connecting.patience_meetings=1,3,6"],
+            None,
+        );
+        draws(
+            &one,
+            &["line_referrals_per_month", "line_cumulative_revenue"],
+        );
+        let cat = sweep(Design::Grid, &["groups.format=open,closed"], None);
+        draws(
+            &cat,
+            &["line_referrals_per_month", "line_cumulative_revenue"],
+        );
+        let two = sweep(
+            Design::Grid,
+            &[
+                "relationships.hours_to_trust=1,8",
+                "groups.format=open,closed",
+            ],
+            None,
+        );
+        draws(
+            &two,
+            &[
+                "heatmap_referrals_per_month",
+                "difference_referrals_per_month",
+                "heatmap_cumulative_revenue",
+                "difference_cumulative_revenue",
+            ],
+        );
+        let oat = sweep(
+            Design::Oat,
+            &[
+                "relationships.hours_to_trust=2,16",
+                "groups.format=open,closed",
+            ],
+            None,
+        );
+        draws(
+            &oat,
+            &["tornado_referrals_per_month", "tornado_cumulative_revenue"],
+        );
+        let lhs = sweep(
+            Design::Lhs,
+            &[
+                "relationships.hours_to_trust=1..32:log",
+                "groups.format=open,closed",
+            ],
+            Some(5),
+        );
+        draws(
+            &lhs,
+            &["scatter_referrals_per_month", "scatter_cumulative_revenue"],
+        );
+    }
+}

@@ -43,10 +43,11 @@ pub fn draw<DB: DrawingBackend>(
             legend: &legend,
         },
     )?;
-    let stats: Vec<Vec<crate::metrics::Stat>> = (0..data.points.len())
-        .map(|p| {
-            (0..cohorts)
-                .map(|c| data.stat(p, c, year, metric))
+    // stats[cohort][point]
+    let stats: Vec<Vec<crate::metrics::Stat>> = (0..cohorts)
+        .map(|c| {
+            (0..data.points.len())
+                .map(|p| data.stat(p, c, year, metric))
                 .collect()
         })
         .collect();
