@@ -22,7 +22,7 @@
 //! earlier interrupted session, or on another machine.
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use anyhow::{bail, Context, Result};
 use serde::{Deserialize, Serialize};
@@ -410,11 +410,6 @@ pub fn clear(dir: &Path) -> Result<()> {
         result.with_context(|| format!("cannot remove {}", path.display()))?;
     }
     Ok(())
-}
-
-/// The directories of `dir` holding a sweep's point files.
-pub fn points_dir(dir: &Path) -> PathBuf {
-    dir.join(POINTS)
 }
 
 /// FNV-1a, 64 bits: a stable fingerprint of a text (not a defence against
