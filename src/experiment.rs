@@ -18,8 +18,20 @@ use crate::scenario::Scenario;
 use crate::simulation::{simulate, RunResult};
 use crate::streams::{self, Purpose};
 
-/// Sources of the sampled breadth-first searches that measure separation.
+/// Most sources of the sampled breadth-first searches that measure
+/// separation for a run's `network.json`.
 pub const NETWORK_SOURCES: usize = 100;
+
+/// Tie visits the run's separation measurement may spend: each source's
+/// search visits every tie, so a city-sized network gets fewer sources
+/// (never fewer than 10) instead of dominating the run. `netgrow graph
+/// --sources N` measures with as many as asked.
+const NETWORK_VISITS: u64 = 2_500_000_000;
+
+/// Sources for a network with `directed` tie entries.
+pub fn network_sources(directed: u64) -> usize {
+    (NETWORK_VISITS / directed.max(1)).clamp(10, NETWORK_SOURCES as u64) as usize
+}
 
 /// All runs of an experiment and how long they took.
 #[derive(Debug)]
@@ -101,7 +113,7 @@ pub fn run(scenario: &Scenario, tick: &(dyn Fn() + Sync)) -> Experiment {
         .collect();
     let network = analysis::analyse(
         &worlds[0].network,
-        NETWORK_SOURCES,
+        network_sources(2 * worlds[0].network.edges()),
         streams::seed_of(scenario.simulation.seed, Purpose::Analysis, &[]),
     );
     Experiment {
