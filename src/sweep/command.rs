@@ -14,7 +14,7 @@ use super::plan::{self, Plan, Request};
 use super::results::{self, SweepData};
 use super::runner::{self, Progress};
 use super::session::{self, Settings};
-use super::shard::{self, Shard};
+use super::shard::{self, Shard, ShardArg};
 use super::spec::KeyKind;
 use super::store;
 use crate::chart::{ChartOptions, Format};
@@ -45,8 +45,14 @@ pub struct SweepArgs {
     pub out: Option<PathBuf>,
     /// Run only the K-th of N shares of the points (point i is in share
     /// i mod N + 1) into its own directory; combine with `netgrow merge`.
-    #[arg(long, value_name = "K/N", value_parser = Shard::parse)]
-    pub shard: Option<Shard>,
+    /// `slurm` takes K and N from the Slurm array task
+    /// (SLURM_ARRAY_TASK_ID, _MIN, _MAX, _COUNT).
+    #[arg(long, value_name = "K/N", value_parser = Shard::parse_arg)]
+    pub shard: Option<ShardArg>,
+    /// Print a script that runs this sweep on a Slurm cluster as an array
+    /// of N shards, then merges them (`bash` it to submit; see its header).
+    #[arg(long, value_name = "N", conflicts_with_all = ["shard", "resume", "dry_run"], value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub emit_slurm: Option<u32>,
     /// Continue an interrupted sweep in the same directory, running only
     /// the points not yet written.
     #[arg(long)]
@@ -99,7 +105,8 @@ pub const SWEEP_EXAMPLES: &str = "Examples:
   netgrow sweep scenarios/connecting-vs-networking.toml --vary groups.format=open,closed
   netgrow sweep scenarios/sensitivity.toml --dry-run
   netgrow sweep scenarios/trust-speed.toml --shard 2/4       # on the second of four machines
-  netgrow sweep scenarios/trust-speed.toml --resume          # after an interruption";
+  netgrow sweep scenarios/trust-speed.toml --resume          # after an interruption
+  netgrow sweep scenarios/trust-speed.toml --emit-slurm 8 > trust-speed.sbatch   # then: bash trust-speed.sbatch";
 
 /// Examples shown by `netgrow merge --help`.
 pub const MERGE_EXAMPLES: &str = "Example:
@@ -107,6 +114,7 @@ pub const MERGE_EXAMPLES: &str = "Example:
 
 /// Runs `netgrow sweep`.
 pub fn sweep(args: SweepArgs, mut overrides: Vec<Override>, quiet: bool) -> Result<()> {
+    let shard = args.shard.map(ShardArg::resolve).transpose()?;
     // Shortcuts become overrides, so the resolved scenario records them.
     let shortcuts = [
         ("simulation.replicates", args.replicates.map(u64::from)),
@@ -132,12 +140,19 @@ pub fn sweep(args: SweepArgs, mut overrides: Vec<Override>, quiet: bool) -> Resu
     let pool = pool.build().context("cannot start worker threads")?;
     let plan = pool.install(|| plan::prepare(&args.file, overrides, &request))?;
     if args.dry_run {
-        output::print(&describe(&plan, args.shard));
+        output::print(&describe(&plan, shard));
+        return Ok(());
+    }
+    if let Some(n) = args.emit_slurm {
+        print!("{}", slurm_script(&plan, &args, n as usize)?);
+        if !quiet {
+            eprintln!("submit with: bash SCRIPT (the script's header says how to follow, rerun and merge)");
+        }
         return Ok(());
     }
     let s = &plan.base;
     let out = args.out.clone().unwrap_or_else(|| {
-        let name = match args.shard {
+        let name = match shard {
             Some(k) => format!(
                 "{}-sweep-shard-{}-of-{}",
                 s.simulation.name, k.index, k.count
@@ -148,7 +163,7 @@ pub fn sweep(args: SweepArgs, mut overrides: Vec<Override>, quiet: bool) -> Resu
     });
     let settings = Settings {
         out,
-        shard: args.shard,
+        shard,
         resume: args.resume,
         charts: chart_options(s, args.no_charts),
         runner: runner::Options {
@@ -180,7 +195,7 @@ pub fn sweep(args: SweepArgs, mut overrides: Vec<Override>, quiet: bool) -> Resu
         if !quiet {
             eprintln!("results written to {}", outcome.dir.display());
         }
-    } else if let Some(k) = args.shard {
+    } else if let Some(k) = shard {
         output::print(&format!(
             "shard {k}: {} of {} points done in {}\nwhen every shard is done: netgrow merge DIR... --out DIR\n",
             outcome.assigned,
@@ -513,4 +528,119 @@ impl Progress for Bar {
         let of = self.points.load(Ordering::Relaxed);
         self.bar.set_message(format!("{n}/{of}"));
     }
+}
+
+/// A shell word that stays one word: `'…'`, quotes escaped.
+fn shell_quote(word: &str) -> String {
+    format!("'{}'", word.replace('\'', r"'\''"))
+}
+
+/// The `--emit-slurm N` script: an sbatch array of `n` tasks, task K
+/// running `--shard K/n` into its own directory with `--resume`, and (when
+/// run with bash) a merge job that depends on the whole array.
+fn slurm_script(plan: &Plan, args: &SweepArgs, n: usize) -> Result<String> {
+    let points = plan.points.len();
+    if n > points {
+        return Err(BadInput(format!(
+            "--emit-slurm {n}: the sweep has only {points} point(s); give at most {points} shards"
+        ))
+        .into());
+    }
+    let s = &plan.base;
+    let out = args.out.clone().unwrap_or_else(|| {
+        PathBuf::from(&s.output.dir).join(format!("{}-sweep", s.simulation.name))
+    });
+    let cwd = std::env::current_dir().context("cannot read the current directory")?;
+    let exe = std::env::current_exe()
+        .and_then(|p| p.canonicalize())
+        .context("cannot find the netgrow executable")?;
+    // This command line without --emit-slurm and --out, for every shard.
+    let mut words: Vec<String> = Vec::new();
+    let mut argv = std::env::args().skip(1);
+    while let Some(a) = argv.next() {
+        match a.as_str() {
+            "--emit-slurm" | "--out" => {
+                argv.next();
+            }
+            _ if a.starts_with("--emit-slurm=") || a.starts_with("--out=") => {}
+            _ => words.push(shell_quote(&a)),
+        }
+    }
+    let threads = match args.threads {
+        Some(t) => t.to_string(),
+        None => {
+            words.push("--threads".into());
+            words.push("\"${SLURM_CPUS_PER_TASK:-1}\"".into());
+            "1".into()
+        }
+    };
+    let merge_flags = if args.no_charts { " --no-charts" } else { "" };
+    let name = &s.simulation.name;
+    let m = &plan.manifest;
+    Ok(format!(
+        r#"#!/usr/bin/env bash
+# {name}: a netgrow sweep as a Slurm job array of {n} shards, then a merge.
+# {points} point(s) x {replicates} replicate(s) x {years} year(s); shard K runs
+# points K-1, K-1+{n}, ... into {out}-shard-K-of-{n}.
+# Written by netgrow {version} --emit-slurm {n}.
+#
+#   bash THIS_FILE          submit the {n} shards, and a merge job that starts
+#                           once every shard has succeeded
+#   bash THIS_FILE 3,7      rerun only shards 3 and 7 (each resumes where it
+#                           stopped; finished shards are not run again), then merge
+#   bash THIS_FILE merge    merge now, here (after fixing shards by hand)
+#   sbatch THIS_FILE        submit the shards only
+#
+# Follow:  squeue --me    (and ls {out}-shard-*-of-{n}/points)
+# Logs:    slurm-netgrow-{name}-JOBID_K.out in {cwd}
+# Edit the #SBATCH lines (time, memory, partition) to suit your cluster.
+#
+#SBATCH --job-name=netgrow-{name}
+#SBATCH --array=1-{n}
+#SBATCH --chdir={cwd}
+#SBATCH --output=slurm-%x-%A_%a.out
+#SBATCH --cpus-per-task={threads}
+##SBATCH --time=1:00:00
+##SBATCH --mem=4G
+##SBATCH --partition=...
+set -euo pipefail
+
+NETGROW=${{NETGROW:-{exe}}}
+SHARDS={n}
+OUT={out_q}
+
+shard_dir() {{ echo "$OUT-shard-$1-of-$SHARDS"; }}
+
+if [[ -n ${{SLURM_ARRAY_TASK_ID:-}} ]]; then
+    exec "$NETGROW" {words} --shard "$SLURM_ARRAY_TASK_ID/$SHARDS" --out "$(shard_dir "$SLURM_ARRAY_TASK_ID")" --resume
+fi
+
+cd {cwd_q}
+if [[ ${{1:-}} == merge ]]; then
+    dirs=()
+    for k in $(seq 1 "$SHARDS"); do dirs+=("$(shard_dir "$k")"); done
+    exec "$NETGROW" merge "${{dirs[@]}}" --out "$OUT"{merge_flags}
+fi
+
+self=$(realpath "$0")
+array=${{1:-1-$SHARDS}}
+job=$(sbatch --parsable --array="$array" "$self")
+job=${{job%%;*}}
+merge_job=$(sbatch --parsable --dependency="afterok:$job" --kill-on-invalid-dep=yes \
+    --job-name="netgrow-{name}-merge" --chdir={cwd_q} --output="slurm-%x-%j.out" \
+    --wrap="bash '$self' merge")
+merge_job=${{merge_job%%;*}}
+echo "netgrow: shards $array of $SHARDS submitted as job array $job"
+echo "netgrow: merge into $OUT submitted as job $merge_job, to start when every shard has succeeded"
+"#,
+        replicates = m.replicates,
+        years = m.years,
+        out = out.display(),
+        version = env!("CARGO_PKG_VERSION"),
+        cwd = cwd.display(),
+        cwd_q = shell_quote(&cwd.to_string_lossy()),
+        exe = shell_quote(&exe.to_string_lossy()),
+        out_q = shell_quote(&out.to_string_lossy()),
+        words = words.join(" "),
+    ))
 }

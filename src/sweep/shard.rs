@@ -52,6 +52,101 @@ impl Shard {
         Ok(Shard { index: k, count: n })
     }
 
+    /// Parses `--shard`: `K/N`, or `slurm` for the K and N of the Slurm
+    /// array task this process runs in (see [`Shard::from_slurm`]).
+    pub fn parse_arg(text: &str) -> Result<ShardArg, String> {
+        if text.trim().eq_ignore_ascii_case("slurm") {
+            Ok(ShardArg::Slurm)
+        } else {
+            Shard::parse(text).map(ShardArg::Fixed)
+        }
+    }
+
+    /// The shard of the Slurm array task whose environment `var` reads:
+    /// K is the task's place in the array (`SLURM_ARRAY_TASK_ID` counted
+    /// from `SLURM_ARRAY_TASK_MIN` in steps of `SLURM_ARRAY_TASK_STEP`, so
+    /// `--array=1-8` and `--array=0-7` both give shards 1/8 … 8/8), N the
+    /// number of tasks (`SLURM_ARRAY_TASK_COUNT`, else from MIN, MAX and
+    /// STEP). Refuses, naming the variables, outside an array task or in
+    /// an array that is not one evenly spaced range (e.g. `--array=3,7`:
+    /// give `--shard $SLURM_ARRAY_TASK_ID/N` there).
+    pub fn from_slurm(var: impl Fn(&str) -> Option<String>) -> Result<Shard, String> {
+        const ID: &str = "SLURM_ARRAY_TASK_ID";
+        const COUNT: &str = "SLURM_ARRAY_TASK_COUNT";
+        const MIN: &str = "SLURM_ARRAY_TASK_MIN";
+        const MAX: &str = "SLURM_ARRAY_TASK_MAX";
+        const STEP: &str = "SLURM_ARRAY_TASK_STEP";
+        let number = |name: &str| -> Result<Option<u64>, String> {
+            match var(name) {
+                None => Ok(None),
+                Some(v) if v.trim().is_empty() => Ok(None),
+                Some(v) => v
+                    .trim()
+                    .parse()
+                    .map(Some)
+                    .map_err(|_| format!("--shard slurm: {name}={v} is not a whole number")),
+            }
+        };
+        let (id, count, min, max, step) = (
+            number(ID)?,
+            number(COUNT)?,
+            number(MIN)?,
+            number(MAX)?,
+            number(STEP)?,
+        );
+        let Some(id) = id else {
+            let mut missing = vec![ID];
+            if count.is_none() && (min.is_none() || max.is_none()) {
+                missing.extend(
+                    [(COUNT, count), (MIN, min), (MAX, max)]
+                        .iter()
+                        .filter(|(_, v)| v.is_none())
+                        .map(|(n, _)| *n),
+                );
+            }
+            return Err(format!(
+                "--shard slurm: {} not set; run it inside a Slurm job array (sbatch --array=1-N), or give --shard K/N",
+                if missing.len() == 1 {
+                    format!("{} is", missing[0])
+                } else {
+                    format!("{} are", missing.join(", "))
+                }
+            ));
+        };
+        let step = step.unwrap_or(1).max(1);
+        let from_range = match (min, max) {
+            (Some(lo), Some(hi)) if hi >= lo => Some((hi - lo) / step + 1),
+            _ => None,
+        };
+        let Some(n) = count.or(from_range) else {
+            return Err(format!(
+                "--shard slurm: {ID} is set but neither {COUNT} nor {MIN} and {MAX} are; give --shard K/N"
+            ));
+        };
+        let uneven = || {
+            format!(
+                "--shard slurm: task {id} has no place among the {n} tasks of this array ({MIN}={}, {MAX}={}, {STEP}={step}): it is not one evenly spaced range, e.g. --array=3,7; give --shard $SLURM_ARRAY_TASK_ID/N with the number of shards N",
+                min.map_or("unset".to_string(), |v| v.to_string()),
+                max.map_or("unset".to_string(), |v| v.to_string()),
+            )
+        };
+        if from_range.is_some_and(|r| r != n) {
+            return Err(uneven());
+        }
+        let lo = min.unwrap_or(1);
+        if id < lo || (id - lo) % step != 0 {
+            return Err(uneven());
+        }
+        let k = (id - lo) / step + 1;
+        if n == 0 || k > n {
+            return Err(uneven());
+        }
+        Ok(Shard {
+            index: k as usize,
+            count: n as usize,
+        })
+    }
+
     /// Whether point `i` is in this shard.
     pub fn has(&self, point: usize) -> bool {
         point % self.count == self.index - 1
@@ -67,6 +162,25 @@ impl Shard {
         Shard {
             index: point % count + 1,
             count,
+        }
+    }
+}
+
+/// What `--shard` was given: a share, or `slurm` for the share of the
+/// Slurm array task, looked up when the sweep starts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ShardArg {
+    Fixed(Shard),
+    Slurm,
+}
+
+impl ShardArg {
+    /// The share: as given, or from this process's Slurm environment
+    /// ([`BadInput`] naming the missing variables outside an array task).
+    pub fn resolve(self) -> Result<Shard, BadInput> {
+        match self {
+            ShardArg::Fixed(s) => Ok(s),
+            ShardArg::Slurm => Shard::from_slurm(|name| std::env::var(name).ok()).map_err(BadInput),
         }
     }
 }
@@ -299,6 +413,97 @@ mod tests {
         for bad in ["0/4", "5/4", "1/0", "a/b", "3", "1/2/3", "-1/2"] {
             assert!(Shard::parse(bad).is_err(), "{bad}");
         }
+    }
+
+    fn slurm(vars: &[(&str, &str)]) -> Result<Shard, String> {
+        Shard::from_slurm(|name| {
+            vars.iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, v)| v.to_string())
+        })
+    }
+
+    #[test]
+    fn slurm_array_tasks_are_shards() {
+        let task = |id: &str, min: &str, max: &str, count: &str| {
+            slurm(&[
+                ("SLURM_ARRAY_TASK_ID", id),
+                ("SLURM_ARRAY_TASK_MIN", min),
+                ("SLURM_ARRAY_TASK_MAX", max),
+                ("SLURM_ARRAY_TASK_COUNT", count),
+            ])
+        };
+        assert_eq!(task("1", "1", "8", "8"), Ok(Shard { index: 1, count: 8 }));
+        assert_eq!(task("8", "1", "8", "8"), Ok(Shard { index: 8, count: 8 }));
+        assert_eq!(task("0", "0", "3", "4"), Ok(Shard { index: 1, count: 4 }));
+        assert_eq!(task("3", "0", "3", "4"), Ok(Shard { index: 4, count: 4 }));
+        // COUNT alone (MIN taken as 1), and MIN/MAX without COUNT.
+        let id_count = slurm(&[
+            ("SLURM_ARRAY_TASK_ID", "2"),
+            ("SLURM_ARRAY_TASK_COUNT", "5"),
+        ]);
+        assert_eq!(id_count, Ok(Shard { index: 2, count: 5 }));
+        let range = slurm(&[
+            ("SLURM_ARRAY_TASK_ID", "12"),
+            ("SLURM_ARRAY_TASK_MIN", "10"),
+            ("SLURM_ARRAY_TASK_MAX", "14"),
+        ]);
+        assert_eq!(range, Ok(Shard { index: 3, count: 5 }));
+        // A stepped range: --array=0-6:2 is tasks 0, 2, 4, 6.
+        let stepped = slurm(&[
+            ("SLURM_ARRAY_TASK_ID", "4"),
+            ("SLURM_ARRAY_TASK_MIN", "0"),
+            ("SLURM_ARRAY_TASK_MAX", "6"),
+            ("SLURM_ARRAY_TASK_STEP", "2"),
+            ("SLURM_ARRAY_TASK_COUNT", "4"),
+        ]);
+        assert_eq!(stepped, Ok(Shard { index: 3, count: 4 }));
+    }
+
+    #[test]
+    fn slurm_shards_refuse_a_missing_or_uneven_array() {
+        let none = slurm(&[]).unwrap_err();
+        for name in [
+            "SLURM_ARRAY_TASK_ID",
+            "SLURM_ARRAY_TASK_COUNT",
+            "SLURM_ARRAY_TASK_MIN",
+            "SLURM_ARRAY_TASK_MAX",
+        ] {
+            assert!(none.contains(name), "{none}");
+        }
+        let no_id = slurm(&[("SLURM_ARRAY_TASK_COUNT", "4")]).unwrap_err();
+        assert!(no_id.contains("SLURM_ARRAY_TASK_ID is not set"), "{no_id}");
+        let no_count = slurm(&[("SLURM_ARRAY_TASK_ID", "1")]).unwrap_err();
+        assert!(no_count.contains("SLURM_ARRAY_TASK_COUNT"), "{no_count}");
+        // --array=3,7 (a rerun of two shards): not one range.
+        let list = slurm(&[
+            ("SLURM_ARRAY_TASK_ID", "7"),
+            ("SLURM_ARRAY_TASK_MIN", "3"),
+            ("SLURM_ARRAY_TASK_MAX", "7"),
+            ("SLURM_ARRAY_TASK_COUNT", "2"),
+        ])
+        .unwrap_err();
+        assert!(list.contains("$SLURM_ARRAY_TASK_ID/N"), "{list}");
+        let bad = slurm(&[
+            ("SLURM_ARRAY_TASK_ID", "x"),
+            ("SLURM_ARRAY_TASK_COUNT", "4"),
+        ]);
+        assert!(bad.unwrap_err().contains("SLURM_ARRAY_TASK_ID=x"));
+        assert!(slurm(&[
+            ("SLURM_ARRAY_TASK_ID", "0"),
+            ("SLURM_ARRAY_TASK_COUNT", "4")
+        ])
+        .is_err());
+        assert!(slurm(&[
+            ("SLURM_ARRAY_TASK_ID", "5"),
+            ("SLURM_ARRAY_TASK_COUNT", "4")
+        ])
+        .is_err());
+        assert_eq!(Shard::parse_arg("slurm"), Ok(ShardArg::Slurm));
+        assert_eq!(
+            Shard::parse_arg("2/4"),
+            Ok(ShardArg::Fixed(Shard { index: 2, count: 4 }))
+        );
     }
 
     #[test]
