@@ -42,8 +42,13 @@ if ! command -v slurmctld >/dev/null || ! command -v slurmd >/dev/null ||
     ! command -v sbatch >/dev/null || ! command -v munged >/dev/null; then
     say "installing slurm-wlm and munge"
     export DEBIAN_FRONTEND=noninteractive
-    apt-get update -q >/dev/null
-    apt-get install -y -q --no-install-recommends slurm-wlm munge >/dev/null
+    apt_log=$(mktemp /tmp/netgrow-slurm-apt.XXXXXX)
+    if ! { apt-get update -q && apt-get install -y -q --no-install-recommends slurm-wlm munge; } >"$apt_log" 2>&1; then
+        tail -n 20 "$apt_log"
+        die "could not install slurm-wlm and munge (log: $apt_log)"
+    fi
+    rm -f "$apt_log"
+    say "installed"
 fi
 say "slurm $(slurmd -V | awk '{print $2}'), munge $(munged --version 2>&1 | awk '{print $1}' | sed 's/^munge-//')"
 
@@ -89,6 +94,7 @@ cleanup() {
     exit "$rc"
 }
 trap cleanup EXIT
+trap 'say "FAIL: line $LINENO: $BASH_COMMAND" >&2' ERR
 
 # Starts "$@" in its own session and records its PID (setsid does not fork
 # here: a background job of a script is not a process-group leader).
