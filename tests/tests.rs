@@ -6,5 +6,6 @@ mod common;
 mod cli_graph;
 mod cli_plot;
 mod cli_run;
+mod cli_slurm;
 mod cli_sweep;
 mod cli_validate;
