@@ -10,24 +10,28 @@
 //! scenario file ──scenario──▶ Scenario ──population──▶ World (per replicate)
 //!        ──simulation──▶ weekly metrics per cohort (per variant × replicate)
 //!        ──metrics──▶ summaries with confidence intervals
-//!        ──output──▶ CSV / JSON (and charts, report)
+//!        ──output──▶ CSV / JSON ──chart, report──▶ PNG / SVG, report.html
 //! ```
+//!
+//! [`sweep`] runs the same pipeline over many parameter points (and shards
+//! of them across machines); [`resources`] estimates memory before any of
+//! it starts.
 //!
 //! The binary (`src/main.rs`) only parses arguments and calls [`cli::main`].
 
+pub mod chart;
 pub mod cli;
-pub mod population;
-pub mod scenario;
-pub mod streams;
 pub mod economy;
+pub mod experiment;
 pub mod groups;
 pub mod metrics;
-pub mod relationships;
-pub mod simulation;
-pub mod experiment;
 pub mod output;
-pub mod summary;
-pub mod chart;
+pub mod population;
+pub mod relationships;
 pub mod report;
-pub mod sweep;
 pub mod resources;
+pub mod scenario;
+pub mod simulation;
+pub mod streams;
+pub mod summary;
+pub mod sweep;

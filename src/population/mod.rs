@@ -50,9 +50,11 @@ impl People {
             let mut rng = streams::stream(seed, Purpose::Traits, &[i as u64]);
             let prof = starts.partition_point(|&s| s as usize <= i) - 1;
             people.profession.push(prof as u16);
-            people
-                .memory_half_life
-                .push(p.traits.memory_half_life_weeks.sample(&mut rng, Domain::Positive) as f32);
+            people.memory_half_life.push(
+                p.traits
+                    .memory_half_life_weeks
+                    .sample(&mut rng, Domain::Positive) as f32,
+            );
             people
                 .generosity
                 .push(p.traits.generosity.sample(&mut rng, Domain::Unit) as f32);
@@ -185,7 +187,11 @@ impl World {
             let mut index = Vec::with_capacity(network.people() * starts.len());
             for p in 0..network.people() as u32 {
                 let ns = network.neighbors(p);
-                index.extend(starts.iter().map(|&lo| ns.partition_point(|&x| x < lo) as u16));
+                index.extend(
+                    starts
+                        .iter()
+                        .map(|&lo| ns.partition_point(|&x| x < lo) as u16),
+                );
             }
             index
         } else {
