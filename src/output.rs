@@ -200,8 +200,8 @@ fn csv_writer(path: &Path) -> Result<csv::Writer<fs::File>> {
 }
 
 /// Formats a number for CSV: shortest exact form, so files are
-/// byte-reproducible and lossless.
-fn num(x: f64) -> String {
+/// byte-reproducible and lossless; empty for NaN.
+pub fn num(x: f64) -> String {
     if x.is_nan() {
         String::new()
     } else {

@@ -71,7 +71,7 @@ pub fn escape(text: &str) -> String {
 /// labelled for screen readers, and without the namespace attribute (HTML
 /// puts `<svg>` in the SVG namespace by itself; dropping it keeps the file
 /// free of any address).
-fn inline_svg(svg: &str, label: &str) -> String {
+pub fn inline_svg(svg: &str, label: &str) -> String {
     let body = svg.trim();
     let Some(start) = body.find("<svg") else {
         return String::new();

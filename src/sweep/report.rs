@@ -14,7 +14,7 @@ use super::design::Design;
 use super::results::{charted_metrics, metric_label, SweepData};
 use crate::chart::{DEFAULT_HEIGHT, DEFAULT_WIDTH};
 use crate::metrics::Stat;
-use crate::report::escape;
+use crate::report::{escape, inline_svg};
 
 /// Most rows of the headline table; the rest are in `sweep.csv`.
 const MAX_ROWS: usize = 60;
@@ -266,40 +266,4 @@ fn method(h: &mut String, data: &SweepData) {
         escape(&m.scenario_hash)
     );
     h.push_str("</section>\n");
-}
-
-/// Rewrites an SVG's root tag for inlining: scalable to the page width,
-/// labelled for screen readers, without the namespace attribute (HTML puts
-/// `<svg>` in the SVG namespace itself).
-fn inline_svg(svg: &str, label: &str) -> String {
-    let body = svg.trim();
-    let Some(start) = body.find("<svg") else {
-        return String::new();
-    };
-    let Some(end) = body[start..].find('>').map(|e| start + e) else {
-        return String::new();
-    };
-    let tag = &body[start..end];
-    let attr = |name: &str| -> Option<&str> {
-        let key = format!(" {name}=\"");
-        let from = tag.find(&key)? + key.len();
-        let len = tag[from..].find('"')?;
-        Some(&tag[from..from + len])
-    };
-    let view_box = attr("viewBox").map_or_else(
-        || {
-            format!(
-                "0 0 {} {}",
-                attr("width").unwrap_or("1600"),
-                attr("height").unwrap_or("1000")
-            )
-        },
-        str::to_string,
-    );
-    format!(
-        "<svg viewBox=\"{}\" width=\"100%\" role=\"img\" aria-label=\"{}\">{}",
-        escape(&view_box),
-        escape(label),
-        &body[end + 1..]
-    )
 }

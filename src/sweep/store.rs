@@ -165,14 +165,7 @@ impl PointData {
     }
 }
 
-/// Formats a number for a CSV file: shortest exact form; empty for NaN.
-pub fn num(x: f64) -> String {
-    if x.is_nan() {
-        String::new()
-    } else {
-        format!("{x}")
-    }
-}
+pub use crate::output::num;
 
 fn parse_num(text: &str) -> Option<f64> {
     if text.is_empty() {
