@@ -358,16 +358,8 @@ pub fn table(results: &ResultsFile, currency: &str) -> String {
                 t,
                 "{:<14} {:>13} {:>13} {:>12} {:>10} {:>10} {:>10} {:>10} {:>8.0} {:>10} {:>8.1}",
                 c.name,
-                format!(
-                    "{:.2} ±{:.2}",
-                    first.referrals_per_month.mean,
-                    half(&first.referrals_per_month)
-                ),
-                format!(
-                    "{:.2} ±{:.2}",
-                    fin.referrals_per_month.mean,
-                    half(&fin.referrals_per_month)
-                ),
+                with_interval(&first.referrals_per_month),
+                with_interval(&fin.referrals_per_month),
                 money(currency, revenue),
                 money(currency, sum(&|y| y.repeat_revenue.mean)),
                 money(currency, sum(&|y| y.direct_revenue.mean)),
@@ -394,11 +386,12 @@ pub fn table(results: &ResultsFile, currency: &str) -> String {
     t
 }
 
-fn half(s: &crate::metrics::Stat) -> f64 {
-    if s.ci_high.is_finite() {
-        (s.ci_high - s.ci_low) / 2.0
+/// A mean with its 95% half-width; one replicate has no interval.
+fn with_interval(s: &crate::metrics::Stat) -> String {
+    if s.n >= 2 && s.ci_high.is_finite() {
+        format!("{:.2} ±{:.2}", s.mean, (s.ci_high - s.ci_low) / 2.0)
     } else {
-        0.0
+        format!("{:.2}", s.mean)
     }
 }
 
