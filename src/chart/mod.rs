@@ -228,22 +228,66 @@ fn check_size(options: &ChartOptions) -> Result<()> {
     Ok(())
 }
 
-/// Draws one chart as SVG text.
-pub fn render_svg(data: &RunData, chart: Chart, width: u32, height: u32) -> Result<String> {
+/// Something drawable on any plotters backend: a run chart with its data,
+/// or a sweep chart with its data. Rendering to SVG text or a PNG file is
+/// the same for both.
+pub trait Picture {
+    /// File name without extension.
+    fn file_name(&self) -> String;
+    /// Draws onto `root`.
+    fn paint<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<()>;
+}
+
+impl Picture for (&RunData, Chart) {
+    fn file_name(&self) -> String {
+        self.1.name().to_string()
+    }
+
+    fn paint<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<()> {
+        self.1.draw(self.0, root)
+    }
+}
+
+/// Draws a picture as SVG text.
+pub fn svg_text(picture: &impl Picture, width: u32, height: u32) -> Result<String> {
     style::register_fonts()?;
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, (width, height)).into_drawing_area();
-        chart
-            .draw(data, &root)
-            .with_context(|| format!("drawing {}.svg", chart.name()))?;
+        picture
+            .paint(&root)
+            .with_context(|| format!("drawing {}.svg", picture.file_name()))?;
         root.present().drawn()?;
     }
     Ok(svg)
 }
 
-/// Draws one chart into the PNG file `path` (written under a temporary
+/// Draws a picture into the PNG file `path` (written under a temporary
 /// name, then renamed, so a failure never leaves half an image).
+pub fn png_file(picture: &impl Picture, width: u32, height: u32, path: &Path) -> Result<()> {
+    style::register_fonts()?;
+    let name = picture.file_name();
+    // The encoder picks the format from the extension, so the temporary
+    // name keeps `.png`.
+    let tmp = path.with_file_name(format!(".{name}.partial.png"));
+    {
+        let root = BitMapBackend::new(&tmp, (width, height)).into_drawing_area();
+        picture
+            .paint(&root)
+            .with_context(|| format!("drawing {name}.png"))?;
+        root.present()
+            .drawn()
+            .with_context(|| format!("cannot write {}", tmp.display()))?;
+    }
+    fs::rename(&tmp, path).with_context(|| format!("cannot write {}", path.display()))
+}
+
+/// Draws one run chart as SVG text.
+pub fn render_svg(data: &RunData, chart: Chart, width: u32, height: u32) -> Result<String> {
+    svg_text(&(data, chart), width, height)
+}
+
+/// Draws one run chart into the PNG file `path`.
 pub fn render_png(
     data: &RunData,
     chart: Chart,
@@ -251,20 +295,7 @@ pub fn render_png(
     height: u32,
     path: &Path,
 ) -> Result<()> {
-    style::register_fonts()?;
-    // The encoder picks the format from the extension, so the temporary
-    // name keeps `.png`.
-    let tmp = path.with_file_name(format!(".{}.partial.png", chart.name()));
-    {
-        let root = BitMapBackend::new(&tmp, (width, height)).into_drawing_area();
-        chart
-            .draw(data, &root)
-            .with_context(|| format!("drawing {}.png", chart.name()))?;
-        root.present()
-            .drawn()
-            .with_context(|| format!("cannot write {}", tmp.display()))?;
-    }
-    fs::rename(&tmp, path).with_context(|| format!("cannot write {}", path.display()))
+    png_file(&(data, chart), width, height, path)
 }
 
 /// Writes `bytes` to `path` through a temporary file in the same directory.

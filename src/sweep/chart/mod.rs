@@ -163,18 +163,19 @@ pub fn draw_all(data: &SweepData, dir: &Path, options: &ChartOptions) -> Result<
         .collect()
 }
 
+impl crate::chart::Picture for (&SweepData, SweepChart) {
+    fn file_name(&self) -> String {
+        self.1.name()
+    }
+
+    fn paint<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<()> {
+        self.1.draw(self.0, root)
+    }
+}
+
 /// Draws one chart as SVG text.
 pub fn render_svg(data: &SweepData, chart: SweepChart, width: u32, height: u32) -> Result<String> {
-    style::register_fonts()?;
-    let mut svg = String::new();
-    {
-        let root = SVGBackend::with_string(&mut svg, (width, height)).into_drawing_area();
-        chart
-            .draw(data, &root)
-            .with_context(|| format!("drawing {}.svg", chart.name()))?;
-        root.present().drawn()?;
-    }
-    Ok(svg)
+    crate::chart::svg_text(&(data, chart), width, height)
 }
 
 /// Draws one chart into the PNG file `path`, through a temporary file.
@@ -185,20 +186,7 @@ fn render_png(
     height: u32,
     path: &Path,
 ) -> Result<()> {
-    style::register_fonts()?;
-    // The encoder picks the format from the extension, so the temporary
-    // name keeps `.png`.
-    let tmp = path.with_file_name(format!(".{}.partial.png", chart.name()));
-    {
-        let root = BitMapBackend::new(&tmp, (width, height)).into_drawing_area();
-        chart
-            .draw(data, &root)
-            .with_context(|| format!("drawing {}.png", chart.name()))?;
-        root.present()
-            .drawn()
-            .with_context(|| format!("cannot write {}", tmp.display()))?;
-    }
-    std::fs::rename(&tmp, path).with_context(|| format!("cannot write {}", path.display()))
+    crate::chart::png_file(&(data, chart), width, height, path)
 }
 
 /// "Referrals per month in year 5", "Total revenue by year 5 (£)".
