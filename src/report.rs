@@ -604,17 +604,27 @@ fn patience(st: &Strategy) -> String {
 fn charts(h: &mut String, data: &RunData, figures: &[(Chart, String)]) {
     h.push_str("<section id=\"charts\">\n<h2>Charts</h2>\n");
     for (chart, svg) in figures {
-        let title = chart.title(data);
-        let _ = writeln!(
+        figure(
             h,
-            "<figure id=\"{}\">\n<h3>{}</h3>\n{}\n<figcaption>{}</figcaption>\n</figure>",
             chart.name(),
-            escape(&title),
-            inline_svg(svg, &title),
-            escape(&chart.caption(data))
+            &chart.title(data),
+            svg,
+            &chart.caption(data),
         );
     }
     h.push_str("</section>\n");
+}
+
+/// One chart in a report: its heading, the SVG inline, its caption.
+pub fn figure(h: &mut String, id: &str, title: &str, svg: &str, caption: &str) {
+    let _ = writeln!(
+        h,
+        "<figure id=\"{}\">\n<h3>{}</h3>\n{}\n<figcaption>{}</figcaption>\n</figure>",
+        id,
+        escape(title),
+        inline_svg(svg, title),
+        escape(caption)
+    );
 }
 
 /// The command that reproduces a run, given in the run's own folder: the

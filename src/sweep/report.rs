@@ -14,7 +14,7 @@ use super::design::Design;
 use super::results::{charted_metrics, metric_label, SweepData};
 use crate::chart::{DEFAULT_HEIGHT, DEFAULT_WIDTH};
 use crate::metrics::Stat;
-use crate::report::{escape, inline_svg};
+use crate::report::{escape, figure};
 
 /// Most rows of the headline table; the rest are in `sweep.csv`.
 const MAX_ROWS: usize = 60;
@@ -90,15 +90,7 @@ pub fn render(data: &SweepData, figures: &[(SweepChart, String)]) -> String {
     headline(&mut h, data);
     h.push_str("<section id=\"charts\">\n<h2>Charts</h2>\n");
     for (c, svg) in figures {
-        let title = c.title(data);
-        let _ = writeln!(
-            h,
-            "<figure id=\"{}\">\n<h3>{}</h3>\n{}\n<figcaption>{}</figcaption>\n</figure>",
-            c.name(),
-            escape(&title),
-            inline_svg(svg, &title),
-            escape(&c.caption(data))
-        );
+        figure(&mut h, &c.name(), &c.title(data), svg, &c.caption(data));
     }
     h.push_str("</section>\n");
     method(&mut h, data);
