@@ -47,7 +47,6 @@ use rayon::prelude::*;
 
 use crate::groups::stochastic_round;
 use crate::metrics::Metric;
-use crate::relationships::NEVER;
 use crate::scenario::Domain;
 use crate::simulation::run::poisson;
 use crate::simulation::{Run, NONE};
@@ -211,11 +210,10 @@ impl Run<'_> {
             }
         }
         for m in self.noticing_members(x, week, rng) {
-            let Some((p, confidence)) = self.best_provider(m, s, week, x) else {
+            let Some(p) = self.offer_name(m, s, week, x, rng) else {
                 continue;
             };
-            if rng.random::<f64>() < self.generosity(m) * confidence && passed(&mut d, p, m, 1, rng)
-            {
+            if passed(&mut d, p, m, 1, rng) {
                 return d;
             }
         }
@@ -262,12 +260,6 @@ impl Run<'_> {
                 tie.received = tie.received.saturating_add(1);
                 rules.helped(tie);
             }
-            let h = self.holder_of[referrer as usize];
-            if h != NONE {
-                if let Some(tie) = self.books[h as usize].ties.get_mut(&p) {
-                    tie.given = tie.given.saturating_add(1);
-                }
-            }
         }
     }
 
@@ -295,40 +287,79 @@ impl Run<'_> {
         };
         let (first, acquaintances) = self.world.acquaintances_in(person, s);
         let rel = &self.s.relationships;
-        let h = self.holder_of[person as usize];
-        for (k, &p) in acquaintances.iter().enumerate() {
-            let graph = if self.world.network.is_close(person, first + k) {
+        let graph_trust = |k: usize| {
+            if self.world.network.is_close(person, first + k) {
                 rel.close_tie_trust
             } else {
                 rel.acquaintance_trust
-            };
-            // Most people never went networking: skip the tie lookup.
-            let (net, received) = if h == NONE {
-                (0.0, 0)
-            } else {
-                self.networking_view(person, p, week)
-                    .map_or((0.0, 0), |(t, r, tie)| (t * r, tie.received))
-            };
-            consider(p, graph.max(net), received);
+            }
+        };
+        // Acquaintances first, on their network trust alone: a networking
+        // tie can only raise a provider's score, so an acquaintance who is
+        // also a networking tie is considered again below with the higher
+        // score, and the best is the same as if each were scored once —
+        // without a failed look-up in the book for every acquaintance.
+        for (k, &p) in acquaintances.iter().enumerate() {
+            consider(p, graph_trust(k), 0);
         }
+        let h = self.holder_of[person as usize];
         if h != NONE {
             let book = &self.books[h as usize];
             let half_life = self.world.people.memory_half_life[person as usize];
             for &p in book.by_profession.get(&s).map_or(&[][..], Vec::as_slice) {
-                if acquaintances.binary_search(&p).is_ok() {
-                    continue;
-                }
                 let Some(tie) = book.ties.get(&p) else {
                     continue;
                 };
                 let trust = self.rules.trust(tie, week);
-                let rc =
-                    crate::relationships::recall(week.saturating_sub(tie.last_contact), half_life);
-                consider(p, trust * rc, tie.received);
+                let rc = crate::relationships::recall(tie.idle(week), half_life);
+                let graph = acquaintances.binary_search(&p).map_or(0.0, graph_trust);
+                consider(p, graph.max(trust * rc), tie.received);
             }
         }
         // Reciprocity raises readiness to name someone, up to certainty.
         best.map(|(p, score)| (p, score.min(1.0)))
+    }
+
+    /// Whether `person` names a provider in `s` for buyer `exclude`: they
+    /// do with probability generosity × their confidence in their best
+    /// provider (one draw, made only if they have a provider at all).
+    ///
+    /// Confidence is at most 1, so a draw at or above the generosity fails
+    /// whoever the best provider is. When an acquaintance in `s` already
+    /// guarantees there is one, the draw is made first and the search for
+    /// the best is skipped on failure — the same outcome for the same
+    /// draw, at a fraction of the cost (most people's generosity is low).
+    fn offer_name(
+        &self,
+        person: u32,
+        s: u16,
+        week: u32,
+        exclude: u32,
+        rng: &mut Pcg64Mcg,
+    ) -> Option<u32> {
+        let generosity = self.generosity(person);
+        if self.surely_has_provider(person, s, exclude) {
+            let draw = rng.random::<f64>();
+            if draw >= generosity {
+                return None;
+            }
+            let (p, confidence) = self.best_provider(person, s, week, exclude)?;
+            return (draw < generosity * confidence).then_some(p);
+        }
+        let (p, confidence) = self.best_provider(person, s, week, exclude)?;
+        (rng.random::<f64>() < generosity * confidence).then_some(p)
+    }
+
+    /// True if [`Self::best_provider`] certainly finds someone: an
+    /// acquaintance in `s` other than `exclude`, when acquaintance-network
+    /// ties carry trust.
+    fn surely_has_provider(&self, person: u32, s: u16, exclude: u32) -> bool {
+        let rel = &self.s.relationships;
+        if rel.acquaintance_trust <= 0.0 || rel.close_tie_trust <= 0.0 {
+            return false;
+        }
+        let (_, acquaintances) = self.world.acquaintances_in(person, s);
+        acquaintances.iter().any(|&p| p != exclude && p != person)
     }
 
     /// Whom `x` asks for a name: close ties first (in random order), then
@@ -377,10 +408,8 @@ impl Run<'_> {
         rng: &mut Pcg64Mcg,
     ) -> Option<(u32, u32)> {
         let generosity = self.generosity(c);
-        if let Some((p, confidence)) = self.best_provider(c, s, week, x) {
-            if rng.random::<f64>() < generosity * confidence {
-                return Some((p, 1));
-            }
+        if let Some(p) = self.offer_name(c, s, week, x, rng) {
+            return Some((p, 1));
         }
         if hops <= 1 || rng.random::<f64>() >= generosity {
             return None;
@@ -445,6 +474,10 @@ impl Run<'_> {
                 .collect();
             ties.sort_unstable();
             for m in ties {
+                // Members who never notice draw nothing: skip their look-up.
+                if self.strategy_of(self.member_of[m as usize]).notices_needs <= 0.0 {
+                    continue;
+                }
                 let r = self
                     .networking_view(m, x, week)
                     .map_or(0.0, |(_, rc, _)| rc);
@@ -470,8 +503,8 @@ impl Run<'_> {
             .copied()
             .filter(|o| {
                 book.ties.get(o).is_some_and(|t| {
-                    t.last_pitch != NEVER
-                        && week.saturating_sub(t.last_pitch) <= memory
+                    t.last_pitch()
+                        .is_some_and(|w| week.saturating_sub(w) <= memory)
                         && t.like >= 0.0
                         && self.member_of[*o as usize] != NONE
                 })
@@ -512,7 +545,7 @@ impl Run<'_> {
             let joined = self.members[slot as usize].joined_week;
             let traced = [Some(x), referrer].into_iter().flatten().any(|o| {
                 self.networking_view(p, o, week)
-                    .is_some_and(|(_, _, t)| t.first_met >= joined)
+                    .is_some_and(|(_, _, t)| t.first_met() >= joined)
             });
             if traced {
                 self.members[slot as usize].business_since_join += 1;

@@ -25,26 +25,34 @@
 
 use crate::scenario::Relationships;
 
-/// Week number meaning "never".
-pub const NEVER: u32 = u32::MAX;
+/// A week number as a tie stores it: 16 bits are enough, because a run
+/// lasts at most 100 years (5,200 weeks), and halve the tie's footprint in
+/// the millions of ties of a city-sized run.
+type TieWeek = u16;
+
+/// Stored `last_pitch` of a tie whose other never pitched.
+const NEVER: TieWeek = TieWeek::MAX;
+
+fn tie_week(week: u32) -> TieWeek {
+    // Validation caps runs at 100 years, far below the 16-bit range.
+    TieWeek::try_from(week).map_or(NEVER - 1, |w| w.min(NEVER - 1))
+}
 
 /// One person's view of another, formed through networking.
+///
+/// Kept to 24 bytes (weeks in 16 bits, three flags), since a city-sized run
+/// holds tens of millions of them.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Tie {
     /// Total hours of contact.
     pub hours: f32,
-    /// Hours of contact while liking the other, decayed to `last_contact`.
+    /// Hours of contact while liking the other, decayed to the last contact.
     pub liked_hours: f32,
     /// Liking, −1 to 1.
     pub like: f32,
-    /// Week of the last contact.
-    pub last_contact: u32,
-    /// Week the other last pitched at this person (`NEVER` if not).
-    pub last_pitch: u32,
-    /// Week they first met.
-    pub first_met: u32,
-    /// Referrals this person gave the other.
-    pub given: u16,
+    last_contact: TieWeek,
+    last_pitch: TieWeek,
+    first_met: TieWeek,
     /// Referrals this person received from the other.
     pub received: u16,
     /// Whether the tie is counted in the owner's "people known".
@@ -62,15 +70,34 @@ impl Tie {
             hours: 0.0,
             liked_hours: 0.0,
             like: chemistry.clamp(-1.0, 1.0),
-            last_contact: week,
+            last_contact: tie_week(week),
             last_pitch: NEVER,
-            first_met: week,
-            given: 0,
+            first_met: tie_week(week),
             received: 0,
             known: false,
             trusted: false,
             friend: false,
         }
+    }
+
+    /// Week of the last contact.
+    pub fn last_contact(&self) -> u32 {
+        self.last_contact.into()
+    }
+
+    /// Week the other last pitched at this person, if ever.
+    pub fn last_pitch(&self) -> Option<u32> {
+        (self.last_pitch != NEVER).then_some(self.last_pitch.into())
+    }
+
+    /// Week they first met.
+    pub fn first_met(&self) -> u32 {
+        self.first_met.into()
+    }
+
+    /// Weeks since the last contact, as of `week`.
+    pub fn idle(&self, week: u32) -> u32 {
+        week.saturating_sub(self.last_contact())
     }
 }
 
@@ -120,7 +147,7 @@ impl Rules {
 
     /// Liked hours as of `week`, after decay since the last contact.
     pub fn liked_hours_at(&self, tie: &Tie, week: u32) -> f64 {
-        let idle = week.saturating_sub(tie.last_contact) as f64;
+        let idle = tie.idle(week) as f64;
         tie.liked_hours as f64 * (-idle / self.trust_half_life).exp2()
     }
 
@@ -143,7 +170,7 @@ impl Rules {
             return None;
         }
         let weeks = self.trust_half_life * (have / needed).log2();
-        Some(tie.last_contact.saturating_add(weeks.floor() as u32 + 1))
+        Some(tie.last_contact().saturating_add(weeks.floor() as u32 + 1))
     }
 
     /// Adds `hours` of contact at `week`: decays, then accumulates, and
@@ -155,7 +182,7 @@ impl Rules {
         let liked = if tie.like > 0.0 { liked + hours } else { liked };
         tie.liked_hours = liked as f32;
         tie.hours += hours as f32;
-        tie.last_contact = tie.last_contact.max(week);
+        tie.last_contact = tie.last_contact.max(tie_week(week));
         self.update_flags(tie, week)
     }
 
@@ -164,7 +191,7 @@ impl Rules {
     pub fn hear_pitch(&self, tie: &mut Tie, week: u32, intensity: f64, weight: f64) {
         tie.like = (tie.like as f64 - self.pitch_penalty * intensity * weight).max(-1.0) as f32;
         if intensity > 0.0 {
-            tie.last_pitch = week;
+            tie.last_pitch = tie_week(week);
         }
     }
 
@@ -235,13 +262,30 @@ mod tests {
         let mut tie = Tie::new(0, 0.2);
         r.hear_pitch(&mut tie, 3, 1.0, 1.0);
         assert!((tie.like - (0.2 - r.pitch_penalty as f32)).abs() < 1e-6);
-        assert_eq!(tie.last_pitch, 3);
+        assert_eq!(tie.last_pitch(), Some(3));
         let before = tie.like;
         r.hear_pitch(&mut tie, 4, 1.0, r.room_pitch_weight);
         assert!(tie.like < before && tie.like > before - r.pitch_penalty as f32);
         let before = tie.like;
         r.helped(&mut tie);
         assert!(tie.like > before);
+    }
+
+    #[test]
+    fn a_tie_fits_in_24_bytes() {
+        assert_eq!(std::mem::size_of::<Tie>(), 24);
+    }
+
+    #[test]
+    fn weeks_survive_the_16_bit_store() {
+        let last = 100 * 52;
+        let mut tie = Tie::new(last, 0.0);
+        assert_eq!(
+            (tie.first_met(), tie.last_contact(), tie.last_pitch()),
+            (last, last, None)
+        );
+        rules().hear_pitch(&mut tie, last, 1.0, 1.0);
+        assert_eq!(tie.last_pitch(), Some(last));
     }
 
     #[test]

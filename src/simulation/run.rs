@@ -507,7 +507,7 @@ impl<'a> Run<'a> {
         let tie = self.books[h as usize].ties.get(&other)?;
         let trust = self.rules.trust(tie, week);
         let rc = recall(
-            week.saturating_sub(tie.last_contact),
+            tie.idle(week),
             self.world.people.memory_half_life[owner as usize],
         );
         Some((trust, rc, tie))
@@ -647,7 +647,7 @@ impl<'a> Run<'a> {
             .iter()
             .filter(|(&o, t)| t.like > 0.0 && self.member_of[o as usize] != NONE)
             .map(|(&o, t)| {
-                let w = t.like as f64 * recall(week.saturating_sub(t.last_contact), half_life);
+                let w = t.like as f64 * recall(t.idle(week), half_life);
                 (o, w)
             })
             .collect();
