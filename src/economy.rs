@@ -49,7 +49,7 @@ use crate::groups::stochastic_round;
 use crate::metrics::Metric;
 use crate::scenario::Domain;
 use crate::simulation::run::poisson;
-use crate::simulation::{Run, NONE};
+use crate::simulation::{Contacts, Run, NONE};
 use crate::streams::{self, Purpose};
 
 /// People per block of need generation.

@@ -19,45 +19,206 @@
 //! profession), in fees, and in visiting (open: members sometimes attend
 //! another group's meeting, see `groups.visit_rate`); the meeting itself is
 //! the same.
+//!
+//! Meetings of different groups run in parallel. Each works on its own
+//! attendees' books (taken out of the run while it lasts) and records its
+//! effects on shared state — members' totals, the trust calendar — which
+//! are applied afterwards in group order. A member at two meetings in one
+//! week (two groups, or a visit) makes the later meeting wait for the
+//! earlier one, so the outcome is exactly that of holding the meetings one
+//! after another in group order, whatever the number of threads.
 
 use rand::Rng;
 use rand_pcg::Pcg64Mcg;
+use rayon::prelude::*;
 
 use crate::metrics::Metric;
-use crate::simulation::Run;
+use crate::simulation::{Book, Contacts, Run, NONE};
+use crate::streams::{self, Purpose};
+
+/// What a meeting does to state outside its attendees' books, in the order
+/// it happened.
+#[derive(Clone, Copy, Debug)]
+enum Effect {
+    /// The member in this slot attended (hours, fees, patience count).
+    Attended(u32),
+    /// A member's metric grows.
+    Credit(u32, Metric, f64),
+    /// The tie (owner → other) needs a trust check in this week.
+    Recheck(u32, u32, u32),
+}
+
+/// One group's meeting, held on its attendees' own books.
+struct Meeting<'r, 'a> {
+    run: &'r Run<'a>,
+    group: u32,
+    /// Attendees' member slots, in slot order.
+    slots: Vec<u32>,
+    /// The people in those slots.
+    people: Vec<u32>,
+    /// The distinct attendees and their books, taken from the run.
+    owners: Vec<u32>,
+    books: Vec<Book>,
+    effects: Vec<Effect>,
+}
+
+impl<'a> Contacts<'a> for Meeting<'_, 'a> {
+    fn run(&self) -> &Run<'a> {
+        self.run
+    }
+
+    fn book(&self, person: u32) -> Option<&Book> {
+        let i = self.owners.iter().position(|&o| o == person)?;
+        Some(&self.books[i])
+    }
+
+    fn book_mut(&mut self, person: u32) -> &mut Book {
+        // Contact at a meeting is only ever between its attendees, and every
+        // attendee's book was brought along.
+        let i = self
+            .owners
+            .iter()
+            .position(|&o| o == person)
+            .expect("contact at a meeting is between attendees");
+        &mut self.books[i]
+    }
+
+    fn credit_person(&mut self, person: u32, metric: Metric, x: f64) {
+        let slot = self.run.member_of[person as usize];
+        if slot != NONE {
+            self.effects.push(Effect::Credit(slot, metric, x));
+        }
+    }
+
+    fn recheck_trust(&mut self, week: u32, owner: u32, other: u32) {
+        self.effects.push(Effect::Recheck(week, owner, other));
+    }
+}
 
 impl Run<'_> {
-    /// Holds group `group`'s meeting this week with `attendees` (member
-    /// slots, at least two).
-    pub(crate) fn hold_meeting(
-        &mut self,
-        group: u32,
-        attendees: &[u32],
-        week: u32,
-        rng: &mut Pcg64Mcg,
-    ) {
-        let people: Vec<u32> = attendees
-            .iter()
-            .map(|&s| self.members[s as usize].person)
-            .collect();
-        for &slot in attendees {
-            self.attend_costs(slot, group, week);
+    /// Holds this week's meetings, given who attends which (`attendees[g]`,
+    /// member slots).
+    ///
+    /// Meetings are scheduled in waves: a meeting joins the first wave after
+    /// every earlier (lower-numbered) meeting it shares an attendee with.
+    /// Meetings of a wave share nobody, so they run in parallel, each on
+    /// its attendees' books; their effects are applied at the end in group
+    /// order — the order in which holding them one by one would have made
+    /// them.
+    pub(crate) fn meetings(&mut self, attendees: &[Vec<u32>], week: u32) {
+        let mut next_wave = vec![0usize; self.members.len()];
+        let mut waves: Vec<Vec<u32>> = Vec::new();
+        for (g, list) in attendees.iter().enumerate() {
+            let Some(wave) = list.iter().map(|&s| next_wave[s as usize]).max() else {
+                continue;
+            };
+            for &s in list {
+                next_wave[s as usize] = wave + 1;
+            }
+            if waves.len() <= wave {
+                waves.resize(wave + 1, Vec::new());
+            }
+            waves[wave].push(g as u32);
         }
-        self.round_the_room(&people, week, rng);
-        self.conversations(&people, week, rng);
+        let mut effects: Vec<(u32, Vec<Effect>)> = Vec::new();
+        for wave in waves {
+            let taken: Vec<(u32, Vec<u32>, Vec<Book>)> = wave
+                .iter()
+                .map(|&g| {
+                    let mut owners: Vec<u32> = attendees[g as usize]
+                        .iter()
+                        .map(|&s| self.members[s as usize].person)
+                        .collect();
+                    owners.sort_unstable();
+                    owners.dedup();
+                    let books = owners
+                        .iter()
+                        .map(|&p| {
+                            let h = self.ensure_book(p);
+                            std::mem::take(&mut self.books[h as usize])
+                        })
+                        .collect();
+                    (g, owners, books)
+                })
+                .collect();
+            let this: &Self = self;
+            let held: Vec<Meeting> = taken
+                .into_par_iter()
+                .map(|(group, owners, books)| {
+                    let slots = attendees[group as usize].clone();
+                    let mut meeting = Meeting {
+                        run: this,
+                        group,
+                        people: slots
+                            .iter()
+                            .map(|&s| this.members[s as usize].person)
+                            .collect(),
+                        slots,
+                        owners,
+                        books,
+                        effects: Vec::new(),
+                    };
+                    meeting.hold(week);
+                    meeting
+                })
+                .collect();
+            let held: Vec<(u32, Vec<u32>, Vec<Book>, Vec<Effect>)> = held
+                .into_iter()
+                .map(|m| (m.group, m.owners, m.books, m.effects))
+                .collect();
+            for (group, owners, books, done) in held {
+                for (p, book) in owners.into_iter().zip(books) {
+                    self.books[self.holder_of[p as usize] as usize] = book;
+                }
+                effects.push((group, done));
+            }
+        }
+        effects.sort_unstable_by_key(|&(g, _)| g);
+        for (group, done) in effects {
+            for effect in done {
+                match effect {
+                    Effect::Attended(slot) => self.attend_costs(slot, group),
+                    Effect::Credit(slot, metric, x) => self.credit(slot, metric, x),
+                    Effect::Recheck(w, owner, other) => self.recheck_trust(w, owner, other),
+                }
+            }
+        }
+    }
+}
+
+impl Meeting<'_, '_> {
+    /// Everyone's costs, then (with at least two attendees) round the room
+    /// and chats.
+    fn hold(&mut self, week: u32) {
+        for i in 0..self.slots.len() {
+            self.effects.push(Effect::Attended(self.slots[i]));
+        }
+        if self.slots.len() < 2 {
+            // A lone attendee still spent the morning.
+            return;
+        }
+        let run = self.run;
+        let mut rng = streams::stream(
+            run.seed,
+            Purpose::Meeting,
+            &[run.rep, week as u64, self.group as u64],
+        );
+        let people = self.people.clone();
+        self.round_the_room(&people, week, &mut rng);
+        self.conversations(&people, week, &mut rng);
     }
 
     fn round_the_room(&mut self, people: &[u32], week: u32, rng: &mut Pcg64Mcg) {
-        let hours = self.s.groups.pitch_seconds / 3600.0;
-        let weight = self.rules.room_pitch_weight;
+        let hours = self.run.s.groups.pitch_seconds / 3600.0;
+        let rules = self.run.rules;
+        let weight = rules.room_pitch_weight;
         for &pitcher in people {
-            let intensity = self.pitch_intensity(pitcher);
+            let intensity = self.run.pitch_intensity(pitcher);
             for &listener in people {
                 if listener == pitcher {
                     continue;
                 }
                 self.contact(listener, pitcher, week, hours, rng);
-                let rules = self.rules;
                 let tie = self.tie_mut(listener, pitcher, week, rng);
                 rules.hear_pitch(tie, week, intensity, weight);
             }
@@ -66,15 +227,15 @@ impl Run<'_> {
 
     fn conversations(&mut self, people: &[u32], week: u32, rng: &mut Pcg64Mcg) {
         let n = people.len();
-        let per_person = self.s.groups.conversations as f64;
-        let hours = self.s.groups.conversation_hours;
+        let per_person = self.run.s.groups.conversations as f64;
+        let hours = self.run.s.groups.conversation_hours;
         if per_person <= 0.0 || hours <= 0.0 {
             return;
         }
         let mut slots: Vec<u32> = people
             .iter()
             .map(|&p| {
-                let want = per_person * self.world.people.sociability[p as usize] as f64;
+                let want = per_person * self.run.world.people.sociability[p as usize] as f64;
                 stochastic_round(want, rng).min(n as u32 - 1)
             })
             .collect();
@@ -118,9 +279,9 @@ impl Run<'_> {
     ) -> Option<usize> {
         let n = people.len();
         let me = people[i];
-        let choice = match self.member_of[me as usize] {
-            crate::simulation::NONE => "mixed",
-            slot => self.strategy_of(slot).partner_choice.as_str(),
+        let choice = match self.run.member_of[me as usize] {
+            NONE => "mixed",
+            slot => self.run.strategy_of(slot).partner_choice.as_str(),
         };
         let prefer_liked = match choice {
             "liked" => true,
@@ -143,7 +304,7 @@ impl Run<'_> {
             let like = mine.map_or(0.0, |(_, _, t)| t.like as f64);
             // A small random jitter breaks ties without favouring low ids.
             let jitter = rng.random::<f64>() * 1e-6;
-            let score = if prefer_liked && hours > self.s.groups.pitch_seconds / 1800.0 {
+            let score = if prefer_liked && hours > self.run.s.groups.pitch_seconds / 1800.0 {
                 2.0 + like + jitter
             } else if prefer_liked {
                 1.0 - hours + jitter

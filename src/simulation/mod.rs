@@ -34,8 +34,10 @@
 //!   `friendship_hours` of liked contact (Hall 2019) count as the other two
 //!   kinds.
 
+pub(crate) mod contact;
 pub(crate) mod run;
 
+pub(crate) use contact::{Book, Contacts};
 pub use run::{
     simulate, Alter, Ego, Link, MemberRecord, NeedTally, RunResult, Stepper, EGO_ALTERS,
 };

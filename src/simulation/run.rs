@@ -7,8 +7,9 @@ use rustc_hash::FxHashMap;
 
 use crate::metrics::{Metric, Row};
 use crate::population::World;
-use crate::relationships::{recall, Crossings, Rules, Tie};
+use crate::relationships::{recall, Rules};
 use crate::scenario::{Scenario, Strategy};
+use crate::simulation::contact::{Book, Contacts};
 use crate::streams::{self, Purpose};
 
 /// Marks "no such index" in person-indexed lookup tables.
@@ -37,20 +38,6 @@ pub(crate) struct Member {
     pub totals: Row,
     /// Totals during the final simulated year.
     pub final_year: Row,
-}
-
-/// Ties a person has formed through networking, and counts kept current.
-#[derive(Clone, Debug, Default)]
-pub(crate) struct Book {
-    pub ties: FxHashMap<u32, Tie>,
-    /// The people tied to, by their profession, so finding a provider does
-    /// not scan every tie.
-    pub by_profession: FxHashMap<u16, Vec<u32>>,
-    /// The people this person trusts now (flag `trusted` set).
-    pub trusted_ids: Vec<u32>,
-    pub known: u32,
-    pub trusted: u32,
-    pub friends: u32,
 }
 
 /// A networking group.
@@ -440,79 +427,6 @@ impl<'a> Run<'a> {
         }
     }
 
-    /// `owner`'s tie to `other`, created with a chemistry draw at first
-    /// meeting. The owner must hold a book.
-    pub fn tie_mut(&mut self, owner: u32, other: u32, week: u32, rng: &mut Pcg64Mcg) -> &mut Tie {
-        let rel = &self.s.relationships;
-        let h = self.ensure_book(owner);
-        let book = &mut self.books[h as usize];
-        let profession = self.world.people.profession[other as usize];
-        book.ties.entry(other).or_insert_with(|| {
-            book.by_profession
-                .entry(profession)
-                .or_default()
-                .push(other);
-            let chemistry = rel.chemistry_mean + rel.chemistry_sd * standard_normal(rng);
-            Tie::new(week, chemistry as f32)
-        })
-    }
-
-    /// Records threshold crossings of `owner`'s tie to `other`.
-    pub fn crossed(&mut self, owner: u32, other: u32, c: Crossings) {
-        if c == Crossings::default() {
-            return;
-        }
-        let h = self.holder_of[owner as usize] as usize;
-        let book = &mut self.books[h];
-        if c.became_known {
-            book.known += 1;
-        }
-        if c.became_trusted {
-            book.trusted += 1;
-            book.trusted_ids.push(other);
-        }
-        if c.became_friend {
-            book.friends += 1;
-            self.credit_person(owner, Metric::ValueFriends, 1.0);
-        }
-    }
-
-    /// Adds contact hours to `owner`'s view of `other` and keeps the counts
-    /// and the trust calendar current.
-    pub fn contact(&mut self, owner: u32, other: u32, week: u32, hours: f64, rng: &mut Pcg64Mcg) {
-        let rules = self.rules;
-        let tie = self.tie_mut(owner, other, week, rng);
-        let c = rules.contact(tie, week, hours);
-        let check = if tie.trusted {
-            rules.untrusted_from(tie)
-        } else {
-            None
-        };
-        self.crossed(owner, other, c);
-        if let Some(w) = check {
-            if let Some(slot) = self.calendar.get_mut(w as usize) {
-                let h = self.holder_of[owner as usize];
-                slot.push((h, other));
-            }
-        }
-    }
-
-    /// Current trust and recall of `owner` in `other` through networking,
-    /// if they have a tie.
-    pub fn networking_view(&self, owner: u32, other: u32, week: u32) -> Option<(f64, f64, &Tie)> {
-        let h = self.holder_of[owner as usize];
-        if h == NONE {
-            return None;
-        }
-        let tie = self.books[h as usize].ties.get(&other)?;
-        let trust = self.rules.trust(tie, week);
-        let rc = recall(
-            tie.idle(week),
-            self.world.people.memory_half_life[owner as usize],
-        );
-        Some((trust, rc, tie))
-    }
-
     /// Trust × recall of `owner` in `other`, through the acquaintance
     /// network or networking, whichever is higher.
     pub fn confidence(&self, owner: u32, other: u32, week: u32) -> f64 {
@@ -537,19 +451,7 @@ impl<'a> Run<'a> {
     fn week(&mut self, week: u32) {
         self.week = week;
         let attendees = self.attendance(week);
-        for (g, list) in attendees.iter().enumerate() {
-            if list.len() >= 2 {
-                let mut rng = streams::stream(
-                    self.seed,
-                    Purpose::Meeting,
-                    &[self.rep, week as u64, g as u64],
-                );
-                self.hold_meeting(g as u32, list, week, &mut rng);
-            } else if let [only] = list[..] {
-                // A lone attendee still spent the morning.
-                self.attend_costs(only, g as u32, week);
-            }
-        }
+        self.meetings(&attendees, week);
         self.one_to_ones(week);
         self.needs(week);
         self.decisions(week);
@@ -599,7 +501,7 @@ impl<'a> Run<'a> {
     }
 
     /// Hours, fees and the patience count of one member at one meeting.
-    pub fn attend_costs(&mut self, slot: u32, group: u32, _week: u32) {
+    pub fn attend_costs(&mut self, slot: u32, group: u32) {
         let g = &self.s.groups;
         let cost = g.fee_per_meeting + g.meeting_hours * self.s.economy.value_of_time;
         self.credit(slot, Metric::MeetingsAttended, 1.0);
@@ -692,38 +594,6 @@ impl<'a> Run<'a> {
             self.credit_person(p, Metric::Cost, spent * self.s.economy.value_of_time);
         }
         self.exchange(a, b, week, hours, rng);
-    }
-
-    /// Two people spend `hours` together: both get to know each other, each
-    /// hears the other's pitch, and help flows along trust.
-    pub fn exchange(&mut self, a: u32, b: u32, week: u32, hours: f64, rng: &mut Pcg64Mcg) {
-        for (owner, other) in [(a, b), (b, a)] {
-            self.contact(owner, other, week, hours, rng);
-            let intensity = self.pitch_intensity(other);
-            let rules = self.rules;
-            let tie = self.tie_mut(owner, other, week, rng);
-            rules.hear_pitch(tie, week, intensity, 1.0);
-        }
-        for (receiver, giver) in [(a, b), (b, a)] {
-            let trust = self
-                .networking_view(receiver, giver, week)
-                .map_or(0.0, |(t, _, _)| t);
-            let rate =
-                self.s.economy.value_events_per_hour * hours * trust * self.generosity(giver);
-            let events = poisson(rng, rate);
-            for _ in 0..events {
-                let kind = [
-                    Metric::ValueAdvice,
-                    Metric::ValueInformation,
-                    Metric::ValueSupport,
-                    Metric::ValueFeedback,
-                ][rng.random_range(0..4)];
-                self.credit_person(receiver, kind, 1.0);
-                let rules = self.rules;
-                let tie = self.tie_mut(receiver, giver, week, rng);
-                rules.helped(tie);
-            }
-        }
     }
 
     /// How hard `person` sells: their strategy's intensity if a member.

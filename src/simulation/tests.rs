@@ -218,6 +218,32 @@ fn results_do_not_depend_on_the_thread_pool() {
 }
 
 #[test]
+fn meetings_sharing_attendees_give_the_same_result_on_any_pool() {
+    // Networkers sit in two groups and members often visit, so some weeks
+    // a member attends two meetings and the meetings run in several waves.
+    let s = small(&[
+        "simulation.years=1",
+        "groups.count=4",
+        "groups.visit_rate=0.4",
+        "strategies.networking.groups_per_member=2",
+        "cohorts.connecting.members=20",
+        "cohorts.networking.members=20",
+    ]);
+    let pool = |n| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(n)
+            .build()
+            .unwrap()
+    };
+    let one = pool(1).install(|| run(&s, 0));
+    let two = pool(2).install(|| run(&s, 0));
+    assert!(total(&one, NETWORKING, Metric::MeetingsAttended) > 0.0);
+    assert_eq!(one.rows, two.rows);
+    assert_eq!(one.members, two.members);
+    assert_eq!(one.egos, two.egos);
+}
+
+#[test]
 fn extreme_but_valid_scenarios_run_without_panicking() {
     let cases: [&[&str]; 5] = [
         // The smallest world the loader accepts.

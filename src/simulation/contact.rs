@@ -1,0 +1,181 @@
+//! Contact between two people who met through networking: the tie each
+//! keeps of the other, and what an hour together does to it.
+//!
+//! Meetings, one-to-ones and sales all change ties in the same few ways —
+//! a tie is created with a chemistry draw, contact hours accumulate, a
+//! pitch is heard, help is given — so those operations are written once,
+//! in [`Contacts`], over "wherever the ties live". The run's own books are
+//! one such place ([`Run`]). A meeting held in parallel with other groups'
+//! meetings is another: it works on its own attendees' books, taken out of
+//! the run for the duration, and records what it does to shared state (a
+//! member's totals, the trust calendar) as effects applied afterwards in
+//! group order ([`crate::groups`]).
+
+use rand::Rng;
+use rand_pcg::Pcg64Mcg;
+use rustc_hash::FxHashMap;
+
+use crate::metrics::Metric;
+use crate::relationships::{recall, Crossings, Tie};
+use crate::simulation::run::{poisson, standard_normal, Run};
+
+/// Ties a person has formed through networking, and counts kept current.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Book {
+    pub ties: FxHashMap<u32, Tie>,
+    /// The people tied to, by their profession, so finding a provider does
+    /// not scan every tie.
+    pub by_profession: FxHashMap<u16, Vec<u32>>,
+    /// The people this person trusts now (flag `trusted` set).
+    pub trusted_ids: Vec<u32>,
+    pub known: u32,
+    pub trusted: u32,
+    pub friends: u32,
+}
+
+/// The four kinds of non-business value an hour with someone can yield.
+const VALUE_KINDS: [Metric; 4] = [
+    Metric::ValueAdvice,
+    Metric::ValueInformation,
+    Metric::ValueSupport,
+    Metric::ValueFeedback,
+];
+
+/// Where ties live, and the operations on them.
+pub(crate) trait Contacts<'a> {
+    /// The run, for everything contact only reads: the scenario, the
+    /// world, the rules, who is a member with which strategy.
+    fn run(&self) -> &Run<'a>;
+
+    /// `person`'s book, if they have one here.
+    fn book(&self, person: u32) -> Option<&Book>;
+
+    /// `person`'s book, created if they have none yet.
+    fn book_mut(&mut self, person: u32) -> &mut Book;
+
+    /// Adds `x` to `person`'s `metric` if they are a member.
+    fn credit_person(&mut self, person: u32, metric: Metric, x: f64);
+
+    /// Asks for `owner`'s trust in `other` to be re-checked at `week`, when
+    /// it may have decayed below the threshold.
+    fn recheck_trust(&mut self, week: u32, owner: u32, other: u32);
+
+    /// `owner`'s tie to `other`, created with a chemistry draw at first
+    /// meeting.
+    fn tie_mut(&mut self, owner: u32, other: u32, week: u32, rng: &mut Pcg64Mcg) -> &mut Tie {
+        let run = self.run();
+        let rel = &run.s.relationships;
+        let (mean, sd) = (rel.chemistry_mean, rel.chemistry_sd);
+        let profession = run.world.people.profession[other as usize];
+        let book = self.book_mut(owner);
+        book.ties.entry(other).or_insert_with(|| {
+            book.by_profession
+                .entry(profession)
+                .or_default()
+                .push(other);
+            let chemistry = mean + sd * standard_normal(rng);
+            Tie::new(week, chemistry as f32)
+        })
+    }
+
+    /// Records threshold crossings of `owner`'s tie to `other`.
+    fn crossed(&mut self, owner: u32, other: u32, c: Crossings) {
+        if c == Crossings::default() {
+            return;
+        }
+        let book = self.book_mut(owner);
+        if c.became_known {
+            book.known += 1;
+        }
+        if c.became_trusted {
+            book.trusted += 1;
+            book.trusted_ids.push(other);
+        }
+        if c.became_friend {
+            book.friends += 1;
+            self.credit_person(owner, Metric::ValueFriends, 1.0);
+        }
+    }
+
+    /// Adds contact hours to `owner`'s view of `other` and keeps the counts
+    /// and the trust calendar current.
+    fn contact(&mut self, owner: u32, other: u32, week: u32, hours: f64, rng: &mut Pcg64Mcg) {
+        let rules = self.run().rules;
+        let tie = self.tie_mut(owner, other, week, rng);
+        let c = rules.contact(tie, week, hours);
+        let check = if tie.trusted {
+            rules.untrusted_from(tie)
+        } else {
+            None
+        };
+        self.crossed(owner, other, c);
+        if let Some(w) = check {
+            self.recheck_trust(w, owner, other);
+        }
+    }
+
+    /// Current trust and recall of `owner` in `other` through networking,
+    /// if they have a tie.
+    fn networking_view(&self, owner: u32, other: u32, week: u32) -> Option<(f64, f64, &Tie)> {
+        let tie = self.book(owner)?.ties.get(&other)?;
+        let run = self.run();
+        let trust = run.rules.trust(tie, week);
+        let rc = recall(
+            tie.idle(week),
+            run.world.people.memory_half_life[owner as usize],
+        );
+        Some((trust, rc, tie))
+    }
+
+    /// Two people spend `hours` together: both get to know each other, each
+    /// hears the other's pitch, and help flows along trust.
+    fn exchange(&mut self, a: u32, b: u32, week: u32, hours: f64, rng: &mut Pcg64Mcg) {
+        let rules = self.run().rules;
+        for (owner, other) in [(a, b), (b, a)] {
+            self.contact(owner, other, week, hours, rng);
+            let intensity = self.run().pitch_intensity(other);
+            let tie = self.tie_mut(owner, other, week, rng);
+            rules.hear_pitch(tie, week, intensity, 1.0);
+        }
+        for (receiver, giver) in [(a, b), (b, a)] {
+            let trust = self
+                .networking_view(receiver, giver, week)
+                .map_or(0.0, |(t, _, _)| t);
+            let run = self.run();
+            let rate = run.s.economy.value_events_per_hour * hours * trust * run.generosity(giver);
+            let events = poisson(rng, rate);
+            for _ in 0..events {
+                let kind = VALUE_KINDS[rng.random_range(0..VALUE_KINDS.len())];
+                self.credit_person(receiver, kind, 1.0);
+                let tie = self.tie_mut(receiver, giver, week, rng);
+                rules.helped(tie);
+            }
+        }
+    }
+}
+
+impl<'a> Contacts<'a> for Run<'a> {
+    fn run(&self) -> &Run<'a> {
+        self
+    }
+
+    fn book(&self, person: u32) -> Option<&Book> {
+        self.books.get(self.holder_of[person as usize] as usize)
+    }
+
+    fn book_mut(&mut self, person: u32) -> &mut Book {
+        let h = self.ensure_book(person);
+        &mut self.books[h as usize]
+    }
+
+    fn credit_person(&mut self, person: u32, metric: Metric, x: f64) {
+        Run::credit_person(self, person, metric, x);
+    }
+
+    fn recheck_trust(&mut self, week: u32, owner: u32, other: u32) {
+        let h = self.holder_of[owner as usize];
+        if let Some(due) = self.calendar.get_mut(week as usize) {
+            due.push((h, other));
+        }
+    }
+}
