@@ -302,14 +302,9 @@ impl Run<'_> {
         for (k, &p) in acquaintances.iter().enumerate() {
             consider(p, graph_trust(k), 0);
         }
-        let h = self.holder_of[person as usize];
-        if h != NONE {
-            let book = &self.books[h as usize];
+        if let Some(book) = self.book(person) {
             let half_life = self.world.people.memory_half_life[person as usize];
-            for &p in book.by_profession.get(&s).map_or(&[][..], Vec::as_slice) {
-                let Some(tie) = book.ties.get(&p) else {
-                    continue;
-                };
+            for &(p, ref tie) in book.in_profession(s) {
                 let trust = self.rules.trust(tie, week);
                 let rc = crate::relationships::recall(tie.idle(week), half_life);
                 let graph = acquaintances.binary_search(&p).map_or(0.0, graph_trust);
@@ -376,9 +371,8 @@ impl Run<'_> {
             let h = self.holder_of[x as usize];
             if h != NONE {
                 let mut ties: Vec<(u32, f64)> = self.books[h as usize]
-                    .ties
                     .iter()
-                    .map(|(&o, t)| (o, self.rules.trust(t, week)))
+                    .map(|(o, t)| (o, self.rules.trust(t, week)))
                     .filter(|&(o, t)| t > 0.0 && !chosen.contains(&o))
                     .collect();
                 ties.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
@@ -431,7 +425,10 @@ impl Run<'_> {
                 .trusted_ids
                 .iter()
                 .filter(|&&o| o != x)
-                .filter_map(|&o| book.ties.get(&o).map(|t| (o, self.rules.trust(t, week))))
+                .filter_map(|&o| {
+                    book.get(o, self.world.people.profession[o as usize])
+                        .map(|t| (o, self.rules.trust(t, week)))
+                })
                 .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)));
             if let Some((o, _)) = best {
                 return Some(o);
@@ -466,13 +463,11 @@ impl Run<'_> {
         let ns = self.world.network.neighbors(x);
         let h = self.holder_of[x as usize];
         if h != NONE {
-            let mut ties: Vec<u32> = self.books[h as usize]
-                .ties
-                .keys()
-                .copied()
-                .filter(|o| ns.binary_search(o).is_err() && self.member_of[*o as usize] != NONE)
-                .collect();
-            ties.sort_unstable();
+            // The book lists ties in id order.
+            let ties = self.books[h as usize]
+                .iter()
+                .map(|(o, _)| o)
+                .filter(|o| ns.binary_search(o).is_err() && self.member_of[*o as usize] != NONE);
             for m in ties {
                 // Members who never notice draw nothing: skip their look-up.
                 if self.strategy_of(self.member_of[m as usize]).notices_needs <= 0.0 {
@@ -495,23 +490,15 @@ impl Run<'_> {
         }
         let memory = self.s.economy.pitch_memory_weeks as u32;
         let book = &self.books[h as usize];
-        let mut heard: Vec<u32> = book
-            .by_profession
-            .get(&s)
-            .map_or(&[][..], Vec::as_slice)
-            .iter()
-            .copied()
-            .filter(|o| {
-                book.ties.get(o).is_some_and(|t| {
-                    t.last_pitch()
-                        .is_some_and(|w| week.saturating_sub(w) <= memory)
-                        && t.like >= 0.0
-                        && self.member_of[*o as usize] != NONE
-                })
-            })
-            .collect();
-        heard.sort_unstable();
-        heard.into_iter().find(|&p| {
+        // The book lists ties in id order.
+        let mut heard = book.in_profession(s).iter().filter_map(|&(o, ref t)| {
+            (t.last_pitch()
+                .is_some_and(|w| week.saturating_sub(w) <= memory)
+                && t.like >= 0.0
+                && self.member_of[o as usize] != NONE)
+                .then_some(o)
+        });
+        heard.find(|&p| {
             rng.random::<f64>() < self.s.economy.pitch_conversion * self.pitch_intensity(p)
         })
     }

@@ -13,24 +13,78 @@
 
 use rand::Rng;
 use rand_pcg::Pcg64Mcg;
-use rustc_hash::FxHashMap;
 
 use crate::metrics::Metric;
 use crate::relationships::{recall, Crossings, Tie};
 use crate::simulation::run::{poisson, standard_normal, Run};
 
 /// Ties a person has formed through networking, and counts kept current.
+///
+/// Ties are kept in one list per profession of the other person, each
+/// sorted by the other's id. Finding a provider in a trade — the question
+/// every need asks — is then a walk along one short contiguous list rather
+/// than a hash look-up per tie; finding one tie is a binary search in a
+/// list of a dozen or so; and, because people are numbered in profession
+/// blocks, walking the lists in order visits ties in id order. A city-sized
+/// run holds tens of millions of ties, and this layout has no per-tie
+/// overhead beyond the list's spare capacity.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Book {
-    pub ties: FxHashMap<u32, Tie>,
-    /// The people tied to, by their profession, so finding a provider does
-    /// not scan every tie.
-    pub by_profession: FxHashMap<u16, Vec<u32>>,
+    /// `lists[s]`: ties to people of profession `s`, by their id.
+    lists: Vec<Vec<(u32, Tie)>>,
     /// The people this person trusts now (flag `trusted` set).
     pub trusted_ids: Vec<u32>,
     pub known: u32,
     pub trusted: u32,
     pub friends: u32,
+}
+
+impl Book {
+    /// The tie to `other`, of profession `s`.
+    pub fn get(&self, other: u32, s: u16) -> Option<&Tie> {
+        let list = self.in_profession(s);
+        let i = list.binary_search_by_key(&other, |&(o, _)| o).ok()?;
+        Some(&list[i].1)
+    }
+
+    /// The tie to `other`, of profession `s`, to change.
+    pub fn get_mut(&mut self, other: u32, s: u16) -> Option<&mut Tie> {
+        let list = self.lists.get_mut(s as usize)?;
+        let i = list.binary_search_by_key(&other, |&(o, _)| o).ok()?;
+        Some(&mut list[i].1)
+    }
+
+    /// The tie to `other`, of profession `s`, made by `new` if there is
+    /// none yet.
+    pub fn get_or_insert_with(
+        &mut self,
+        other: u32,
+        s: u16,
+        new: impl FnOnce() -> Tie,
+    ) -> &mut Tie {
+        if self.lists.len() <= s as usize {
+            self.lists.resize_with(s as usize + 1, Vec::new);
+        }
+        let list = &mut self.lists[s as usize];
+        let i = match list.binary_search_by_key(&other, |&(o, _)| o) {
+            Ok(i) => i,
+            Err(i) => {
+                list.insert(i, (other, new()));
+                i
+            }
+        };
+        &mut list[i].1
+    }
+
+    /// Ties to people of profession `s`, by id.
+    pub fn in_profession(&self, s: u16) -> &[(u32, Tie)] {
+        self.lists.get(s as usize).map_or(&[], Vec::as_slice)
+    }
+
+    /// Every tie, by the other's id.
+    pub fn iter(&self) -> impl Iterator<Item = (u32, &Tie)> + '_ {
+        self.lists.iter().flatten().map(|(o, t)| (*o, t))
+    }
 }
 
 /// The four kinds of non-business value an hour with someone can yield.
@@ -67,15 +121,11 @@ pub(crate) trait Contacts<'a> {
         let rel = &run.s.relationships;
         let (mean, sd) = (rel.chemistry_mean, rel.chemistry_sd);
         let profession = run.world.people.profession[other as usize];
-        let book = self.book_mut(owner);
-        book.ties.entry(other).or_insert_with(|| {
-            book.by_profession
-                .entry(profession)
-                .or_default()
-                .push(other);
-            let chemistry = mean + sd * standard_normal(rng);
-            Tie::new(week, chemistry as f32)
-        })
+        self.book_mut(owner)
+            .get_or_insert_with(other, profession, || {
+                let chemistry = mean + sd * standard_normal(rng);
+                Tie::new(week, chemistry as f32)
+            })
     }
 
     /// Records threshold crossings of `owner`'s tie to `other`.
@@ -117,8 +167,10 @@ pub(crate) trait Contacts<'a> {
     /// Current trust and recall of `owner` in `other` through networking,
     /// if they have a tie.
     fn networking_view(&self, owner: u32, other: u32, week: u32) -> Option<(f64, f64, &Tie)> {
-        let tie = self.book(owner)?.ties.get(&other)?;
         let run = self.run();
+        let tie = self
+            .book(owner)?
+            .get(other, run.world.people.profession[other as usize])?;
         let trust = run.rules.trust(tie, week);
         let rc = recall(
             tie.idle(week),

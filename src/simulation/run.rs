@@ -3,6 +3,7 @@
 use rand::Rng;
 use rand_distr::{Distribution, Poisson};
 use rand_pcg::Pcg64Mcg;
+use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 use crate::metrics::{Metric, Row};
@@ -514,48 +515,71 @@ impl<'a> Run<'a> {
     }
 
     /// Members' follow-up meetings with people they like.
+    ///
+    /// Partners are chosen for every member in parallel, against the ties
+    /// as they stand when the phase begins; the meetings then take place in
+    /// slot order, each continuing its member's random stream. So a member
+    /// with two one-to-ones this week chooses both partners before either
+    /// meeting, and the result is the same for any number of threads.
     fn one_to_ones(&mut self, week: u32) {
         let per_week_factor = 12.0 / 52.0;
-        for slot in 0..self.members.len() as u32 {
-            let rate = self.strategy_of(slot).one_to_ones_per_month * per_week_factor;
-            if rate <= 0.0 {
-                continue;
-            }
-            let person = self.members[slot as usize].person;
-            let mut rng = streams::stream(
-                self.seed,
-                Purpose::OneToOnes,
-                &[self.rep, week as u64, person as u64],
-            );
-            let count = poisson(&mut rng, rate);
-            for _ in 0..count {
-                if let Some(partner) = self.one_to_one_partner(person, week, &mut rng) {
-                    self.one_to_one(person, partner, week, &mut rng);
+        let this: &Self = self;
+        let planned: Vec<(u32, Vec<u32>, Pcg64Mcg)> = (0..self.members.len() as u32)
+            .into_par_iter()
+            .filter_map(|slot| {
+                let rate = this.strategy_of(slot).one_to_ones_per_month * per_week_factor;
+                if rate <= 0.0 {
+                    return None;
                 }
+                let person = this.members[slot as usize].person;
+                let mut rng = streams::stream(
+                    this.seed,
+                    Purpose::OneToOnes,
+                    &[this.rep, week as u64, person as u64],
+                );
+                let count = poisson(&mut rng, rate);
+                let mut candidates = Vec::new();
+                if count > 0 {
+                    candidates = this.one_to_one_candidates(person, week);
+                }
+                let partners = (0..count)
+                    .filter_map(|_| {
+                        this.one_to_one_partner(person, &mut candidates, week, &mut rng)
+                    })
+                    .collect();
+                Some((person, partners, rng))
+            })
+            .collect();
+        for (person, partners, mut rng) in planned {
+            for partner in partners {
+                self.one_to_one(person, partner, week, &mut rng);
             }
         }
     }
 
-    /// A current member `person` likes and who does not dislike them,
-    /// chosen with probability proportional to like × recall.
-    fn one_to_one_partner(&self, person: u32, week: u32, rng: &mut Pcg64Mcg) -> Option<u32> {
-        let h = self.holder_of[person as usize];
-        if h == NONE {
-            return None;
-        }
+    /// The current members `person` likes, weighted by like × recall, in
+    /// id order.
+    fn one_to_one_candidates(&self, person: u32, week: u32) -> Vec<(u32, f64)> {
+        let Some(book) = self.book(person) else {
+            return Vec::new();
+        };
         let half_life = self.world.people.memory_half_life[person as usize];
-        let mut candidates: Vec<(u32, f64)> = self.books[h as usize]
-            .ties
-            .iter()
-            .filter(|(&o, t)| t.like > 0.0 && self.member_of[o as usize] != NONE)
-            .map(|(&o, t)| {
-                let w = t.like as f64 * recall(t.idle(week), half_life);
-                (o, w)
-            })
-            .collect();
-        // Hash-map order is fixed but arbitrary; sort so the draw below
-        // depends only on the candidates.
-        candidates.sort_unstable_by_key(|&(o, _)| o);
+        // The book lists ties in id order.
+        book.iter()
+            .filter(|&(o, t)| t.like > 0.0 && self.member_of[o as usize] != NONE)
+            .map(|(o, t)| (o, t.like as f64 * recall(t.idle(week), half_life)))
+            .collect()
+    }
+
+    /// A partner drawn from `candidates` with probability proportional to
+    /// their weight, among those who do not dislike `person`.
+    fn one_to_one_partner(
+        &self,
+        person: u32,
+        candidates: &mut Vec<(u32, f64)>,
+        week: u32,
+        rng: &mut Pcg64Mcg,
+    ) -> Option<u32> {
         // Draw by weight; someone who dislikes the asker declines and is
         // struck off before the next draw (the same as leaving them out,
         // without looking up every candidate's view of the asker).
@@ -655,7 +679,8 @@ impl<'a> Run<'a> {
         let due = std::mem::take(&mut self.calendar[week as usize]);
         for (h, other) in due {
             let book = &mut self.books[h as usize];
-            if let Some(tie) = book.ties.get_mut(&other) {
+            let profession = self.world.people.profession[other as usize];
+            if let Some(tie) = book.get_mut(other, profession) {
                 if tie.trusted && self.rules.trust(tie, week) < self.rules.trusted_at {
                     tie.trusted = false;
                     book.trusted -= 1;
@@ -728,9 +753,8 @@ impl<'a> Run<'a> {
                     Vec::new()
                 } else {
                     self.books[h as usize]
-                        .ties
                         .iter()
-                        .map(|(&o, t)| Alter {
+                        .map(|(o, t)| Alter {
                             person: o,
                             cohort: cohort_of(o),
                             trust: self.rules.trust(t, week),
