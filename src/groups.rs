@@ -36,6 +36,10 @@ use crate::metrics::Metric;
 use crate::simulation::{Book, Contacts, Run, NONE};
 use crate::streams::{self, Purpose};
 
+/// One attendee's view of another: (hours together, liking), if they have
+/// a tie.
+type View = Option<(f64, f64)>;
+
 /// What a meeting does to state outside its attendees' books, in the order
 /// it happened.
 #[derive(Clone, Copy, Debug)]
@@ -210,17 +214,14 @@ impl Meeting<'_, '_> {
 
     fn round_the_room(&mut self, people: &[u32], week: u32, rng: &mut Pcg64Mcg) {
         let hours = self.run.s.groups.pitch_seconds / 3600.0;
-        let rules = self.run.rules;
-        let weight = rules.room_pitch_weight;
+        let weight = self.run.rules.room_pitch_weight;
         for &pitcher in people {
             let intensity = self.run.pitch_intensity(pitcher);
             for &listener in people {
                 if listener == pitcher {
                     continue;
                 }
-                self.contact(listener, pitcher, week, hours, rng);
-                let tie = self.tie_mut(listener, pitcher, week, rng);
-                rules.hear_pitch(tie, week, intensity, weight);
+                self.contact(listener, pitcher, week, hours, (intensity, weight), rng);
             }
         }
     }
@@ -245,13 +246,19 @@ impl Meeting<'_, '_> {
         }
         // Pairs already chatted this meeting, as a flat n × n bitmap.
         let mut chatted = vec![false; n * n];
+        // What each attendee thinks of each other, looked up once here and
+        // refreshed after each chat (which changes only the two views of
+        // the pair), rather than twice per candidate per choice.
+        let mut views: Vec<View> = (0..n * n)
+            .map(|k| self.view(people[k / n], people[k % n]))
+            .collect();
         let rounds = slots.iter().copied().max().unwrap_or(0);
         for _ in 0..rounds {
             for &i in &order {
                 if slots[i] == 0 {
                     continue;
                 }
-                let Some(j) = self.choose_partner(i, people, &slots, &chatted, week, rng) else {
+                let Some(j) = self.choose_partner(i, people, &slots, &chatted, &views, rng) else {
                     slots[i] = 0;
                     continue;
                 };
@@ -262,9 +269,27 @@ impl Meeting<'_, '_> {
                 for p in [people[i], people[j]] {
                     self.credit_person(p, Metric::Conversations, 1.0);
                 }
-                self.exchange(people[i], people[j], week, hours, rng);
+                let (a, b) = (people[i], people[j]);
+                self.exchange(a, b, week, hours, rng);
+                // Refresh every view between the two (an attendee listed
+                // twice appears at two indices).
+                for k in 0..n * n {
+                    let (x, y) = (people[k / n], people[k % n]);
+                    if (x == a || x == b) && (y == a || y == b) {
+                        views[k] = self.view(x, y);
+                    }
+                }
             }
         }
+    }
+
+    /// `owner`'s view of `other` for choosing a partner: hours together and
+    /// liking, if they have a tie.
+    fn view(&self, owner: u32, other: u32) -> View {
+        let profession = self.run.world.people.profession[other as usize];
+        self.book(owner)?
+            .get(other, profession)
+            .map(|t| (t.hours as f64, t.like as f64))
     }
 
     /// The attendee `i` talks to next, by `i`'s strategy.
@@ -274,7 +299,7 @@ impl Meeting<'_, '_> {
         people: &[u32],
         slots: &[u32],
         chatted: &[bool],
-        week: u32,
+        views: &[View],
         rng: &mut Pcg64Mcg,
     ) -> Option<usize> {
         let n = people.len();
@@ -293,15 +318,13 @@ impl Meeting<'_, '_> {
             if j == i || slots[j] == 0 || chatted[i * n + j] {
                 continue;
             }
-            let mine = self.networking_view(me, people[j], week);
-            let theirs = self.networking_view(people[j], me, week);
-            if mine.is_some_and(|(_, _, t)| t.like < 0.0)
-                || theirs.is_some_and(|(_, _, t)| t.like < 0.0)
+            let (mine, theirs) = (views[i * n + j], views[j * n + i]);
+            if mine.is_some_and(|(_, like)| like < 0.0)
+                || theirs.is_some_and(|(_, like)| like < 0.0)
             {
                 continue;
             }
-            let hours = mine.map_or(0.0, |(_, _, t)| t.hours as f64);
-            let like = mine.map_or(0.0, |(_, _, t)| t.like as f64);
+            let (hours, like) = mine.unwrap_or((0.0, 0.0));
             // A small random jitter breaks ties without favouring low ids.
             let jitter = rng.random::<f64>() * 1e-6;
             let score = if prefer_liked && hours > self.run.s.groups.pitch_seconds / 1800.0 {

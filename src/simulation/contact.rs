@@ -147,17 +147,30 @@ pub(crate) trait Contacts<'a> {
         }
     }
 
-    /// Adds contact hours to `owner`'s view of `other` and keeps the counts
-    /// and the trust calendar current.
-    fn contact(&mut self, owner: u32, other: u32, week: u32, hours: f64, rng: &mut Pcg64Mcg) {
+    /// Adds contact hours to `owner`'s view of `other`, in which `owner`
+    /// hears `other` pitch at `(intensity, weight)` (see
+    /// [`crate::relationships::Rules::hear_pitch`]), and keeps the counts and
+    /// the trust calendar current.
+    fn contact(
+        &mut self,
+        owner: u32,
+        other: u32,
+        week: u32,
+        hours: f64,
+        pitch: (f64, f64),
+        rng: &mut Pcg64Mcg,
+    ) {
         let rules = self.run().rules;
         let tie = self.tie_mut(owner, other, week, rng);
         let c = rules.contact(tie, week, hours);
+        // A pitch changes liking, not liked hours, so the week trust could
+        // fall below the threshold is the same before and after it.
         let check = if tie.trusted {
             rules.untrusted_from(tie)
         } else {
             None
         };
+        rules.hear_pitch(tie, week, pitch.0, pitch.1);
         self.crossed(owner, other, c);
         if let Some(w) = check {
             self.recheck_trust(w, owner, other);
@@ -184,10 +197,8 @@ pub(crate) trait Contacts<'a> {
     fn exchange(&mut self, a: u32, b: u32, week: u32, hours: f64, rng: &mut Pcg64Mcg) {
         let rules = self.run().rules;
         for (owner, other) in [(a, b), (b, a)] {
-            self.contact(owner, other, week, hours, rng);
             let intensity = self.run().pitch_intensity(other);
-            let tie = self.tie_mut(owner, other, week, rng);
-            rules.hear_pitch(tie, week, intensity, 1.0);
+            self.contact(owner, other, week, hours, (intensity, 1.0), rng);
         }
         for (receiver, giver) in [(a, b), (b, a)] {
             let trust = self
