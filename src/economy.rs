@@ -447,18 +447,13 @@ impl Run<'_> {
     /// Members who notice `x`'s need, in id order.
     fn noticing_members(&self, x: u32, week: u32, rng: &mut Pcg64Mcg) -> Vec<u32> {
         let mut noticed = Vec::new();
-        let mut consider = |m: u32, recall: f64, rng: &mut Pcg64Mcg| {
-            let slot = self.member_of[m as usize];
-            if slot == NONE {
-                return;
-            }
-            let p = self.strategy_of(slot).notices_needs * recall;
+        let mut notice = |m: u32, p: f64, rng: &mut Pcg64Mcg| {
             if p > 0.0 && rng.random::<f64>() < p {
                 noticed.push(m);
             }
         };
-        for &m in &self.member_acquaintances[x as usize] {
-            consider(m, 1.0, rng);
+        for &(m, cohort) in &self.member_acquaintances[x as usize] {
+            notice(m, self.strategies[cohort as usize].notices_needs, rng);
         }
         let ns = self.world.network.neighbors(x);
         let h = self.holder_of[x as usize];
@@ -470,13 +465,14 @@ impl Run<'_> {
                 .filter(|o| ns.binary_search(o).is_err() && self.member_of[*o as usize] != NONE);
             for m in ties {
                 // Members who never notice draw nothing: skip their look-up.
-                if self.strategy_of(self.member_of[m as usize]).notices_needs <= 0.0 {
+                let notices = self.strategy_of(self.member_of[m as usize]).notices_needs;
+                if notices <= 0.0 {
                     continue;
                 }
                 let r = self
                     .networking_view(m, x, week)
                     .map_or(0.0, |(_, rc, _)| rc);
-                consider(m, r, rng);
+                notice(m, notices * r, rng);
             }
         }
         noticed

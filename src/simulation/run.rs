@@ -134,10 +134,11 @@ pub(crate) struct Run<'a> {
     pub members: Vec<Member>,
     /// Person → member slot, or `NONE`.
     pub member_of: Vec<u32>,
-    /// Person → the current members among their acquaintances, ascending:
-    /// the people who might notice their needs, kept up to date as members
-    /// come and go so a need does not scan every acquaintance.
-    pub member_acquaintances: Vec<Vec<u32>>,
+    /// Person → the current members among their acquaintances, ascending,
+    /// with their cohorts: the people who might notice their needs, kept up
+    /// to date as members come and go so a need does not scan every
+    /// acquaintance (nor look up each member's cohort).
+    pub member_acquaintances: Vec<Vec<(u32, u16)>>,
     /// Person → book, or `NONE` for people who never went networking.
     pub holder_of: Vec<u32>,
     pub books: Vec<Book>,
@@ -264,7 +265,7 @@ impl<'a> Run<'a> {
             for _ in 0..cohort.members {
                 let person = self.random_non_member(&mut rng, n);
                 let slot = self.members.len() as u32;
-                self.enrol(person, slot);
+                self.enrol(person, slot, c as u16);
                 self.ensure_book(person);
                 self.members.push(Member {
                     person,
@@ -308,13 +309,13 @@ impl<'a> Run<'a> {
             .unwrap_or(start)
     }
 
-    /// Makes `person` the member in `slot`.
-    fn enrol(&mut self, person: u32, slot: u32) {
+    /// Makes `person` the member in `slot`, of `cohort`.
+    fn enrol(&mut self, person: u32, slot: u32, cohort: u16) {
         self.member_of[person as usize] = slot;
         for &x in self.world.network.neighbors(person) {
             let list = &mut self.member_acquaintances[x as usize];
-            if let Err(at) = list.binary_search(&person) {
-                list.insert(at, person);
+            if let Err(at) = list.binary_search_by_key(&person, |&(m, _)| m) {
+                list.insert(at, (person, cohort));
             }
         }
     }
@@ -324,7 +325,7 @@ impl<'a> Run<'a> {
         self.member_of[person as usize] = NONE;
         for &x in self.world.network.neighbors(person) {
             let list = &mut self.member_acquaintances[x as usize];
-            if let Ok(at) = list.binary_search(&person) {
+            if let Ok(at) = list.binary_search_by_key(&person, |&(m, _)| m) {
                 list.remove(at);
             }
         }
@@ -644,7 +645,8 @@ impl<'a> Run<'a> {
                 self.unseat(slot);
                 self.withdraw(person);
                 let newcomer = self.random_non_member(&mut rng, n);
-                self.enrol(newcomer, slot);
+                let cohort = self.members[slot as usize].cohort;
+                self.enrol(newcomer, slot, cohort);
                 self.ensure_book(newcomer);
                 let m = &mut self.members[slot as usize];
                 m.person = newcomer;
