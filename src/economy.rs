@@ -317,13 +317,12 @@ impl Run<'_> {
 
     /// Whether `person` names a provider in `s` for buyer `exclude`: they
     /// do with probability generosity × their confidence in their best
-    /// provider (one draw, made only if they have a provider at all).
+    /// provider.
     ///
-    /// Confidence is at most 1, so a draw at or above the generosity fails
-    /// whoever the best provider is. When an acquaintance in `s` already
-    /// guarantees there is one, the draw is made first and the search for
-    /// the best is skipped on failure — the same outcome for the same
-    /// draw, at a fraction of the cost (most people's generosity is low).
+    /// One draw decides, made before looking for the provider: confidence
+    /// is at most 1, so a draw at or above the generosity fails whoever the
+    /// best provider is, and most people's generosity is low — most asks
+    /// end there, without touching the person's acquaintances or ties.
     fn offer_name(
         &self,
         person: u32,
@@ -333,28 +332,12 @@ impl Run<'_> {
         rng: &mut Pcg64Mcg,
     ) -> Option<u32> {
         let generosity = self.generosity(person);
-        if self.surely_has_provider(person, s, exclude) {
-            let draw = rng.random::<f64>();
-            if draw >= generosity {
-                return None;
-            }
-            let (p, confidence) = self.best_provider(person, s, week, exclude)?;
-            return (draw < generosity * confidence).then_some(p);
+        let draw = rng.random::<f64>();
+        if draw >= generosity {
+            return None;
         }
         let (p, confidence) = self.best_provider(person, s, week, exclude)?;
-        (rng.random::<f64>() < generosity * confidence).then_some(p)
-    }
-
-    /// True if [`Self::best_provider`] certainly finds someone: an
-    /// acquaintance in `s` other than `exclude`, when acquaintance-network
-    /// ties carry trust.
-    fn surely_has_provider(&self, person: u32, s: u16, exclude: u32) -> bool {
-        let rel = &self.s.relationships;
-        if rel.acquaintance_trust <= 0.0 || rel.close_tie_trust <= 0.0 {
-            return false;
-        }
-        let (_, acquaintances) = self.world.acquaintances_in(person, s);
-        acquaintances.iter().any(|&p| p != exclude && p != person)
+        (draw < generosity * confidence).then_some(p)
     }
 
     /// Whom `x` asks for a name: close ties first (in random order), then
