@@ -20,7 +20,9 @@
 //!    acts on a name with probability = X's trust in the contact who gave it;
 //! 4. **referral**, unprompted — each member among X's acquaintances and
 //!    networking ties notices the need with probability `notices_needs` ×
-//!    recall, and passes on a name as above (one hop);
+//!    recall (1 for acquaintances, whom daily life keeps in touch; for a
+//!    networking tie, the member's memory half-life applied to the weeks
+//!    since the two last met), and passes on a name as above (one hop);
 //! 5. **pitch** — a member in s whose pitch X heard within
 //!    `pitch_memory_weeks` and whom X does not dislike wins the job with
 //!    probability `pitch_conversion` × their pitch intensity;
@@ -47,6 +49,7 @@ use rayon::prelude::*;
 
 use crate::groups::stochastic_round;
 use crate::metrics::Metric;
+use crate::relationships::recall;
 use crate::scenario::Domain;
 use crate::simulation::run::poisson;
 use crate::simulation::{Contacts, Run, NONE};
@@ -306,7 +309,7 @@ impl Run<'_> {
             let half_life = self.world.people.memory_half_life[person as usize];
             for &(p, ref tie) in book.in_profession(s) {
                 let trust = self.rules.trust(tie, week);
-                let rc = crate::relationships::recall(tie.idle(week), half_life);
+                let rc = recall(tie.idle(week), half_life);
                 let graph = acquaintances.binary_search(&p).map_or(0.0, graph_trust);
                 consider(p, graph.max(trust * rc), tie.received);
             }
@@ -441,21 +444,21 @@ impl Run<'_> {
         let ns = self.world.network.neighbors(x);
         let h = self.holder_of[x as usize];
         if h != NONE {
-            // The book lists ties in id order.
-            let ties = self.books[h as usize]
-                .iter()
-                .map(|(o, _)| o)
-                .filter(|o| ns.binary_search(o).is_err() && self.member_of[*o as usize] != NONE);
-            for m in ties {
-                // Members who never notice draw nothing: skip their look-up.
-                let notices = self.strategy_of(self.member_of[m as usize]).notices_needs;
+            // The book lists ties in id order. A member's recall of x is
+            // read off x's side of their tie: they last met in the same
+            // week (contact is mutual), and x's book is already at hand,
+            // whereas the member's would cost a look-up per tie.
+            for (m, tie) in self.books[h as usize].iter() {
+                let slot = self.member_of[m as usize];
+                if slot == NONE || ns.binary_search(&m).is_ok() {
+                    continue;
+                }
+                let notices = self.strategy_of(slot).notices_needs;
                 if notices <= 0.0 {
                     continue;
                 }
-                let r = self
-                    .networking_view(m, x, week)
-                    .map_or(0.0, |(_, rc, _)| rc);
-                notice(m, notices * r, rng);
+                let half_life = self.world.people.memory_half_life[m as usize];
+                notice(m, notices * recall(tie.idle(week), half_life), rng);
             }
         }
         noticed
