@@ -143,6 +143,9 @@ pub(crate) struct Run<'a> {
     pub holder_of: Vec<u32>,
     pub books: Vec<Book>,
     pub groups: Vec<Group>,
+    /// Groups with a free seat, ascending: where a member looking for a
+    /// group may go, without scanning every group each time.
+    pub free_groups: Vec<u32>,
     /// (buyer, profession) → the supplier used last.
     pub suppliers: FxHashMap<u64, u32>,
     /// Week → (book, other) ties whose trust may have decayed below the
@@ -245,6 +248,11 @@ impl<'a> Run<'a> {
                     offset: g % cadence,
                 })
                 .collect(),
+            free_groups: if s.groups.seats > 0 {
+                (0..s.groups.count as u32).collect()
+            } else {
+                Vec::new()
+            },
             suppliers: FxHashMap::default(),
             calendar: vec![Vec::new(); s.weeks() as usize + 1],
             flows: vec![Row::default(); s.cohorts.len()],
@@ -353,11 +361,13 @@ impl<'a> Run<'a> {
         let seats = self.s.groups.seats as usize;
         while self.members[slot as usize].groups.len() < wanted {
             let mine = &self.members[slot as usize];
-            let eligible: Vec<u32> = (0..self.groups.len() as u32)
+            let eligible: Vec<u32> = self
+                .free_groups
+                .iter()
+                .copied()
                 .filter(|&g| {
                     let group = &self.groups[g as usize];
-                    group.seated.len() < seats
-                        && !mine.groups.contains(&g)
+                    !mine.groups.contains(&g)
                         && g != mine.last_group
                         && !(closed
                             && group.seated.iter().any(|&o| {
@@ -372,6 +382,11 @@ impl<'a> Run<'a> {
             }
             let g = eligible[rng.random_range(0..eligible.len())];
             self.groups[g as usize].seated.push(slot);
+            if self.groups[g as usize].seated.len() >= seats {
+                if let Ok(i) = self.free_groups.binary_search(&g) {
+                    self.free_groups.remove(i);
+                }
+            }
             self.members[slot as usize].groups.push(g);
         }
         let m = &mut self.members[slot as usize];
@@ -391,6 +406,9 @@ impl<'a> Run<'a> {
         let groups = std::mem::take(&mut self.members[slot as usize].groups);
         for g in &groups {
             self.groups[*g as usize].seated.retain(|&s| s != slot);
+            if let Err(i) = self.free_groups.binary_search(g) {
+                self.free_groups.insert(i, *g);
+            }
         }
         if let Some(&g) = groups.first() {
             self.members[slot as usize].last_group = g;
