@@ -273,10 +273,12 @@ impl Meeting<'_, '_> {
                 self.exchange(a, b, week, hours, rng);
                 // Refresh every view between the two (an attendee listed
                 // twice appears at two indices).
-                for k in 0..n * n {
-                    let (x, y) = (people[k / n], people[k % n]);
-                    if (x == a || x == b) && (y == a || y == b) {
-                        views[k] = self.view(x, y);
+                let pair: Vec<usize> = (0..n)
+                    .filter(|&k| people[k] == a || people[k] == b)
+                    .collect();
+                for &x in &pair {
+                    for &y in &pair {
+                        views[x * n + y] = self.view(people[x], people[y]);
                     }
                 }
             }

@@ -147,8 +147,11 @@ impl Rules {
 
     /// Liked hours as of `week`, after decay since the last contact.
     pub fn liked_hours_at(&self, tie: &Tie, week: u32) -> f64 {
-        let idle = tie.idle(week) as f64;
-        tie.liked_hours as f64 * (-idle / self.trust_half_life).exp2()
+        match tie.idle(week) {
+            // Most reads come in the week of a contact: no decay to compute.
+            0 => tie.liked_hours as f64,
+            idle => tie.liked_hours as f64 * (-(idle as f64) / self.trust_half_life).exp2(),
+        }
     }
 
     /// Trust at `week`.
@@ -221,6 +224,9 @@ impl Rules {
 
 /// Recall of someone last seen `idle_weeks` ago, for a memory half-life.
 pub fn recall(idle_weeks: u32, half_life: f32) -> f64 {
+    if idle_weeks == 0 {
+        return 1.0;
+    }
     (-(idle_weeks as f64) / half_life.max(1e-6) as f64).exp2()
 }
 

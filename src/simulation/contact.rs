@@ -81,6 +81,11 @@ impl Book {
         self.lists.get(s as usize).map_or(&[], Vec::as_slice)
     }
 
+    /// Number of ties.
+    pub fn len(&self) -> usize {
+        self.lists.iter().map(Vec::len).sum()
+    }
+
     /// Every tie, by the other's id.
     pub fn iter(&self) -> impl Iterator<Item = (u32, &Tie)> + '_ {
         self.lists.iter().flatten().map(|(o, t)| (*o, t))

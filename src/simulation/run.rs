@@ -584,10 +584,13 @@ impl<'a> Run<'a> {
         };
         let half_life = self.world.people.memory_half_life[person as usize];
         // The book lists ties in id order.
-        book.iter()
-            .filter(|&(o, t)| t.like > 0.0 && self.member_of[o as usize] != NONE)
-            .map(|(o, t)| (o, t.like as f64 * recall(t.idle(week), half_life)))
-            .collect()
+        let mut candidates = Vec::with_capacity(book.len());
+        candidates.extend(
+            book.iter()
+                .filter(|&(o, t)| t.like > 0.0 && self.member_of[o as usize] != NONE)
+                .map(|(o, t)| (o, t.like as f64 * recall(t.idle(week), half_life))),
+        );
+        candidates
     }
 
     /// A partner drawn from `candidates` with probability proportional to
