@@ -168,9 +168,12 @@ pub(crate) trait Contacts<'a> {
         let rules = self.run().rules;
         let tie = self.tie_mut(owner, other, week, rng);
         let c = rules.contact(tie, week, hours);
-        // A pitch changes liking, not liked hours, so the week trust could
-        // fall below the threshold is the same before and after it.
-        let check = if tie.trusted {
+        // A tie that has just become trusted gets one check in the trust
+        // calendar, for the week its trust would fall below the threshold
+        // without further contact; the check moves itself later if contact
+        // has kept the tie trusted meanwhile. (A pitch changes liking, not
+        // liked hours, so it does not move that week.)
+        let check = if c.became_trusted {
             rules.untrusted_from(tie)
         } else {
             None

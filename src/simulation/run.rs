@@ -361,26 +361,50 @@ impl<'a> Run<'a> {
         let seats = self.s.groups.seats as usize;
         while self.members[slot as usize].groups.len() < wanted {
             let mine = &self.members[slot as usize];
-            let eligible: Vec<u32> = self
-                .free_groups
-                .iter()
-                .copied()
-                .filter(|&g| {
-                    let group = &self.groups[g as usize];
-                    !mine.groups.contains(&g)
-                        && g != mine.last_group
-                        && !(closed
-                            && group.seated.iter().any(|&o| {
+            let g = if closed {
+                let eligible: Vec<u32> = self
+                    .free_groups
+                    .iter()
+                    .copied()
+                    .filter(|&g| {
+                        !mine.groups.contains(&g)
+                            && g != mine.last_group
+                            && !self.groups[g as usize].seated.iter().any(|&o| {
                                 self.world.people.profession
                                     [self.members[o as usize].person as usize]
                                     == profession
-                            }))
-                })
-                .collect();
-            if eligible.is_empty() {
-                break;
-            }
-            let g = eligible[rng.random_range(0..eligible.len())];
+                            })
+                    })
+                    .collect();
+                if eligible.is_empty() {
+                    break;
+                }
+                eligible[rng.random_range(0..eligible.len())]
+            } else {
+                // The free groups other than the member's own and the one
+                // just left, in order: uniform over them, found by skipping
+                // the few excluded positions rather than listing the rest.
+                let free = &self.free_groups;
+                let mut skip: Vec<usize> = mine
+                    .groups
+                    .iter()
+                    .chain(std::iter::once(&mine.last_group))
+                    .filter_map(|g| free.binary_search(g).ok())
+                    .collect();
+                skip.sort_unstable();
+                skip.dedup();
+                let len = free.len() - skip.len();
+                if len == 0 {
+                    break;
+                }
+                let mut at = rng.random_range(0..len);
+                for &p in &skip {
+                    if p <= at {
+                        at += 1;
+                    }
+                }
+                free[at]
+            };
             self.groups[g as usize].seated.push(slot);
             if self.groups[g as usize].seated.len() >= seats {
                 if let Ok(i) = self.free_groups.binary_search(&g) {
@@ -653,6 +677,11 @@ impl<'a> Run<'a> {
     /// The patience rule, rejoining after a break, and churn.
     fn decisions(&mut self, week: u32) {
         let n = self.world.people.len() as u32;
+        let weekly_churn: Vec<f64> = self
+            .strategies
+            .iter()
+            .map(|st| 1.0 - (1.0 - st.churn_per_year).powf(1.0 / 52.0))
+            .collect();
         for slot in 0..self.members.len() as u32 {
             let person = self.members[slot as usize].person;
             let mut rng = streams::stream(
@@ -661,8 +690,7 @@ impl<'a> Run<'a> {
                 &[self.rep, week as u64, slot as u64],
             );
             let st = self.strategy_of(slot);
-            let weekly_churn = 1.0 - (1.0 - st.churn_per_year).powf(1.0 / 52.0);
-            if rng.random::<f64>() < weekly_churn {
+            if rng.random::<f64>() < weekly_churn[self.members[slot as usize].cohort as usize] {
                 self.unseat(slot);
                 self.withdraw(person);
                 let newcomer = self.random_non_member(&mut rng, n);
@@ -703,13 +731,23 @@ impl<'a> Run<'a> {
         for (h, other) in due {
             let book = &mut self.books[h as usize];
             let profession = self.world.people.profession[other as usize];
-            if let Some(tie) = book.get_mut(other, profession) {
-                if tie.trusted && self.rules.trust(tie, week) < self.rules.trusted_at {
-                    tie.trusted = false;
-                    book.trusted -= 1;
-                    if let Some(i) = book.trusted_ids.iter().position(|&o| o == other) {
-                        book.trusted_ids.swap_remove(i);
-                    }
+            let Some(tie) = book.get_mut(other, profession) else {
+                continue;
+            };
+            if !tie.trusted {
+                continue;
+            }
+            if self.rules.trust(tie, week) < self.rules.trusted_at {
+                tie.trusted = false;
+                book.trusted -= 1;
+                if let Some(i) = book.trusted_ids.iter().position(|&o| o == other) {
+                    book.trusted_ids.swap_remove(i);
+                }
+            } else if let Some(w) = self.rules.untrusted_from(tie) {
+                // Contact since it was scheduled kept it trusted: check
+                // again when the latest contact has worn off.
+                if let Some(due) = self.calendar.get_mut(w.max(week + 1) as usize) {
+                    due.push((h, other));
                 }
             }
         }
