@@ -69,6 +69,12 @@ impl Book {
         let i = match list.binary_search_by_key(&other, |&(o, _)| o) {
             Ok(i) => i,
             Err(i) => {
+                // Grow by half rather than double: a city-sized run holds
+                // tens of millions of ties, and doubling would leave a
+                // quarter of their memory unused on average.
+                if list.len() == list.capacity() {
+                    list.reserve_exact((list.len() / 2).max(4));
+                }
                 list.insert(i, (other, new()));
                 i
             }
@@ -79,6 +85,12 @@ impl Book {
     /// Ties to people of profession `s`, by id.
     pub fn in_profession(&self, s: u16) -> &[(u32, Tie)] {
         self.lists.get(s as usize).map_or(&[], Vec::as_slice)
+    }
+
+    /// Ties the book has room for without growing.
+    #[cfg(test)]
+    pub fn capacity(&self) -> usize {
+        self.lists.iter().map(Vec::capacity).sum()
     }
 
     /// Number of ties.
@@ -248,5 +260,47 @@ impl<'a> Contacts<'a> for Run<'a> {
         if let Some(due) = self.calendar.get_mut(week as usize) {
             due.push((h, other));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tie(week: u32) -> Tie {
+        Tie::new(week, 0.1)
+    }
+
+    #[test]
+    fn a_book_finds_each_tie_and_lists_them_in_id_order() {
+        let mut book = Book::default();
+        // (other, profession): people are numbered in profession blocks.
+        let ties = [(42, 2), (7, 0), (30, 1), (5, 0), (44, 2), (31, 1)];
+        for (week, &(other, s)) in ties.iter().enumerate() {
+            book.get_or_insert_with(other, s, || tie(week as u32));
+        }
+        // Inserting again keeps the tie already there.
+        book.get_or_insert_with(42, 2, || tie(99));
+        assert_eq!(book.get(42, 2).map(Tie::first_met), Some(0));
+        assert_eq!(book.get(42, 1), None, "wrong profession");
+        assert_eq!(book.get(43, 2), None);
+        let ids: Vec<u32> = book.iter().map(|(o, _)| o).collect();
+        assert_eq!(ids, [5, 7, 30, 31, 42, 44]);
+        let accountants: Vec<u32> = book.in_profession(0).iter().map(|&(o, _)| o).collect();
+        assert_eq!(accountants, [5, 7]);
+        assert!(book.in_profession(9).is_empty());
+        book.get_mut(30, 1).unwrap().like = -0.5;
+        assert_eq!(book.get(30, 1).unwrap().like, -0.5);
+        assert_eq!(book.len(), 6);
+    }
+
+    #[test]
+    fn a_long_list_grows_by_half_not_double() {
+        let mut book = Book::default();
+        for other in 0..1000 {
+            book.get_or_insert_with(other, 0, || tie(0));
+        }
+        assert_eq!(book.len(), 1000);
+        assert!(book.capacity() < 1000 * 3 / 2 + 4, "{}", book.capacity());
     }
 }

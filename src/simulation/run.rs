@@ -381,29 +381,16 @@ impl<'a> Run<'a> {
                 }
                 eligible[rng.random_range(0..eligible.len())]
             } else {
-                // The free groups other than the member's own and the one
-                // just left, in order: uniform over them, found by skipping
-                // the few excluded positions rather than listing the rest.
-                let free = &self.free_groups;
-                let mut skip: Vec<usize> = mine
+                let excluded: Vec<u32> = mine
                     .groups
                     .iter()
-                    .chain(std::iter::once(&mine.last_group))
-                    .filter_map(|g| free.binary_search(g).ok())
+                    .copied()
+                    .chain(std::iter::once(mine.last_group))
                     .collect();
-                skip.sort_unstable();
-                skip.dedup();
-                let len = free.len() - skip.len();
-                if len == 0 {
-                    break;
+                match pick_free(&self.free_groups, &excluded, rng) {
+                    Some(g) => g,
+                    None => break,
                 }
-                let mut at = rng.random_range(0..len);
-                for &p in &skip {
-                    if p <= at {
-                        at += 1;
-                    }
-                }
-                free[at]
             };
             self.groups[g as usize].seated.push(slot);
             if self.groups[g as usize].seated.len() >= seats {
@@ -886,4 +873,98 @@ pub(crate) fn poisson(rng: &mut Pcg64Mcg, rate: f64) -> u64 {
         return 0;
     }
     Poisson::new(rate).map_or(0, |d| d.sample(rng) as u64)
+}
+
+/// A group drawn uniformly from `free` (ascending) other than those in
+/// `excluded`, or `None` if there is none — the same draw as listing the
+/// eligible groups in order and picking one at random, but found by
+/// skipping the few excluded positions rather than listing thousands of
+/// groups for every member who changes group.
+fn pick_free(free: &[u32], excluded: &[u32], rng: &mut Pcg64Mcg) -> Option<u32> {
+    let mut skip: Vec<usize> = excluded
+        .iter()
+        .filter_map(|g| free.binary_search(g).ok())
+        .collect();
+    skip.sort_unstable();
+    skip.dedup();
+    let eligible = free.len() - skip.len();
+    if eligible == 0 {
+        return None;
+    }
+    let mut at = rng.random_range(0..eligible);
+    for &p in &skip {
+        if p <= at {
+            at += 1;
+        }
+    }
+    Some(free[at])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn picking_a_free_group_equals_picking_from_the_eligible_list(
+            groups in proptest::collection::btree_set(0u32..60, 0..40),
+            excluded in proptest::collection::vec(0u32..60, 0..4),
+            seed in any::<u64>(),
+        ) {
+            let free: Vec<u32> = groups.into_iter().collect();
+            let eligible: Vec<u32> =
+                free.iter().copied().filter(|g| !excluded.contains(g)).collect();
+            let mut a = streams::stream(seed, Purpose::Membership, &[]);
+            let mut b = a.clone();
+            let expected =
+                (!eligible.is_empty()).then(|| eligible[a.random_range(0..eligible.len())]);
+            prop_assert_eq!(pick_free(&free, &excluded, &mut b), expected);
+        }
+    }
+
+    #[test]
+    fn trusted_flags_match_trust_at_the_end_of_every_week() {
+        // Trust that fades in three weeks: ties lapse all the time, so the
+        // calendar's checks (and their rescheduling) are exercised.
+        let sets = [
+            "population.size=2000",
+            "population.acquaintances=50",
+            "population.close_ties=10",
+            "groups.count=5",
+            "cohorts.connecting.members=40",
+            "cohorts.networking.members=40",
+            "simulation.years=2",
+            "relationships.trust_half_life_weeks=3",
+            "relationships.hours_to_trust=2",
+        ];
+        let overrides: Vec<crate::scenario::Override> = sets
+            .iter()
+            .map(|s| crate::scenario::Override::parse(s).unwrap())
+            .collect();
+        let s = Scenario::from_str("", "t.toml", "t", &overrides).unwrap();
+        let world = World::build(&s, World::seed(s.simulation.seed, 0));
+        let mut run = Run::new(&s, &world, 0);
+        let (mut lapsed, mut most) = (0, 0);
+        for week in 0..s.weeks() {
+            run.week(week);
+            let mut trusted = 0;
+            for book in &run.books {
+                assert_eq!(book.trusted as usize, book.trusted_ids.len());
+                for (other, tie) in book.iter() {
+                    let trust = run.rules.trust(tie, week);
+                    let at = run.rules.trusted_at;
+                    if (trust - at).abs() > 1e-9 {
+                        assert_eq!(tie.trusted, trust >= at, "week {week}, tie to {other}");
+                    }
+                    trusted += usize::from(tie.trusted);
+                }
+            }
+            if trusted < most {
+                lapsed += 1;
+            }
+            most = most.max(trusted);
+        }
+        assert!(most > 0 && lapsed > 0, "ties should be trusted, then lapse");
+    }
 }
