@@ -179,7 +179,7 @@ impl Run<'_> {
             ..
         } = need;
         let mut d = Decision::default();
-        if let Some(&p) = self.suppliers.get(&supplier_key(x, s)) {
+        if let Some(p) = self.supplier(x, s) {
             if rng.random::<f64>() < self.s.economy.repeat_rate {
                 d.sale = Some((p, Source::Repeat));
                 return d;
@@ -485,9 +485,30 @@ impl Run<'_> {
         })
     }
 
+    /// The supplier `buyer` used last in profession `s`.
+    fn supplier(&self, buyer: u32, s: u16) -> Option<u32> {
+        self.suppliers[buyer as usize]
+            .iter()
+            .find(|&&(t, _)| t == s)
+            .map(|&(_, p)| p)
+    }
+
+    /// Makes `p` the supplier `buyer` used last in `s`; returns the one
+    /// before.
+    fn set_supplier(&mut self, buyer: u32, s: u16, p: u32) -> Option<u32> {
+        let list = &mut self.suppliers[buyer as usize];
+        match list.iter_mut().find(|(t, _)| *t == s) {
+            Some((_, q)) => Some(std::mem::replace(q, p)),
+            None => {
+                list.push((s, p));
+                None
+            }
+        }
+    }
+
     /// Books a sale of a job worth `value` by provider `p` to buyer `x`.
     fn sale(&mut self, p: u32, x: u32, s: u16, source: Source, value: f64, week: u32) {
-        let previous = self.suppliers.insert(supplier_key(x, s), p);
+        let previous = self.set_supplier(x, s, p);
         let slot = self.member_of[p as usize];
         if slot != NONE {
             let (count, revenue) = match source {
@@ -535,10 +556,6 @@ impl Run<'_> {
             }
         }
     }
-}
-
-fn supplier_key(buyer: u32, s: u16) -> u64 {
-    ((buyer as u64) << 16) | s as u64
 }
 
 fn shuffle<T>(items: &mut [T], rng: &mut Pcg64Mcg) {

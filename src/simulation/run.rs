@@ -4,7 +4,6 @@ use rand::Rng;
 use rand_distr::{Distribution, Poisson};
 use rand_pcg::Pcg64Mcg;
 use rayon::prelude::*;
-use rustc_hash::FxHashMap;
 
 use crate::metrics::{Metric, Row};
 use crate::population::World;
@@ -146,8 +145,10 @@ pub(crate) struct Run<'a> {
     /// Groups with a free seat, ascending: where a member looking for a
     /// group may go, without scanning every group each time.
     pub free_groups: Vec<u32>,
-    /// (buyer, profession) → the supplier used last.
-    pub suppliers: FxHashMap<u64, u32>,
+    /// Buyer → (profession, the supplier used last) for each profession
+    /// they have bought from: a short list per person, which (unlike one
+    /// table for the whole city) never has to be rehashed at full size.
+    pub suppliers: Vec<Vec<(u16, u32)>>,
     /// Week → (book, other) ties whose trust may have decayed below the
     /// threshold by then.
     pub calendar: Vec<Vec<(u32, u32)>>,
@@ -253,7 +254,7 @@ impl<'a> Run<'a> {
             } else {
                 Vec::new()
             },
-            suppliers: FxHashMap::default(),
+            suppliers: vec![Vec::new(); n],
             calendar: vec![Vec::new(); s.weeks() as usize + 1],
             flows: vec![Row::default(); s.cohorts.len()],
             tally: NeedTally::default(),
