@@ -240,7 +240,7 @@ impl<'a> Run<'a> {
             strategies,
             members: Vec::new(),
             member_of: vec![NONE; n],
-            member_acquaintances: vec![Vec::new(); n],
+            member_acquaintances: Vec::new(),
             holder_of: vec![NONE; n],
             books: Vec::new(),
             groups: (0..s.groups.count as u32)
@@ -274,7 +274,8 @@ impl<'a> Run<'a> {
             for _ in 0..cohort.members {
                 let person = self.random_non_member(&mut rng, n);
                 let slot = self.members.len() as u32;
-                self.enrol(person, slot, c as u16);
+                // Lists of member acquaintances are built below, all at once.
+                self.member_of[person as usize] = slot;
                 self.ensure_book(person);
                 self.members.push(Member {
                     person,
@@ -292,6 +293,23 @@ impl<'a> Run<'a> {
                 slots.push(slot);
             }
         }
+        // Each person's member acquaintances, in id order: the same lists
+        // as enrolling the members one by one would build, in parallel.
+        let this: &Self = self;
+        self.member_acquaintances = (0..n)
+            .into_par_iter()
+            .map(|x| {
+                this.world
+                    .network
+                    .neighbors(x)
+                    .iter()
+                    .filter_map(|&m| match this.member_of[m as usize] {
+                        NONE => None,
+                        slot => Some((m, this.members[slot as usize].cohort)),
+                    })
+                    .collect()
+            })
+            .collect();
         // Seat in random order so no cohort gets first pick of the seats.
         for i in (1..slots.len()).rev() {
             slots.swap(i, rng.random_range(0..=i));
