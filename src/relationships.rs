@@ -122,6 +122,11 @@ pub struct Rules {
     pub known_at: f64,
     pub trusted_at: f64,
     pub friendship_hours: f64,
+    /// Hours of contact at which know reaches `known_at`, and liked hours at
+    /// which trust reaches `trusted_at`: the thresholds as hours, so a
+    /// contact checks them without an exponential.
+    known_hours: f64,
+    trusted_hours: f64,
 }
 
 impl Rules {
@@ -137,6 +142,8 @@ impl Rules {
             known_at: r.known_at,
             trusted_at: r.trusted_at,
             friendship_hours: r.friendship_hours,
+            known_hours: -r.hours_to_know * (1.0 - r.known_at).max(1e-12).ln(),
+            trusted_hours: -r.hours_to_trust * (1.0 - r.trusted_at).max(1e-12).ln(),
         }
     }
 
@@ -159,15 +166,10 @@ impl Rules {
         1.0 - (-self.liked_hours_at(tie, week) / self.hours_to_trust).exp()
     }
 
-    /// Liked hours needed for trust to reach `trusted_at`.
-    fn trusted_hours(&self) -> f64 {
-        -self.hours_to_trust * (1.0 - self.trusted_at).max(1e-12).ln()
-    }
-
     /// The first week at which a trusted tie, left without contact, falls
     /// below `trusted_at`; `None` if it is not trusted now.
     pub fn untrusted_from(&self, tie: &Tie) -> Option<u32> {
-        let needed = self.trusted_hours();
+        let needed = self.trusted_hours;
         let have = tie.liked_hours as f64;
         if have < needed || needed <= 0.0 {
             return None;
@@ -206,11 +208,11 @@ impl Rules {
     /// Brings the known / trusted / friend flags up to date at `week`.
     pub fn update_flags(&self, tie: &mut Tie, week: u32) -> Crossings {
         let mut c = Crossings::default();
-        if !tie.known && self.know(tie) >= self.known_at {
+        if !tie.known && tie.hours as f64 >= self.known_hours {
             tie.known = true;
             c.became_known = true;
         }
-        if !tie.trusted && self.trust(tie, week) >= self.trusted_at {
+        if !tie.trusted && self.liked_hours_at(tie, week) >= self.trusted_hours {
             tie.trusted = true;
             c.became_trusted = true;
         }
