@@ -98,6 +98,17 @@ impl Book {
         self.lists.iter().map(Vec::len).sum()
     }
 
+    /// The `k`-th tie in id order, if there are more than `k`.
+    pub fn nth(&self, mut k: usize) -> Option<(u32, &Tie)> {
+        for list in &self.lists {
+            if let Some((o, t)) = list.get(k) {
+                return Some((*o, t));
+            }
+            k -= list.len();
+        }
+        None
+    }
+
     /// Every tie, by the other's id.
     pub fn iter(&self) -> impl Iterator<Item = (u32, &Tie)> + '_ {
         self.lists.iter().flatten().map(|(o, t)| (*o, t))
@@ -292,6 +303,8 @@ mod tests {
         book.get_mut(30, 1).unwrap().like = -0.5;
         assert_eq!(book.get(30, 1).unwrap().like, -0.5);
         assert_eq!(book.len(), 6);
+        assert_eq!(book.nth(3).map(|(o, _)| o), Some(31));
+        assert_eq!(book.nth(6), None);
     }
 
     #[test]

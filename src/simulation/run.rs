@@ -587,10 +587,7 @@ impl<'a> Run<'a> {
                     &[this.rep, week as u64, person as u64],
                 );
                 let count = poisson(&mut rng, rate);
-                let mut candidates = Vec::new();
-                if count > 0 {
-                    candidates = this.one_to_one_candidates(person, week);
-                }
+                let mut candidates = None;
                 let partners = (0..count)
                     .filter_map(|_| {
                         this.one_to_one_partner(person, &mut candidates, week, &mut rng)
@@ -623,15 +620,51 @@ impl<'a> Run<'a> {
         candidates
     }
 
-    /// A partner drawn from `candidates` with probability proportional to
-    /// their weight, among those who do not dislike `person`.
+    /// A partner for a one-to-one: one of the current members `person`
+    /// likes, with probability proportional to like × recall, among those
+    /// who do not dislike `person`.
+    ///
+    /// Drawn by rejection: a tie picked uniformly is accepted with
+    /// probability equal to its weight (at most 1), and one who would
+    /// decline is passed over, which gives exactly those probabilities
+    /// while looking at a few ties instead of all of them — a networker of
+    /// some years holds hundreds. Should `REJECTION_TRIES` picks all fail
+    /// (few, faint candidates), the draw is made over the full list of
+    /// candidates (`candidates`, built once and kept for further draws),
+    /// with the same probabilities.
     fn one_to_one_partner(
         &self,
         person: u32,
-        candidates: &mut Vec<(u32, f64)>,
+        candidates: &mut Option<Vec<(u32, f64)>>,
         week: u32,
         rng: &mut Pcg64Mcg,
     ) -> Option<u32> {
+        const REJECTION_TRIES: usize = 64;
+        let book = self.book(person)?;
+        let ties = book.len();
+        if ties == 0 {
+            return None;
+        }
+        let half_life = self.world.people.memory_half_life[person as usize];
+        let declines = |o: u32| {
+            self.networking_view(o, person, week)
+                .is_some_and(|(_, _, back)| back.like < 0.0)
+        };
+        if candidates.is_none() {
+            for _ in 0..REJECTION_TRIES {
+                let Some((o, t)) = book.nth(rng.random_range(0..ties)) else {
+                    break;
+                };
+                if t.like <= 0.0 || self.member_of[o as usize] == NONE {
+                    continue;
+                }
+                let weight = t.like as f64 * recall(t.idle(week), half_life);
+                if rng.random::<f64>() < weight && !declines(o) {
+                    return Some(o);
+                }
+            }
+        }
+        let candidates = candidates.get_or_insert_with(|| self.one_to_one_candidates(person, week));
         // Draw by weight; someone who dislikes the asker declines and is
         // struck off before the next draw (the same as leaving them out,
         // without looking up every candidate's view of the asker).
@@ -650,10 +683,7 @@ impl<'a> Run<'a> {
                 }
             }
             let o = candidates[chosen].0;
-            let declines = self
-                .networking_view(o, person, week)
-                .is_some_and(|(_, _, back)| back.like < 0.0);
-            if !declines {
+            if !declines(o) {
                 return Some(o);
             }
             candidates.remove(chosen);
@@ -922,7 +952,8 @@ fn pick_free(free: &[u32], excluded: &[u32], rng: &mut Pcg64Mcg) -> Option<u32> 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use proptest::prelude::*;
+    use crate::relationships::Tie;
+    use proptest::prelude::{any, prop_assert_eq, proptest};
 
     proptest! {
         #[test]
@@ -942,26 +973,74 @@ mod tests {
         }
     }
 
-    #[test]
-    fn trusted_flags_match_trust_at_the_end_of_every_week() {
-        // Trust that fades in three weeks: ties lapse all the time, so the
-        // calendar's checks (and their rescheduling) are exercised.
-        let sets = [
+    fn small_town(extra: &[&str]) -> Scenario {
+        let mut sets = vec![
             "population.size=2000",
             "population.acquaintances=50",
             "population.close_ties=10",
             "groups.count=5",
             "cohorts.connecting.members=40",
             "cohorts.networking.members=40",
-            "simulation.years=2",
-            "relationships.trust_half_life_weeks=3",
-            "relationships.hours_to_trust=2",
         ];
+        sets.extend_from_slice(extra);
         let overrides: Vec<crate::scenario::Override> = sets
             .iter()
             .map(|s| crate::scenario::Override::parse(s).unwrap())
             .collect();
-        let s = Scenario::from_str("", "t.toml", "t", &overrides).unwrap();
+        Scenario::from_str("", "t.toml", "t", &overrides).unwrap()
+    }
+
+    #[test]
+    fn one_to_one_partners_are_drawn_in_proportion_to_like_times_recall() {
+        let s = small_town(&[]);
+        let world = World::build(&s, World::seed(s.simulation.seed, 0));
+        let mut run = Run::new(&s, &world, 0);
+        let me = run.members[0].person;
+        let others: Vec<u32> = run.members[1..5].iter().map(|m| m.person).collect();
+        // Met this week (recall 1): weights are the likes; the last one is
+        // disliked and never chosen. A tie to a non-member is never chosen.
+        let likes = [0.8, 0.4, 0.2, -0.5];
+        let h = run.holder_of[me as usize] as usize;
+        run.books[h] = Book::default();
+        let outsider = (0..2000)
+            .find(|&p| run.member_of[p as usize] == NONE)
+            .unwrap();
+        for (&o, like) in others.iter().zip(likes).chain([(&outsider, 0.9)]) {
+            let profession = world.people.profession[o as usize];
+            run.books[h].get_or_insert_with(o, profession, || Tie::new(0, like));
+        }
+        let mut rng = streams::stream(1, Purpose::OneToOnes, &[]);
+        // Both ways of drawing: by rejection, and over the full list.
+        for full_list in [false, true] {
+            let mut counts = [0u32; 4];
+            let draws = 20_000;
+            for _ in 0..draws {
+                let mut list = full_list.then(|| run.one_to_one_candidates(me, 0));
+                let p = run.one_to_one_partner(me, &mut list, 0, &mut rng).unwrap();
+                counts[others.iter().position(|&o| o == p).unwrap()] += 1;
+            }
+            assert_eq!(counts[3], 0);
+            for i in 0..3 {
+                let p = f64::from(likes[i]) / 1.4;
+                let sd = (draws as f64 * p * (1.0 - p)).sqrt();
+                let off = (counts[i] as f64 - draws as f64 * p).abs();
+                assert!(
+                    off < 4.0 * sd,
+                    "partner {i}: {counts:?} (full list {full_list})"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn trusted_flags_match_trust_at_the_end_of_every_week() {
+        // Trust that fades in three weeks: ties lapse all the time, so the
+        // calendar's checks (and their rescheduling) are exercised.
+        let s = small_town(&[
+            "simulation.years=2",
+            "relationships.trust_half_life_weeks=3",
+            "relationships.hours_to_trust=2",
+        ]);
         let world = World::build(&s, World::seed(s.simulation.seed, 0));
         let mut run = Run::new(&s, &world, 0);
         let (mut lapsed, mut most) = (0, 0);
