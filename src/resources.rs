@@ -8,8 +8,9 @@
 //! the buyers' supplier memory (people × needs over the run, bounded by
 //! people × professions). It errs on the generous side; small structures
 //! are covered by a fixed allowance. Checked against a measurement: for
-//! `scenarios/city.toml` it gives between 3.4 and 4.6 GiB (tested) where the run peaked at 4.0 GiB
-//! resident, so it is a guard against the hopeless, not a promise.
+//! `scenarios/city.toml` it gives between 2.6 and 3.4 GiB (tested) where
+//! the run peaked at 2.8 GiB resident, so it is a guard against the
+//! hopeless, not a promise.
 
 use std::fmt;
 
@@ -37,13 +38,16 @@ impl Estimate {
     }
 }
 
-/// Bytes per tie a member holds (key, tie, hash-table overhead, index).
-const TIE_BYTES: u64 = 80;
-/// Networking ties a member is expected to hold, generously: everyone met
-/// in a few groups' worth of seats.
-const TIES_PER_MEMBER: u64 = 600;
-/// Bytes per remembered supplier (hash-table entry with overhead).
-const SUPPLIER_BYTES: u64 = 40;
+/// Bytes per networking tie (the other's id and the 24-byte tie, in a list
+/// with up to half again as much room).
+const TIE_BYTES: u64 = 36;
+/// Networking ties formed per member seat per simulated year, generously:
+/// `scenarios/city.toml` formed about 180 (members who change group often
+/// meet many people, and people who left keep the ties they made).
+const TIES_PER_MEMBER_YEAR: u64 = 200;
+/// Bytes per remembered supplier (profession and supplier in a short list
+/// per buyer, with room to grow).
+const SUPPLIER_BYTES: u64 = 12;
 /// Fixed allowance for everything small.
 const BASE_BYTES: u64 = 64 << 20;
 
@@ -78,9 +82,10 @@ pub fn estimate(scenario: &Scenario, parallel: u64) -> Estimate {
             let members = s.members();
             let needs = (n as f64 * s.economy.needs_per_year * s.simulation.years as f64) as u64;
             let suppliers = needs.min(n * s.population.professions.len() as u64);
-            // Per person: member and book lookups, the list of member
-            // acquaintances.
-            n * 48 + members * TIES_PER_MEMBER * TIE_BYTES + suppliers * SUPPLIER_BYTES
+            let ties = members * TIES_PER_MEMBER_YEAR * s.simulation.years as u64;
+            // Per person: member and book lookups, the lists of member
+            // acquaintances and of suppliers.
+            n * 72 + ties * TIE_BYTES + suppliers * SUPPLIER_BYTES
         })
         .max()
         .unwrap_or(0);
@@ -94,7 +99,7 @@ pub fn estimate(scenario: &Scenario, parallel: u64) -> Estimate {
             Part {
                 what: "runs in flight (ties, supplier memory)",
                 keys:
-                    "population.size, cohorts.*.members, economy.needs_per_year × simulation.years",
+                    "population.size, cohorts.*.members × simulation.years, economy.needs_per_year × simulation.years",
                 bytes: per_run * runs_in_flight,
             },
             Part {
@@ -181,10 +186,10 @@ mod tests {
 
     #[test]
     fn the_city_estimate_is_near_its_measured_peak() {
-        // scenarios/city.toml peaked at 4.0 GiB resident (docs/performance.md).
+        // scenarios/city.toml peaked at 2.8 GiB resident (docs/performance.md).
         let s = crate::scenario::Scenario::load(std::path::Path::new("scenarios/city.toml"), &[])
             .unwrap();
         let gib = estimate(&s, 2).total() as f64 / (1u64 << 30) as f64;
-        assert!((3.4..4.6).contains(&gib), "{gib:.2} GiB");
+        assert!((2.6..3.4).contains(&gib), "{gib:.2} GiB");
     }
 }
