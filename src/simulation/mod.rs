@@ -5,8 +5,10 @@
 //! 1. **attendance** — each member decides which of their groups' meetings
 //!    they attend, or (open groups) visits another group instead;
 //! 2. **meetings** — round-the-room pitches and one-to-one chats
-//!    ([`crate::groups`]);
-//! 3. **one-to-ones** between meetings;
+//!    ([`crate::groups`]), different groups' meetings in parallel, each on
+//!    its attendees' own ties ([`contact`]);
+//! 3. **one-to-ones** between meetings, partners chosen in parallel against
+//!    the ties as the phase begins, the meetings then held in slot order;
 //! 4. **needs** arise across the whole population and are resolved by
 //!    repeat → direct → referral → pitch → market ([`crate::economy`]);
 //! 5. **decisions** — the patience rule, rejoining, churn;
