@@ -52,6 +52,14 @@ enum Effect {
     Recheck(u32, u32, u32),
 }
 
+/// A meeting once held: the books to put back and the effects to apply.
+struct Held {
+    group: u32,
+    owners: Vec<u32>,
+    books: Vec<Book>,
+    effects: Vec<Effect>,
+}
+
 /// One group's meeting, held on its attendees' own books.
 struct Meeting<'r, 'a> {
     run: &'r Run<'a>,
@@ -146,7 +154,7 @@ impl Run<'_> {
                 })
                 .collect();
             let this: &Self = self;
-            let held: Vec<Meeting> = taken
+            let held: Vec<Held> = taken
                 .into_par_iter()
                 .map(|(group, owners, books)| {
                     let slots = attendees[group as usize].clone();
@@ -163,18 +171,19 @@ impl Run<'_> {
                         effects: Vec::new(),
                     };
                     meeting.hold(week);
-                    meeting
+                    Held {
+                        group,
+                        owners: meeting.owners,
+                        books: meeting.books,
+                        effects: meeting.effects,
+                    }
                 })
                 .collect();
-            let held: Vec<(u32, Vec<u32>, Vec<Book>, Vec<Effect>)> = held
-                .into_iter()
-                .map(|m| (m.group, m.owners, m.books, m.effects))
-                .collect();
-            for (group, owners, books, done) in held {
-                for (p, book) in owners.into_iter().zip(books) {
+            for done in held {
+                for (p, book) in done.owners.into_iter().zip(done.books) {
                     self.books[self.holder_of[p as usize] as usize] = book;
                 }
-                effects.push((group, done));
+                effects.push((done.group, done.effects));
             }
         }
         effects.sort_unstable_by_key(|&(g, _)| g);
