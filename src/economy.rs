@@ -279,13 +279,13 @@ impl Run<'_> {
     ) -> Option<(u32, f64)> {
         let mut best: Option<(u32, f64)> = None;
         let weight = self.s.relationships.reciprocity_weight;
-        let mut consider = |p: u32, confidence: f64, received: u16| {
+        let consider = |best: &mut Option<(u32, f64)>, p: u32, confidence: f64, received: u16| {
             if p == person || p == exclude || confidence <= 0.0 {
                 return;
             }
             let score = confidence * (1.0 + weight * received as f64);
             if best.is_none_or(|(bp, bs)| score > bs || (score == bs && p < bp)) {
-                best = Some((p, score));
+                *best = Some((p, score));
             }
         };
         let (first, acquaintances) = self.world.acquaintances_in(person, s);
@@ -303,15 +303,28 @@ impl Run<'_> {
         // score, and the best is the same as if each were scored once —
         // without a failed look-up in the book for every acquaintance.
         for (k, &p) in acquaintances.iter().enumerate() {
-            consider(p, graph_trust(k), 0);
+            consider(&mut best, p, graph_trust(k), 0);
         }
         if let Some(book) = self.book(person) {
             let half_life = self.world.people.memory_half_life[person as usize];
+            let hours_to_trust = self.rules.hours_to_trust;
             for &(p, ref tie) in book.in_profession(s) {
+                let graph = acquaintances.binary_search(&p).map_or(0.0, graph_trust);
+                let reciprocity = 1.0 + weight * tie.received as f64;
+                // Trust is at most liked hours / hours_to_trust (as
+                // 1 − e^−x ≤ x) and recall at most 1: a tie whose ceiling
+                // is below the best so far cannot win, and most ties (a
+                // pitch heard once) are such, so skip their exponentials.
+                let ceiling = (tie.liked_hours as f64 / hours_to_trust * (1.0 + 1e-9))
+                    .min(1.0)
+                    .max(graph)
+                    * reciprocity;
+                if best.is_some_and(|(_, score)| ceiling < score) {
+                    continue;
+                }
                 let trust = self.rules.trust(tie, week);
                 let rc = recall(tie.idle(week), half_life);
-                let graph = acquaintances.binary_search(&p).map_or(0.0, graph_trust);
-                consider(p, graph.max(trust * rc), tie.received);
+                consider(&mut best, p, graph.max(trust * rc), tie.received);
             }
         }
         // Reciprocity raises readiness to name someone, up to certainty.
