@@ -258,9 +258,11 @@ impl Meeting<'_, '_> {
         // What each attendee thinks of each other, looked up once here and
         // refreshed after each chat (which changes only the two views of
         // the pair), rather than twice per candidate per choice.
-        let mut views: Vec<View> = (0..n * n)
-            .map(|k| self.view(people[k / n], people[k % n]))
-            .collect();
+        let mut views: Vec<View> = Vec::with_capacity(n * n);
+        for &owner in people {
+            let book = self.book(owner);
+            views.extend(people.iter().map(|&other| self.view_in(book, other)));
+        }
         let rounds = slots.iter().copied().max().unwrap_or(0);
         for _ in 0..rounds {
             for &i in &order {
@@ -297,8 +299,13 @@ impl Meeting<'_, '_> {
     /// `owner`'s view of `other` for choosing a partner: hours together and
     /// liking, if they have a tie.
     fn view(&self, owner: u32, other: u32) -> View {
+        self.view_in(self.book(owner), other)
+    }
+
+    /// The view of `other` held in `book`.
+    fn view_in(&self, book: Option<&Book>, other: u32) -> View {
         let profession = self.run.world.people.profession[other as usize];
-        self.book(owner)?
+        book?
             .get(other, profession)
             .map(|t| (t.hours as f64, t.like as f64))
     }
