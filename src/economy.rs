@@ -462,14 +462,12 @@ impl Run<'_> {
             // week (contact is mutual), and x's book is already at hand,
             // whereas the member's would cost a look-up per tie.
             for (m, tie) in self.books[h as usize].iter() {
-                let slot = self.member_of[m as usize];
-                if slot == NONE || ns.binary_search(&m).is_ok() {
+                // Screen on the noticer bits first: most ties are to people
+                // who are no longer members or never notice.
+                if !self.is_noticer(m) || ns.binary_search(&m).is_ok() {
                     continue;
                 }
-                let notices = self.strategy_of(slot).notices_needs;
-                if notices <= 0.0 {
-                    continue;
-                }
+                let notices = self.strategy_of(self.member_of[m as usize]).notices_needs;
                 let half_life = self.world.people.memory_half_life[m as usize];
                 notice(m, notices * recall(tie.idle(week), half_life), rng);
             }

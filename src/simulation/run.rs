@@ -138,6 +138,10 @@ pub(crate) struct Run<'a> {
     /// to date as members come and go so a need does not scan every
     /// acquaintance (nor look up each member's cohort).
     pub member_acquaintances: Vec<Vec<(u32, u16)>>,
+    /// One bit per person: a current member whose strategy notices needs.
+    /// 128 KiB for a million people, so a buyer's hundreds of networking
+    /// ties can be screened for noticers from cache.
+    pub noticers: Vec<u64>,
     /// Person → book, or `NONE` for people who never went networking.
     pub holder_of: Vec<u32>,
     pub books: Vec<Book>,
@@ -241,6 +245,7 @@ impl<'a> Run<'a> {
             members: Vec::new(),
             member_of: vec![NONE; n],
             member_acquaintances: Vec::new(),
+            noticers: vec![0; n.div_ceil(64)],
             holder_of: vec![NONE; n],
             books: Vec::new(),
             groups: (0..s.groups.count as u32)
@@ -276,6 +281,7 @@ impl<'a> Run<'a> {
                 let slot = self.members.len() as u32;
                 // Lists of member acquaintances are built below, all at once.
                 self.member_of[person as usize] = slot;
+                self.mark_noticer(person, c as u16);
                 self.ensure_book(person);
                 self.members.push(Member {
                     person,
@@ -339,6 +345,7 @@ impl<'a> Run<'a> {
     /// Makes `person` the member in `slot`, of `cohort`.
     fn enrol(&mut self, person: u32, slot: u32, cohort: u16) {
         self.member_of[person as usize] = slot;
+        self.mark_noticer(person, cohort);
         for &x in self.world.network.neighbors(person) {
             let list = &mut self.member_acquaintances[x as usize];
             if let Err(at) = list.binary_search_by_key(&person, |&(m, _)| m) {
@@ -347,9 +354,22 @@ impl<'a> Run<'a> {
         }
     }
 
+    /// Sets `person`'s noticer bit if members of `cohort` notice needs.
+    fn mark_noticer(&mut self, person: u32, cohort: u16) {
+        if self.strategies[cohort as usize].notices_needs > 0.0 {
+            self.noticers[person as usize / 64] |= 1 << (person % 64);
+        }
+    }
+
+    /// Whether `person` is a current member who notices needs.
+    pub fn is_noticer(&self, person: u32) -> bool {
+        self.noticers[person as usize / 64] >> (person % 64) & 1 == 1
+    }
+
     /// `person` is no longer a member.
     fn withdraw(&mut self, person: u32) {
         self.member_of[person as usize] = NONE;
+        self.noticers[person as usize / 64] &= !(1 << (person % 64));
         for &x in self.world.network.neighbors(person) {
             let list = &mut self.member_acquaintances[x as usize];
             if let Ok(at) = list.binary_search_by_key(&person, |&(m, _)| m) {
