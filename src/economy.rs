@@ -464,7 +464,7 @@ impl Run<'_> {
             for (m, tie) in self.books[h as usize].iter() {
                 // Screen on the noticer bits first: most ties are to people
                 // who are no longer members or never notice.
-                if !self.is_noticer(m) || ns.binary_search(&m).is_ok() {
+                if !self.noticers.contains(m) || ns.binary_search(&m).is_ok() {
                     continue;
                 }
                 let notices = self.strategy_of(self.member_of[m as usize]).notices_needs;
@@ -488,8 +488,8 @@ impl Run<'_> {
             (t.last_pitch()
                 .is_some_and(|w| week.saturating_sub(w) <= memory)
                 && t.like >= 0.0
-                && self.member_of[o as usize] != NONE)
-                .then_some(o)
+                && self.current.contains(o))
+            .then_some(o)
         });
         heard.find(|&p| {
             rng.random::<f64>() < self.s.economy.pitch_conversion * self.pitch_intensity(p)

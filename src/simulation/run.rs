@@ -138,10 +138,12 @@ pub(crate) struct Run<'a> {
     /// to date as members come and go so a need does not scan every
     /// acquaintance (nor look up each member's cohort).
     pub member_acquaintances: Vec<Vec<(u32, u16)>>,
-    /// One bit per person: a current member whose strategy notices needs.
-    /// 128 KiB for a million people, so a buyer's hundreds of networking
-    /// ties can be screened for noticers from cache.
-    pub noticers: Vec<u64>,
+    /// The current members, and those of them whose strategy notices
+    /// needs, one bit per person: 128 KiB each for a million people, so a
+    /// person's hundreds of networking ties can be screened from cache
+    /// rather than by a look-up in `member_of` each.
+    pub current: PersonSet,
+    pub noticers: PersonSet,
     /// Person → book, or `NONE` for people who never went networking.
     pub holder_of: Vec<u32>,
     pub books: Vec<Book>,
@@ -245,7 +247,8 @@ impl<'a> Run<'a> {
             members: Vec::new(),
             member_of: vec![NONE; n],
             member_acquaintances: Vec::new(),
-            noticers: vec![0; n.div_ceil(64)],
+            current: PersonSet::new(n),
+            noticers: PersonSet::new(n),
             holder_of: vec![NONE; n],
             books: Vec::new(),
             groups: (0..s.groups.count as u32)
@@ -281,7 +284,7 @@ impl<'a> Run<'a> {
                 let slot = self.members.len() as u32;
                 // Lists of member acquaintances are built below, all at once.
                 self.member_of[person as usize] = slot;
-                self.mark_noticer(person, c as u16);
+                self.mark_member(person, c as u16);
                 self.ensure_book(person);
                 self.members.push(Member {
                     person,
@@ -345,7 +348,7 @@ impl<'a> Run<'a> {
     /// Makes `person` the member in `slot`, of `cohort`.
     fn enrol(&mut self, person: u32, slot: u32, cohort: u16) {
         self.member_of[person as usize] = slot;
-        self.mark_noticer(person, cohort);
+        self.mark_member(person, cohort);
         for &x in self.world.network.neighbors(person) {
             let list = &mut self.member_acquaintances[x as usize];
             if let Err(at) = list.binary_search_by_key(&person, |&(m, _)| m) {
@@ -354,22 +357,19 @@ impl<'a> Run<'a> {
         }
     }
 
-    /// Sets `person`'s noticer bit if members of `cohort` notice needs.
-    fn mark_noticer(&mut self, person: u32, cohort: u16) {
+    /// Marks `person` a current member of `cohort` in the person sets.
+    fn mark_member(&mut self, person: u32, cohort: u16) {
+        self.current.insert(person);
         if self.strategies[cohort as usize].notices_needs > 0.0 {
-            self.noticers[person as usize / 64] |= 1 << (person % 64);
+            self.noticers.insert(person);
         }
-    }
-
-    /// Whether `person` is a current member who notices needs.
-    pub fn is_noticer(&self, person: u32) -> bool {
-        self.noticers[person as usize / 64] >> (person % 64) & 1 == 1
     }
 
     /// `person` is no longer a member.
     fn withdraw(&mut self, person: u32) {
         self.member_of[person as usize] = NONE;
-        self.noticers[person as usize / 64] &= !(1 << (person % 64));
+        self.current.remove(person);
+        self.noticers.remove(person);
         for &x in self.world.network.neighbors(person) {
             let list = &mut self.member_acquaintances[x as usize];
             if let Ok(at) = list.binary_search_by_key(&person, |&(m, _)| m) {
@@ -634,7 +634,7 @@ impl<'a> Run<'a> {
         let mut candidates = Vec::with_capacity(book.len());
         candidates.extend(
             book.iter()
-                .filter(|&(o, t)| t.like > 0.0 && self.member_of[o as usize] != NONE)
+                .filter(|&(o, t)| t.like > 0.0 && self.current.contains(o))
                 .map(|(o, t)| (o, t.like as f64 * recall(t.idle(week), half_life))),
         );
         candidates
@@ -675,7 +675,7 @@ impl<'a> Run<'a> {
                 let Some((o, t)) = book.nth(rng.random_range(0..ties)) else {
                     break;
                 };
-                if t.like <= 0.0 || self.member_of[o as usize] == NONE {
+                if t.like <= 0.0 || !self.current.contains(o) {
                     continue;
                 }
                 let weight = t.like as f64 * recall(t.idle(week), half_life);
@@ -931,6 +931,28 @@ impl<'a> Run<'a> {
     }
 }
 
+/// A set of people as one bit each.
+#[derive(Clone, Debug)]
+pub(crate) struct PersonSet(Vec<u64>);
+
+impl PersonSet {
+    pub fn new(people: usize) -> PersonSet {
+        PersonSet(vec![0; people.div_ceil(64)])
+    }
+
+    pub fn insert(&mut self, person: u32) {
+        self.0[person as usize / 64] |= 1 << (person % 64);
+    }
+
+    pub fn remove(&mut self, person: u32) {
+        self.0[person as usize / 64] &= !(1 << (person % 64));
+    }
+
+    pub fn contains(&self, person: u32) -> bool {
+        self.0[person as usize / 64] >> (person % 64) & 1 == 1
+    }
+}
+
 /// A standard normal draw.
 pub(crate) fn standard_normal(rng: &mut Pcg64Mcg) -> f64 {
     rand_distr::StandardNormal.sample(rng)
@@ -991,6 +1013,17 @@ mod tests {
                 (!eligible.is_empty()).then(|| eligible[a.random_range(0..eligible.len())]);
             prop_assert_eq!(pick_free(&free, &excluded, &mut b), expected);
         }
+    }
+
+    #[test]
+    fn a_person_set_holds_exactly_who_was_put_in() {
+        let mut set = PersonSet::new(130);
+        for p in [0, 63, 64, 129] {
+            set.insert(p);
+        }
+        set.remove(63);
+        let held: Vec<u32> = (0..130).filter(|&p| set.contains(p)).collect();
+        assert_eq!(held, [0, 64, 129]);
     }
 
     fn small_town(extra: &[&str]) -> Scenario {
