@@ -367,8 +367,7 @@ impl Run<'_> {
         shuffle(&mut close, rng);
         let mut chosen: Vec<u32> = close.into_iter().take(count).collect();
         if chosen.len() < count {
-            let h = self.holder_of[x as usize];
-            if h != NONE {
+            if let Some(h) = self.holder(x) {
                 let mut ties: Vec<(u32, f64)> = self.books[h as usize]
                     .iter()
                     .map(|(o, t)| (o, self.rules.trust(t, week)))
@@ -417,8 +416,7 @@ impl Run<'_> {
     /// The person `c` would turn to for a name: their most trusted
     /// networking tie, else a random close tie.
     fn most_trusted_contact(&self, c: u32, x: u32, week: u32, rng: &mut Pcg64Mcg) -> Option<u32> {
-        let h = self.holder_of[c as usize];
-        if h != NONE {
+        if let Some(h) = self.holder(c) {
             let book = &self.books[h as usize];
             let best = book
                 .trusted_ids
@@ -455,8 +453,7 @@ impl Run<'_> {
             notice(m, self.strategies[cohort as usize].notices_needs, rng);
         }
         let ns = self.world.network.neighbors(x);
-        let h = self.holder_of[x as usize];
-        if h != NONE {
+        if let Some(h) = self.holder(x) {
             // The book lists ties in id order. A member's recall of x is
             // read off x's side of their tie: they last met in the same
             // week (contact is mutual), and x's book is already at hand,
@@ -477,10 +474,7 @@ impl Run<'_> {
 
     /// A member in `s` whose recent pitch wins `x` over, if any.
     fn pitch_sale(&self, x: u32, s: u16, week: u32, rng: &mut Pcg64Mcg) -> Option<u32> {
-        let h = self.holder_of[x as usize];
-        if h == NONE {
-            return None;
-        }
+        let h = self.holder(x)?;
         let memory = self.s.economy.pitch_memory_weeks as u32;
         let book = &self.books[h as usize];
         // The book lists ties in id order.

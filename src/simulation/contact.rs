@@ -254,7 +254,7 @@ impl<'a> Contacts<'a> for Run<'a> {
     }
 
     fn book(&self, person: u32) -> Option<&Book> {
-        self.books.get(self.holder_of[person as usize] as usize)
+        self.books.get(self.holder(person)? as usize)
     }
 
     fn book_mut(&mut self, person: u32) -> &mut Book {

@@ -144,6 +144,9 @@ pub(crate) struct Run<'a> {
     /// rather than by a look-up in `member_of` each.
     pub current: PersonSet,
     pub noticers: PersonSet,
+    /// The people who hold a book, one bit each: most people never went
+    /// networking, and this answers "any ties?" for them from cache.
+    pub holders: PersonSet,
     /// Person → book, or `NONE` for people who never went networking.
     pub holder_of: Vec<u32>,
     pub books: Vec<Book>,
@@ -249,6 +252,7 @@ impl<'a> Run<'a> {
             member_acquaintances: Vec::new(),
             current: PersonSet::new(n),
             noticers: PersonSet::new(n),
+            holders: PersonSet::new(n),
             holder_of: vec![NONE; n],
             books: Vec::new(),
             groups: (0..s.groups.count as u32)
@@ -387,7 +391,16 @@ impl<'a> Run<'a> {
         let h = self.books.len() as u32;
         self.books.push(Book::default());
         self.holder_of[person as usize] = h;
+        self.holders.insert(person);
         h
+    }
+
+    /// The index of `person`'s book, if they hold one.
+    pub fn holder(&self, person: u32) -> Option<u32> {
+        if !self.holders.contains(person) {
+            return None;
+        }
+        Some(self.holder_of[person as usize])
     }
 
     /// Seats a member in `groups_per_member` groups with free seats. Returns
@@ -473,6 +486,9 @@ impl<'a> Run<'a> {
     /// Probability that `person` passes on a name: their strategy's if a
     /// member, else their trait.
     pub fn generosity(&self, person: u32) -> f64 {
+        if !self.current.contains(person) {
+            return self.world.people.generosity[person as usize] as f64;
+        }
         match self.member_of[person as usize] {
             NONE => self.world.people.generosity[person as usize] as f64,
             slot => self.strategy_of(slot).generosity,
