@@ -5,8 +5,8 @@ use anyhow::Result;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::{amount, mesh, metric_tick, replicates, y_range, KeyAxis};
-use crate::chart::style::{frame, series_colour, Drawn, Header, LegendItem, Look, Mark};
+use super::{amount, cohort_legend, mesh, metric_tick, replicates, y_range, KeyAxis};
+use crate::chart::style::{frame, series_colour, Drawn, Header, Look, Mark};
 use crate::metrics::Stat;
 use crate::sweep::results::SweepData;
 
@@ -62,13 +62,7 @@ pub fn draw<DB: DrawingBackend>(
     title: &str,
 ) -> Result<()> {
     let axis = KeyAxis::new(data, 0);
-    let legend: Vec<LegendItem> = data
-        .manifest
-        .cohorts
-        .iter()
-        .enumerate()
-        .map(|(c, name)| LegendItem::new(Mark::Line(series_colour(c)), name.clone()))
-        .collect();
+    let legend = cohort_legend(data, Mark::Line);
     let subtitle = format!(
         "Mean per member over {} at each value (the same worlds and random numbers at every value); band: 95% confidence interval.",
         replicates(data)

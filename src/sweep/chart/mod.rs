@@ -469,6 +469,16 @@ fn mesh<DB: DrawingBackend>(
         .drawn()
 }
 
+/// One legend entry per cohort, each drawn as `mark` in its series colour.
+fn cohort_legend(data: &SweepData, mark: fn(RGBColor) -> style::Mark) -> Vec<style::LegendItem> {
+    data.manifest
+        .cohorts
+        .iter()
+        .enumerate()
+        .map(|(c, name)| style::LegendItem::new(mark(style::series_colour(c)), name.clone()))
+        .collect()
+}
+
 /// "7 replicates".
 fn replicates(data: &SweepData) -> String {
     let r = data.manifest.replicates;

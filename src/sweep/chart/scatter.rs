@@ -8,9 +8,9 @@ use anyhow::Result;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::{mesh, metric_tick, replicates, y_range, KeyAxis};
+use super::{cohort_legend, mesh, metric_tick, replicates, y_range, KeyAxis};
 use crate::chart::numbers::fixed;
-use crate::chart::style::{frame, grid, series_colour, Drawn, Header, LegendItem, Look, Mark};
+use crate::chart::style::{frame, grid, series_colour, Drawn, Header, Look, Mark};
 use crate::sweep::results::SweepData;
 
 /// Draws the chart.
@@ -23,13 +23,7 @@ pub fn draw<DB: DrawingBackend>(
 ) -> Result<()> {
     let year = data.last_year();
     let cohorts = data.manifest.cohorts.len();
-    let legend: Vec<LegendItem> = data
-        .manifest
-        .cohorts
-        .iter()
-        .enumerate()
-        .map(|(c, name)| LegendItem::new(Mark::Dot(series_colour(c)), name.clone()))
-        .collect();
+    let legend = cohort_legend(data, Mark::Dot);
     let subtitle = format!(
         "One dot per point and cohort: mean per member over {}; line: 95% confidence interval.",
         replicates(data)
