@@ -49,6 +49,7 @@ use rayon::prelude::*;
 
 use crate::groups::stochastic_round;
 use crate::metrics::Metric;
+use crate::prefetch::{prefetch, prefetch_first};
 use crate::relationships::recall;
 use crate::scenario::Domain;
 use crate::simulation::run::poisson;
@@ -57,6 +58,10 @@ use crate::streams::{self, Purpose};
 
 /// People per block of need generation.
 const BLOCK: u32 = 4096;
+
+/// How many needs ahead of the one being decided its buyer's data is
+/// requested from memory.
+const PREFETCH_AHEAD: usize = 8;
 
 /// How a sale came about.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -115,10 +120,19 @@ impl Run<'_> {
         let decided: Vec<Vec<(Need, Decision)>> = (0..blocks)
             .into_par_iter()
             .map(|block| {
-                this.draw_needs(block, week, &pick)
-                    .into_iter()
-                    .enumerate()
-                    .map(|(i, need)| {
+                let needs = this.draw_needs(block, week, &pick);
+                (0..needs.len())
+                    .map(|i| {
+                        // Start loading the buyer's data of the needs a few
+                        // places ahead, in two steps: the second reads
+                        // addresses that the first has brought in.
+                        if let Some(ahead) = needs.get(i + PREFETCH_AHEAD) {
+                            this.prefetch_buyer(ahead);
+                        }
+                        if let Some(near) = needs.get(i + PREFETCH_AHEAD / 2) {
+                            this.prefetch_buyer_ties(near);
+                        }
+                        let need = needs[i];
                         let mut rng = this.resolve_stream(week, block, i, 0);
                         (need, this.decide(need, week, &mut rng))
                     })
@@ -131,6 +145,26 @@ impl Run<'_> {
                 self.apply(need, decision, week, &mut rng);
             }
         }
+    }
+
+    /// Starts loading where a need's buyer keeps their suppliers, their
+    /// member acquaintances and their ties (see [`crate::prefetch`]).
+    fn prefetch_buyer(&self, need: &Need) {
+        let x = need.buyer as usize;
+        self.world.prefetch_row(need.buyer, need.profession);
+        prefetch(&self.suppliers[x]);
+        prefetch(&self.member_acquaintances[x]);
+        prefetch(&self.world.people.sociability[x]);
+    }
+
+    /// Starts loading what [`Run::prefetch_buyer`]'s lines point to: the
+    /// buyer's acquaintances in the trade, suppliers and members around.
+    fn prefetch_buyer_ties(&self, need: &Need) {
+        let x = need.buyer as usize;
+        self.world
+            .prefetch_acquaintances_in(need.buyer, need.profession);
+        prefetch_first(&self.suppliers[x]);
+        prefetch_first(&self.member_acquaintances[x]);
     }
 
     fn resolve_stream(&self, week: u32, block: u32, i: usize, part: u64) -> Pcg64Mcg {

@@ -27,6 +27,7 @@ pub mod groups;
 pub mod metrics;
 pub mod output;
 pub mod population;
+pub mod prefetch;
 pub mod relationships;
 pub mod report;
 pub mod resources;

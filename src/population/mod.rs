@@ -151,6 +151,29 @@ impl World {
         (a, &ns[a..b])
     }
 
+    /// Starts loading what [`World::acquaintances_in`] reads first: where
+    /// `person`'s ties start and their row of the trade index.
+    pub fn prefetch_row(&self, person: u32, s: u16) {
+        self.network.prefetch_row(person);
+        let row = person as usize * self.profession_starts.len() + s as usize;
+        if let Some(r) = self.by_profession.get(row) {
+            crate::prefetch::prefetch(r);
+        }
+        if let Some(c) = self.close_start.get(person as usize) {
+            crate::prefetch::prefetch(c);
+        }
+    }
+
+    /// Starts loading `person`'s acquaintances of profession `s` and their
+    /// close flags, once [`World::prefetch_row`]'s lines have arrived.
+    pub fn prefetch_acquaintances_in(&self, person: u32, s: u16) {
+        let (first, _) = self.acquaintances_in(person, s);
+        self.network.prefetch_tie(person, first);
+        if let Some(c) = self.close.get(self.close_start[person as usize] as usize) {
+            crate::prefetch::prefetch(c);
+        }
+    }
+
     /// `person`'s close ties, ascending.
     pub fn close_ties(&self, person: u32) -> &[u32] {
         let p = person as usize;

@@ -300,6 +300,25 @@ impl Network {
         bit(&self.close, self.offsets[person as usize] + index as u64)
     }
 
+    /// Starts loading where `person`'s ties are kept (see [`crate::prefetch`]).
+    pub fn prefetch_row(&self, person: u32) {
+        if let Some(o) = self.offsets.get(person as usize) {
+            crate::prefetch::prefetch(o);
+        }
+    }
+
+    /// Starts loading `neighbors(person)[index]` and its close flag (see
+    /// [`crate::prefetch`]).
+    pub fn prefetch_tie(&self, person: u32, index: usize) {
+        let i = self.offsets[person as usize] + index as u64;
+        if let Some(v) = self.neighbors.get(i as usize) {
+            crate::prefetch::prefetch(v);
+        }
+        if let Some(w) = self.close.get((i / 64) as usize) {
+            crate::prefetch::prefetch(w);
+        }
+    }
+
     /// `person`'s ties as (acquaintance, close in `person`'s view).
     pub fn ties(&self, person: u32) -> impl Iterator<Item = (u32, bool)> + '_ {
         let base = self.offsets[person as usize];
