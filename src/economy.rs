@@ -167,6 +167,16 @@ impl Run<'_> {
         prefetch_first(&self.member_acquaintances[x]);
     }
 
+    /// Starts loading what asking `person` for a name in `s` reads first:
+    /// their generosity and where their acquaintances in `s` start.
+    fn prefetch_person(&self, person: u32, s: u16) {
+        let i = person as usize;
+        prefetch(&self.cohort_of[i]);
+        prefetch(&self.world.people.generosity[i]);
+        prefetch(&self.holder_of[i]);
+        self.world.prefetch_row(person, s);
+    }
+
     fn resolve_stream(&self, week: u32, block: u32, i: usize, part: u64) -> Pcg64Mcg {
         streams::stream(
             self.seed,
@@ -239,14 +249,22 @@ impl Run<'_> {
                 false
             }
         };
-        for c in self.contacts_to_ask(x, asks as usize, week, rng) {
+        let contacts = self.contacts_to_ask(x, asks as usize, week, rng);
+        for &c in &contacts {
+            self.prefetch_person(c, s);
+        }
+        for &c in &contacts {
             if let Some((p, hops)) = self.ask(c, x, s, week, self.s.economy.max_hops as u32, rng) {
                 if passed(&mut d, p, c, hops, rng) {
                     return d;
                 }
             }
         }
-        for m in self.noticing_members(x, week, rng) {
+        let noticed = self.noticing_members(x, week, rng);
+        for &m in &noticed {
+            self.prefetch_person(m, s);
+        }
+        for m in noticed {
             let Some(p) = self.offer_name(m, s, week, x, rng) else {
                 continue;
             };
@@ -498,7 +516,10 @@ impl Run<'_> {
                 if !self.noticers.contains(m) || ns.binary_search(&m).is_ok() {
                     continue;
                 }
-                let notices = self.strategy_of(self.member_of[m as usize]).notices_needs;
+                let Some(st) = self.strategy_of_person(m) else {
+                    continue;
+                };
+                let notices = st.notices_needs;
                 let half_life = self.world.people.memory_half_life[m as usize];
                 notice(m, notices * recall(tie.idle(week), half_life), rng);
             }

@@ -14,6 +14,8 @@ use crate::streams::{self, Purpose};
 
 /// Marks "no such index" in person-indexed lookup tables.
 pub(crate) const NONE: u32 = u32::MAX;
+/// No cohort: the person is not a member now (see `Run::cohort_of`).
+pub(crate) const NO_COHORT: u16 = u16::MAX;
 
 /// A member slot: one seat in a cohort, held by one person at a time.
 #[derive(Clone, Debug)]
@@ -144,6 +146,11 @@ pub(crate) struct Run<'a> {
     /// rather than by a look-up in `member_of` each.
     pub current: PersonSet,
     pub noticers: PersonSet,
+    /// Person → cohort of their current membership, or `NO_COHORT`: what a
+    /// need asks of the members it meets (their generosity, whether they
+    /// notice), two bytes a person instead of a look-up in `member_of` and
+    /// then in the member's record, each a miss at city scale.
+    pub cohort_of: Vec<u16>,
     /// The people who hold a book, one bit each: most people never went
     /// networking, and this answers "any ties?" for them from cache.
     pub holders: PersonSet,
@@ -252,6 +259,7 @@ impl<'a> Run<'a> {
             member_acquaintances: Vec::new(),
             current: PersonSet::new(n),
             noticers: PersonSet::new(n),
+            cohort_of: vec![NO_COHORT; n],
             holders: PersonSet::new(n),
             holder_of: vec![NONE; n],
             books: Vec::new(),
@@ -364,6 +372,7 @@ impl<'a> Run<'a> {
     /// Marks `person` a current member of `cohort` in the person sets.
     fn mark_member(&mut self, person: u32, cohort: u16) {
         self.current.insert(person);
+        self.cohort_of[person as usize] = cohort;
         if self.strategies[cohort as usize].notices_needs > 0.0 {
             self.noticers.insert(person);
         }
@@ -373,6 +382,7 @@ impl<'a> Run<'a> {
     fn withdraw(&mut self, person: u32) {
         self.member_of[person as usize] = NONE;
         self.current.remove(person);
+        self.cohort_of[person as usize] = NO_COHORT;
         self.noticers.remove(person);
         for &x in self.world.network.neighbors(person) {
             let list = &mut self.member_acquaintances[x as usize];
@@ -486,12 +496,20 @@ impl<'a> Run<'a> {
     /// Probability that `person` passes on a name: their strategy's if a
     /// member, else their trait.
     pub fn generosity(&self, person: u32) -> f64 {
-        if !self.current.contains(person) {
-            return self.world.people.generosity[person as usize] as f64;
+        match self.strategy_of_person(person) {
+            Some(st) => st.generosity,
+            None => self.world.people.generosity[person as usize] as f64,
         }
-        match self.member_of[person as usize] {
-            NONE => self.world.people.generosity[person as usize] as f64,
-            slot => self.strategy_of(slot).generosity,
+    }
+
+    /// The strategy of `person`'s current membership, if they are a member.
+    pub fn strategy_of_person(&self, person: u32) -> Option<&'a Strategy> {
+        if !self.current.contains(person) {
+            return None;
+        }
+        match self.cohort_of[person as usize] {
+            NO_COHORT => None,
+            cohort => Some(self.strategies[cohort as usize]),
         }
     }
 
@@ -740,10 +758,8 @@ impl<'a> Run<'a> {
 
     /// How hard `person` sells: their strategy's intensity if a member.
     pub fn pitch_intensity(&self, person: u32) -> f64 {
-        match self.member_of[person as usize] {
-            NONE => 0.0,
-            slot => self.strategy_of(slot).pitch_intensity,
-        }
+        self.strategy_of_person(person)
+            .map_or(0.0, |st| st.pitch_intensity)
     }
 
     /// The patience rule, rejoining after a break, and churn.
