@@ -36,6 +36,10 @@ use crate::metrics::Metric;
 use crate::simulation::{Book, Contacts, Run, NONE};
 use crate::streams::{self, Purpose};
 
+/// Cache lines of one list of ties requested ahead of a meeting: enough
+/// for the lists of a few dozen ties that most members have per trade.
+const PREFETCH_LINES: usize = 16;
+
 /// One attendee's view of another: (hours together, liking), if they have
 /// a tie.
 type View = Option<(f64, f64)>;
@@ -217,8 +221,31 @@ impl Meeting<'_, '_> {
             &[run.rep, week as u64, self.group as u64],
         );
         let people = self.people.clone();
+        self.prefetch_books(&people);
         self.round_the_room(&people, week, &mut rng);
         self.conversations(&people, week, &mut rng);
+    }
+
+    /// Starts loading every attendee's ties in the professions present:
+    /// round the room looks each of them up, and a book is rarely still in
+    /// cache since its owner's last meeting. Requested all at once, the
+    /// loads overlap instead of each look-up waiting for its own (see
+    /// [`crate::prefetch`]).
+    fn prefetch_books(&self, people: &[u32]) {
+        let professions = &self.run.world.people.profession;
+        let mut present: Vec<u16> = people.iter().map(|&p| professions[p as usize]).collect();
+        present.sort_unstable();
+        present.dedup();
+        for book in &self.books {
+            for &s in &present {
+                book.prefetch_list(s);
+            }
+        }
+        for book in &self.books {
+            for &s in &present {
+                book.prefetch_ties(s, PREFETCH_LINES);
+            }
+        }
     }
 
     fn round_the_room(&mut self, people: &[u32], week: u32, rng: &mut Pcg64Mcg) {

@@ -82,6 +82,24 @@ impl Book {
         &mut list[i].1
     }
 
+    /// Starts loading where the list of ties in profession `s` is kept
+    /// (see [`crate::prefetch`]).
+    pub fn prefetch_list(&self, s: u16) {
+        if let Some(list) = self.lists.get(s as usize) {
+            crate::prefetch::prefetch(list);
+        }
+    }
+
+    /// Starts loading the ties in profession `s`, up to `lines` cache lines
+    /// of them, once [`Book::prefetch_list`]'s line has arrived.
+    pub fn prefetch_ties(&self, s: u16, lines: usize) {
+        let ties = self.in_profession(s);
+        let per_line = (64 / std::mem::size_of::<(u32, Tie)>()).max(1);
+        for tie in ties.iter().step_by(per_line).take(lines) {
+            crate::prefetch::prefetch(tie);
+        }
+    }
+
     /// Ties to people of profession `s`, by id.
     pub fn in_profession(&self, s: u16) -> &[(u32, Tie)] {
         self.lists.get(s as usize).map_or(&[], Vec::as_slice)
