@@ -84,6 +84,18 @@ struct Need {
     value: f64,
 }
 
+/// A decided need whose buyer's supplier list has been brought up to date.
+struct Settled {
+    need: Need,
+    decision: Decision,
+    /// The buyer's supplier in the need's profession before this sale.
+    previous: Option<u32>,
+    /// Whether the need reached anyone whose records it changes beyond the
+    /// buyer's supplier list: a member (buyer, provider, referrer), or a
+    /// book that reciprocity writes to.
+    networked: bool,
+}
+
 /// What became of one need, decided against the state at the start of the
 /// week's needs phase.
 #[derive(Clone, Debug, Default)]
@@ -139,11 +151,66 @@ impl Run<'_> {
                     .collect()
             })
             .collect();
-        for (block, needs) in decided.into_iter().enumerate() {
-            for (i, (need, decision)) in needs.into_iter().enumerate() {
-                let mut rng = self.resolve_stream(week, block as u32, i, 1);
-                self.apply(need, decision, week, &mut rng);
+        // Each buyer's supplier list changes in parallel, block by block:
+        // a block's needs are its own people's, so blocks touch disjoint
+        // lists, and within a block they change in need order. The rest of
+        // each need's effects then follows in block order — only for the
+        // needs that reach a member or someone's book, since sales between
+        // people who never went networking change nothing else.
+        let member_of = &self.member_of;
+        let holder_of = &self.holder_of;
+        let settled: Vec<Vec<Settled>> = decided
+            .into_par_iter()
+            .zip(self.suppliers.par_chunks_mut(BLOCK as usize))
+            .map(|(needs, suppliers)| {
+                needs
+                    .into_iter()
+                    .map(|(need, decision)| {
+                        let previous = decision.sale.and_then(|(p, _)| {
+                            let list = &mut suppliers[(need.buyer % BLOCK) as usize];
+                            set_supplier(list, need.profession, p)
+                        });
+                        let involved = |p: u32| member_of[p as usize] != NONE;
+                        let networked = involved(need.buyer)
+                            || decision
+                                .passes
+                                .iter()
+                                .any(|&(p, r, _)| involved(p) || involved(r))
+                            || decision.sale.is_some_and(|(p, source)| {
+                                involved(p)
+                                    || holder_of[p as usize] != NONE
+                                        && matches!(source, Source::Referral { .. })
+                            });
+                        Settled {
+                            need,
+                            decision,
+                            previous,
+                            networked,
+                        }
+                    })
+                    .collect()
+            })
+            .collect();
+        for (block, needs) in settled.into_iter().enumerate() {
+            for (i, settled) in needs.into_iter().enumerate() {
+                self.count(&settled.decision);
+                if settled.networked {
+                    let mut rng = self.resolve_stream(week, block as u32, i, 1);
+                    self.apply(settled, week, &mut rng);
+                }
             }
+        }
+    }
+
+    /// Counts a decided need by how it was met.
+    fn count(&mut self, decision: &Decision) {
+        self.tally.needs += 1;
+        match decision.sale {
+            None => self.tally.market += 1,
+            Some((_, Source::Repeat)) => self.tally.repeat += 1,
+            Some((_, Source::Direct)) => self.tally.direct += 1,
+            Some((_, Source::Pitch)) => self.tally.pitch += 1,
+            Some((_, Source::Referral { .. })) => self.tally.referral += 1,
         }
     }
 
@@ -175,6 +242,24 @@ impl Run<'_> {
         prefetch(&self.world.people.generosity[i]);
         prefetch(&self.holder_of[i]);
         self.world.prefetch_row(person, s);
+    }
+
+    /// While `asked[i]` is being asked for a name in `s`, starts loading
+    /// what the next two will need once [`Run::prefetch_person`]'s lines
+    /// have arrived: their acquaintances in `s`, their book, and its list
+    /// of ties in `s`.
+    fn prefetch_next_asked(&self, asked: &[u32], i: usize, s: u16) {
+        if let Some(&p) = asked.get(i + 2) {
+            self.world.prefetch_acquaintances_in(p, s);
+            if let Some(h) = self.holder(p) {
+                prefetch(&self.books[h as usize]);
+            }
+        }
+        if let Some(&p) = asked.get(i + 1) {
+            if let Some(h) = self.holder(p) {
+                self.books[h as usize].prefetch_list(s);
+            }
+        }
     }
 
     fn resolve_stream(&self, week: u32, block: u32, i: usize, part: u64) -> Pcg64Mcg {
@@ -250,10 +335,17 @@ impl Run<'_> {
             }
         };
         let contacts = self.contacts_to_ask(x, asks as usize, week, rng);
+        // The people this need may reach next — the contacts, and the
+        // members around the buyer who may notice it — are requested from
+        // memory now, and what they point to one or two asks ahead.
         for &c in &contacts {
             self.prefetch_person(c, s);
         }
-        for &c in &contacts {
+        for &(m, _) in &self.member_acquaintances[x as usize] {
+            self.prefetch_person(m, s);
+        }
+        for (i, &c) in contacts.iter().enumerate() {
+            self.prefetch_next_asked(&contacts, i, s);
             if let Some((p, hops)) = self.ask(c, x, s, week, self.s.economy.max_hops as u32, rng) {
                 if passed(&mut d, p, c, hops, rng) {
                     return d;
@@ -264,7 +356,8 @@ impl Run<'_> {
         for &m in &noticed {
             self.prefetch_person(m, s);
         }
-        for m in noticed {
+        for (i, &m) in noticed.iter().enumerate() {
+            self.prefetch_next_asked(&noticed, i, s);
             let Some(p) = self.offer_name(m, s, week, x, rng) else {
                 continue;
             };
@@ -278,14 +371,19 @@ impl Run<'_> {
         d
     }
 
-    /// Applies a decided need: referral counts, the sale, reciprocity.
-    fn apply(&mut self, need: Need, decision: Decision, week: u32, rng: &mut Pcg64Mcg) {
+    /// Applies a decided need that reached a member or a book, its
+    /// supplier already recorded: referral counts, the sale's credit and
+    /// reciprocity.
+    fn apply(&mut self, settled: Settled, week: u32, rng: &mut Pcg64Mcg) {
+        let Settled {
+            need,
+            decision,
+            previous,
+            ..
+        } = settled;
         let Need {
-            buyer: x,
-            profession: s,
-            value,
+            buyer: x, value, ..
         } = need;
-        self.tally.needs += 1;
         for &(p, referrer, hops) in &decision.passes {
             let metric = if hops <= 1 {
                 Metric::ReferralsReceivedHop1
@@ -297,16 +395,9 @@ impl Run<'_> {
             self.credit_person(referrer, Metric::ReferralsGiven, 1.0);
         }
         let Some((p, source)) = decision.sale else {
-            self.tally.market += 1;
             return;
         };
-        match source {
-            Source::Repeat => self.tally.repeat += 1,
-            Source::Direct => self.tally.direct += 1,
-            Source::Pitch => self.tally.pitch += 1,
-            Source::Referral { .. } => self.tally.referral += 1,
-        }
-        self.sale(p, x, s, source, value, week);
+        self.sale(p, x, source, value, previous, week);
         if let Source::Referral { referrer, .. } = source {
             // Gratitude and reciprocity: the provider now owes the referrer.
             if self.holder_of[p as usize] != NONE {
@@ -553,22 +644,17 @@ impl Run<'_> {
             .map(|&(_, p)| p)
     }
 
-    /// Makes `p` the supplier `buyer` used last in `s`; returns the one
-    /// before.
-    fn set_supplier(&mut self, buyer: u32, s: u16, p: u32) -> Option<u32> {
-        let list = &mut self.suppliers[buyer as usize];
-        match list.iter_mut().find(|(t, _)| *t == s) {
-            Some((_, q)) => Some(std::mem::replace(q, p)),
-            None => {
-                list.push((s, p));
-                None
-            }
-        }
-    }
-
-    /// Books a sale of a job worth `value` by provider `p` to buyer `x`.
-    fn sale(&mut self, p: u32, x: u32, s: u16, source: Source, value: f64, week: u32) {
-        let previous = self.set_supplier(x, s, p);
+    /// Credits a sale of a job worth `value` by provider `p` to buyer `x`,
+    /// whose supplier in the trade before it was `previous`.
+    fn sale(
+        &mut self,
+        p: u32,
+        x: u32,
+        source: Source,
+        value: f64,
+        previous: Option<u32>,
+        week: u32,
+    ) {
         let slot = self.member_of[p as usize];
         if slot != NONE {
             let (count, revenue) = match source {
@@ -614,6 +700,18 @@ impl Run<'_> {
             if through_network {
                 self.credit_person(x, Metric::ValueSuppliers, 1.0);
             }
+        }
+    }
+}
+
+/// Makes `p` the supplier a buyer (whose list is `list`) used last in
+/// `s`; returns the one before.
+fn set_supplier(list: &mut Vec<(u16, u32)>, s: u16, p: u32) -> Option<u32> {
+    match list.iter_mut().find(|(t, _)| *t == s) {
+        Some((_, q)) => Some(std::mem::replace(q, p)),
+        None => {
+            list.push((s, p));
+            None
         }
     }
 }
