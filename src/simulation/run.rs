@@ -7,6 +7,7 @@ use rayon::prelude::*;
 
 use crate::metrics::{Metric, Row};
 use crate::population::World;
+use crate::prefetch::prefetch;
 use crate::relationships::{recall, Rules};
 use crate::scenario::{Scenario, Strategy};
 use crate::simulation::contact::{Book, Contacts};
@@ -650,10 +651,37 @@ impl<'a> Run<'a> {
                 Some((person, partners, rng))
             })
             .collect();
-        for (person, partners, mut rng) in planned {
-            for partner in partners {
-                self.one_to_one(person, partner, week, &mut rng);
+        // Held in order, each pair's books requested from memory a few
+        // pairs ahead (see `crate::prefetch`).
+        let pairs: Vec<(usize, u32, u32)> = planned
+            .iter()
+            .enumerate()
+            .flat_map(|(i, (person, partners, _))| partners.iter().map(move |&q| (i, *person, q)))
+            .collect();
+        let mut rngs: Vec<Pcg64Mcg> = planned.into_iter().map(|(_, _, rng)| rng).collect();
+        for (k, &(i, person, partner)) in pairs.iter().enumerate() {
+            if let Some(&(_, a, b)) = pairs.get(k + 4) {
+                for p in [a, b] {
+                    prefetch(&self.holder_of[p as usize]);
+                    prefetch(&self.member_of[p as usize]);
+                }
             }
+            if let Some(&(_, a, b)) = pairs.get(k + 2) {
+                for p in [a, b] {
+                    if let Some(h) = self.holder(p) {
+                        prefetch(&self.books[h as usize]);
+                    }
+                }
+            }
+            if let Some(&(_, a, b)) = pairs.get(k + 1) {
+                for (p, q) in [(a, b), (b, a)] {
+                    if let Some(h) = self.holder(p) {
+                        let s = self.world.people.profession[q as usize];
+                        self.books[h as usize].prefetch_list(s);
+                    }
+                }
+            }
+            self.one_to_one(person, partner, week, &mut rngs[i]);
         }
     }
 
