@@ -194,12 +194,21 @@ impl Run<'_> {
         for (block, needs) in settled.into_iter().enumerate() {
             for (i, settled) in needs.into_iter().enumerate() {
                 self.count(&settled.decision);
-                if settled.networked {
+                if self.must_apply(&settled) {
                     let mut rng = self.resolve_stream(week, block as u32, i, 1);
                     self.apply(settled, week, &mut rng);
                 }
             }
         }
+    }
+
+    /// Whether a settled need has effects left to apply.
+    fn must_apply(&self, settled: &Settled) -> bool {
+        #[cfg(test)]
+        if self.apply_every_need {
+            return true;
+        }
+        settled.networked
     }
 
     /// Counts a decided need by how it was met.

@@ -176,11 +176,20 @@ pub(crate) struct Run<'a> {
     pub week: u32,
     /// First week of the final simulated year.
     pub final_year_start: u32,
+    /// Apply the effects of every need, even those that reach no member
+    /// and no book (which change nothing but the buyer's supplier): to
+    /// test that skipping them is exact.
+    #[cfg(test)]
+    pub apply_every_need: bool,
 }
 
 /// Simulates one variant (`scenario`) on one replicate's world.
 pub fn simulate(scenario: &Scenario, world: &World, replicate: u32) -> RunResult {
-    let mut run = Run::new(scenario, world, replicate);
+    simulate_run(Run::new(scenario, world, replicate))
+}
+
+fn simulate_run(mut run: Run) -> RunResult {
+    let scenario = run.s;
     let weeks = scenario.weeks();
     let mut rows = Vec::with_capacity(weeks as usize);
     for week in 0..weeks {
@@ -235,6 +244,26 @@ impl<'a> Stepper<'a> {
     }
 }
 
+#[cfg(test)]
+impl Stepper<'_> {
+    /// Applies the effects of every need in full from now on.
+    pub(crate) fn apply_every_need(&mut self) {
+        self.run.apply_every_need = true;
+    }
+
+    /// Every tie held, as (holder, other, tie), by holder and other.
+    pub(crate) fn ties(&self) -> Vec<(u32, u32, crate::relationships::Tie)> {
+        let mut all = Vec::new();
+        for (person, &h) in self.run.holder_of.iter().enumerate() {
+            if h != NONE {
+                let book = &self.run.books[h as usize];
+                all.extend(book.iter().map(|(o, t)| (person as u32, o, *t)));
+            }
+        }
+        all
+    }
+}
+
 impl<'a> Run<'a> {
     fn new(s: &'a Scenario, world: &'a World, replicate: u32) -> Run<'a> {
         let n = world.people.len();
@@ -281,6 +310,8 @@ impl<'a> Run<'a> {
             tally: NeedTally::default(),
             week: 0,
             final_year_start: s.weeks().saturating_sub(52),
+            #[cfg(test)]
+            apply_every_need: false,
         };
         run.recruit();
         run

@@ -4,7 +4,7 @@
 use crate::metrics::Metric;
 use crate::population::World;
 use crate::scenario::{Override, Scenario};
-use crate::simulation::{simulate, RunResult};
+use crate::simulation::{simulate, RunResult, Stepper};
 
 /// A small town: 2,000 people, 50 acquaintances each, 5 groups of 20,
 /// 40 members per cohort.
@@ -215,6 +215,36 @@ fn results_do_not_depend_on_the_thread_pool() {
         assert_eq!(a.rows, b.rows);
         assert_eq!(a.members, b.members);
     }
+}
+
+#[test]
+fn needs_that_reach_no_member_or_book_are_skipped_exactly() {
+    // Needs between people who never went networking change only the
+    // buyer's supplier list, so the rest of their effects is skipped;
+    // applying every need in full must give the same run. Members in two
+    // groups, visitors, and churn (which leaves former members holding
+    // books that reciprocity still writes to) make all kinds of needs
+    // occur.
+    let s = small(&[
+        "simulation.years=3",
+        "groups.count=8",
+        "strategies.networking.groups_per_member=2",
+        "strategies.connecting.churn_per_year=0.5",
+        "strategies.networking.churn_per_year=0.5",
+        "groups.visit_rate=0.2",
+    ]);
+    let world = World::build(&s, World::seed(s.simulation.seed, 0));
+    let mut skipping = Stepper::new(&s, &world, 0);
+    let mut full = Stepper::new(&s, &world, 0);
+    full.apply_every_need();
+    let mut referrals = 0.0;
+    while let Some(rows) = skipping.step() {
+        assert_eq!(Some(&rows), full.step().as_ref());
+        referrals += rows[NETWORKING].get(Metric::ReferralsReceived);
+    }
+    assert!(referrals > 0.0);
+    // Reciprocity writes to former members' books too.
+    assert_eq!(skipping.ties(), full.ties());
 }
 
 #[test]
