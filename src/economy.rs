@@ -48,6 +48,7 @@ use rand_pcg::Pcg64Mcg;
 use rayon::prelude::*;
 
 use crate::groups::stochastic_round;
+use crate::interleave::{interleave, pause};
 use crate::metrics::Metric;
 use crate::prefetch::{prefetch, prefetch_first};
 use crate::relationships::recall;
@@ -59,9 +60,14 @@ use crate::streams::{self, Purpose};
 /// People per block of need generation.
 const BLOCK: u32 = 4096;
 
-/// How many needs ahead of the one being decided its buyer's data is
-/// requested from memory.
-const PREFETCH_AHEAD: usize = 8;
+/// How many needs of a block are decided at once on one thread (see
+/// [`crate::interleave`]): enough that the others' work covers one task's
+/// wait for memory, few enough that what they load stays in cache.
+const IN_FLIGHT: usize = 16;
+
+/// How many cache lines of a list of ties are requested before a search
+/// through it (the first few hold most short lists whole).
+const TIE_LINES: usize = 4;
 
 /// How a sale came about.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -133,22 +139,11 @@ impl Run<'_> {
             .into_par_iter()
             .map(|block| {
                 let needs = this.draw_needs(block, week, &pick);
-                (0..needs.len())
-                    .map(|i| {
-                        // Start loading the buyer's data of the needs a few
-                        // places ahead, in two steps: the second reads
-                        // addresses that the first has brought in.
-                        if let Some(ahead) = needs.get(i + PREFETCH_AHEAD) {
-                            this.prefetch_buyer(ahead);
-                        }
-                        if let Some(near) = needs.get(i + PREFETCH_AHEAD / 2) {
-                            this.prefetch_buyer_ties(near);
-                        }
-                        let need = needs[i];
-                        let mut rng = this.resolve_stream(week, block, i, 0);
-                        (need, this.decide(need, week, &mut rng))
-                    })
-                    .collect()
+                interleave(needs.len(), IN_FLIGHT, |i| {
+                    let need = needs[i];
+                    let rng = this.resolve_stream(week, block, i, 0);
+                    async move { (need, this.decide(need, week, rng).await) }
+                })
             })
             .collect();
         // Each buyer's supplier list changes in parallel, block by block:
@@ -224,13 +219,15 @@ impl Run<'_> {
     }
 
     /// Starts loading where a need's buyer keeps their suppliers, their
-    /// member acquaintances and their ties (see [`crate::prefetch`]).
+    /// member acquaintances, their ties and their book's index (see
+    /// [`crate::prefetch`]).
     fn prefetch_buyer(&self, need: &Need) {
         let x = need.buyer as usize;
         self.world.prefetch_row(need.buyer, need.profession);
         prefetch(&self.suppliers[x]);
         prefetch(&self.member_acquaintances[x]);
         prefetch(&self.world.people.sociability[x]);
+        prefetch(&self.holder_of[x]);
     }
 
     /// Starts loading what [`Run::prefetch_buyer`]'s lines point to: the
@@ -253,22 +250,24 @@ impl Run<'_> {
         self.world.prefetch_row(person, s);
     }
 
-    /// While `asked[i]` is being asked for a name in `s`, starts loading
-    /// what the next two will need once [`Run::prefetch_person`]'s lines
-    /// have arrived: their acquaintances in `s`, their book, and its list
-    /// of ties in `s`.
-    fn prefetch_next_asked(&self, asked: &[u32], i: usize, s: u16) {
-        if let Some(&p) = asked.get(i + 2) {
-            self.world.prefetch_acquaintances_in(p, s);
-            if let Some(h) = self.holder(p) {
-                prefetch(&self.books[h as usize]);
-            }
-        }
-        if let Some(&p) = asked.get(i + 1) {
-            if let Some(h) = self.holder(p) {
-                self.books[h as usize].prefetch_list(s);
-            }
-        }
+    /// Brings in what [`Run::best_provider`] reads of `person` in `s` —
+    /// their acquaintances in the trade, then their book, its list of ties
+    /// in the trade and the first of those ties — pausing while each link
+    /// of the chain arrives. Expects [`Run::prefetch_person`] to have been
+    /// called a pause or more before.
+    async fn load_provider_search(&self, person: u32, s: u16) {
+        self.world.prefetch_acquaintances_in(person, s);
+        let Some(h) = self.holder(person) else {
+            pause().await;
+            return;
+        };
+        let book = &self.books[h as usize];
+        prefetch(book);
+        pause().await;
+        book.prefetch_list(s);
+        pause().await;
+        book.prefetch_ties(s, TIE_LINES);
+        pause().await;
     }
 
     fn resolve_stream(&self, week: u32, block: u32, i: usize, part: u64) -> Pcg64Mcg {
@@ -310,19 +309,30 @@ impl Run<'_> {
     }
 
     /// Decides how a need is met (see the module docs for the order).
-    fn decide(&self, need: Need, week: u32, rng: &mut Pcg64Mcg) -> Decision {
+    ///
+    /// Before each step that reads data probably not in cache, the
+    /// decision requests it and pauses, so that the other needs decided
+    /// alongside it work meanwhile ([`crate::interleave`]). A pause changes
+    /// nothing else: every draw is made in the same order as without them.
+    async fn decide(&self, need: Need, week: u32, mut rng: Pcg64Mcg) -> Decision {
         let Need {
             buyer: x,
             profession: s,
             ..
         } = need;
+        let rng = &mut rng;
         let mut d = Decision::default();
+        self.prefetch_buyer(&need);
+        pause().await;
+        self.prefetch_buyer_ties(&need);
+        pause().await;
         if let Some(p) = self.supplier(x, s) {
             if rng.random::<f64>() < self.s.economy.repeat_rate {
                 d.sale = Some((p, Source::Repeat));
                 return d;
             }
         }
+        self.load_provider_search(x, s).await;
         if let Some((p, confidence)) = self.best_provider(x, s, week, x) {
             if rng.random::<f64>() < confidence {
                 d.sale = Some((p, Source::Direct));
@@ -344,18 +354,14 @@ impl Run<'_> {
             }
         };
         let contacts = self.contacts_to_ask(x, asks as usize, week, rng);
-        // The people this need may reach next — the contacts, and the
-        // members around the buyer who may notice it — are requested from
-        // memory now, and what they point to one or two asks ahead.
+        // The contacts are requested from memory all at once.
         for &c in &contacts {
             self.prefetch_person(c, s);
         }
-        for &(m, _) in &self.member_acquaintances[x as usize] {
-            self.prefetch_person(m, s);
-        }
-        for (i, &c) in contacts.iter().enumerate() {
-            self.prefetch_next_asked(&contacts, i, s);
-            if let Some((p, hops)) = self.ask(c, x, s, week, self.s.economy.max_hops as u32, rng) {
+        pause().await;
+        let max_hops = self.s.economy.max_hops as u32;
+        for &c in &contacts {
+            if let Some((p, hops)) = self.ask(c, x, s, week, max_hops, rng).await {
                 if passed(&mut d, p, c, hops, rng) {
                     return d;
                 }
@@ -365,9 +371,11 @@ impl Run<'_> {
         for &m in &noticed {
             self.prefetch_person(m, s);
         }
-        for (i, &m) in noticed.iter().enumerate() {
-            self.prefetch_next_asked(&noticed, i, s);
-            let Some(p) = self.offer_name(m, s, week, x, rng) else {
+        if !noticed.is_empty() {
+            pause().await;
+        }
+        for &m in &noticed {
+            let Some(p) = self.offer_name(m, s, week, x, rng).await else {
                 continue;
             };
             if passed(&mut d, p, m, 1, rng) {
@@ -491,7 +499,7 @@ impl Run<'_> {
     /// is at most 1, so a draw at or above the generosity fails whoever the
     /// best provider is, and most people's generosity is low — most asks
     /// end there, without touching the person's acquaintances or ties.
-    fn offer_name(
+    async fn offer_name(
         &self,
         person: u32,
         s: u16,
@@ -504,6 +512,7 @@ impl Run<'_> {
         if draw >= generosity {
             return None;
         }
+        self.load_provider_search(person, s).await;
         let (p, confidence) = self.best_provider(person, s, week, exclude)?;
         (draw < generosity * confidence).then_some(p)
     }
@@ -542,7 +551,12 @@ impl Run<'_> {
 
     /// Asks `c` for a provider in `s` for buyer `x`, allowing `hops` more
     /// hops. Returns the provider named and the hops it travelled.
-    fn ask(
+    ///
+    /// A contact who names nobody may, if willing (probability = their
+    /// generosity), ask the person they would turn to, and so on down a
+    /// chain; a name found at its end travels back up, each link relaying
+    /// it if they trust whoever gave it to them.
+    async fn ask(
         &self,
         c: u32,
         x: u32,
@@ -551,18 +565,35 @@ impl Run<'_> {
         hops: u32,
         rng: &mut Pcg64Mcg,
     ) -> Option<(u32, u32)> {
-        let generosity = self.generosity(c);
-        if let Some(p) = self.offer_name(c, s, week, x, rng) {
-            return Some((p, 1));
+        // Those who passed the question on, nearest the buyer first.
+        let mut relays: Vec<u32> = Vec::new();
+        let mut asked = c;
+        let mut hops_left = hops;
+        let found = loop {
+            let generosity = self.generosity(asked);
+            if let Some(p) = self.offer_name(asked, s, week, x, rng).await {
+                break p;
+            }
+            if hops_left <= 1 || rng.random::<f64>() >= generosity {
+                return None;
+            }
+            let next = self.most_trusted_contact(asked, x, week, rng)?;
+            relays.push(asked);
+            self.prefetch_person(next, s);
+            pause().await;
+            asked = next;
+            hops_left -= 1;
+        };
+        let mut travelled = 1;
+        let mut giver = asked;
+        for &relay in relays.iter().rev() {
+            if found == relay || rng.random::<f64>() >= self.confidence(relay, giver, week) {
+                return None;
+            }
+            travelled += 1;
+            giver = relay;
         }
-        if hops <= 1 || rng.random::<f64>() >= generosity {
-            return None;
-        }
-        let next = self.most_trusted_contact(c, x, week, rng)?;
-        let (p, travelled) = self.ask(next, x, s, week, hops - 1, rng)?;
-        // c relays the name if c trusts whoever gave it.
-        (p != c && rng.random::<f64>() < self.confidence(c, next, week))
-            .then_some((p, travelled + 1))
+        Some((found, travelled))
     }
 
     /// The person `c` would turn to for a name: their most trusted

@@ -24,6 +24,7 @@ pub mod cli;
 pub mod economy;
 pub mod experiment;
 pub mod groups;
+pub mod interleave;
 pub mod metrics;
 pub mod output;
 pub mod population;
