@@ -641,18 +641,27 @@ impl Run<'_> {
             // read off x's side of their tie: they last met in the same
             // week (contact is mutual), and x's book is already at hand,
             // whereas the member's would cost a look-up per tie.
+            //
+            // First the ties to members who may notice — screened on the
+            // noticer bits, since most ties are to people who are no
+            // longer members or never notice — with each one's cohort and
+            // memory requested from memory; then the draws, in the same
+            // order, once those have arrived.
+            let mut candidates: Vec<(u32, u32)> = Vec::new();
             for (m, tie) in self.books[h as usize].iter() {
-                // Screen on the noticer bits first: most ties are to people
-                // who are no longer members or never notice.
                 if !self.noticers.contains(m) || ns.binary_search(&m).is_ok() {
                     continue;
                 }
+                prefetch(&self.cohort_of[m as usize]);
+                prefetch(&self.world.people.memory_half_life[m as usize]);
+                candidates.push((m, tie.idle(week)));
+            }
+            for (m, idle) in candidates {
                 let Some(st) = self.strategy_of_person(m) else {
                     continue;
                 };
-                let notices = st.notices_needs;
                 let half_life = self.world.people.memory_half_life[m as usize];
-                notice(m, notices * recall(tie.idle(week), half_life), rng);
+                notice(m, st.notices_needs * recall(idle, half_life), rng);
             }
         }
         noticed

@@ -222,8 +222,8 @@ impl Meeting<'_, '_> {
         );
         let people = self.people.clone();
         self.prefetch_books(&people);
-        self.round_the_room(&people, week, &mut rng);
-        self.conversations(&people, week, &mut rng);
+        let views = self.round_the_room(&people, week, &mut rng);
+        self.conversations(&people, views, week, &mut rng);
     }
 
     /// Starts loading every attendee's ties in the professions present:
@@ -248,21 +248,46 @@ impl Meeting<'_, '_> {
         }
     }
 
-    fn round_the_room(&mut self, people: &[u32], week: u32, rng: &mut Pcg64Mcg) {
+    /// Every attendee pitches to every other. Returns what each then thinks
+    /// of each other (`views[i * n + j]`: attendee `i` of attendee `j`),
+    /// which is what the last contact between them left.
+    fn round_the_room(&mut self, people: &[u32], week: u32, rng: &mut Pcg64Mcg) -> Vec<View> {
         let hours = self.run.s.groups.pitch_seconds / 3600.0;
         let weight = self.run.rules.room_pitch_weight;
-        for &pitcher in people {
+        let n = people.len();
+        let mut views = vec![None; n * n];
+        for (j, &pitcher) in people.iter().enumerate() {
             let intensity = self.run.pitch_intensity(pitcher);
-            for &listener in people {
+            for (i, &listener) in people.iter().enumerate() {
                 if listener == pitcher {
                     continue;
                 }
-                self.contact(listener, pitcher, week, hours, (intensity, weight), rng);
+                let view = self.contact(listener, pitcher, week, hours, (intensity, weight), rng);
+                views[i * n + j] = Some(view);
             }
         }
+        if self.owners.len() < n {
+            // Someone attends twice (in two of their seats), so a pair met
+            // more than once and an early view above may be out of date:
+            // look them all up again.
+            views.clear();
+            for &owner in people {
+                let book = self.book(owner);
+                views.extend(people.iter().map(|&other| self.view_in(book, other)));
+            }
+        }
+        views
     }
 
-    fn conversations(&mut self, people: &[u32], week: u32, rng: &mut Pcg64Mcg) {
+    /// One-to-one chats, partners chosen on `views` (see
+    /// [`Meeting::round_the_room`]).
+    fn conversations(
+        &mut self,
+        people: &[u32],
+        mut views: Vec<View>,
+        week: u32,
+        rng: &mut Pcg64Mcg,
+    ) {
         let n = people.len();
         let per_person = self.run.s.groups.conversations as f64;
         let hours = self.run.s.groups.conversation_hours;
@@ -282,14 +307,9 @@ impl Meeting<'_, '_> {
         }
         // Pairs already chatted this meeting, as a flat n × n bitmap.
         let mut chatted = vec![false; n * n];
-        // What each attendee thinks of each other, looked up once here and
-        // refreshed after each chat (which changes only the two views of
-        // the pair), rather than twice per candidate per choice.
-        let mut views: Vec<View> = Vec::with_capacity(n * n);
-        for &owner in people {
-            let book = self.book(owner);
-            views.extend(people.iter().map(|&other| self.view_in(book, other)));
-        }
+        // `views` is refreshed after each chat (which changes only the two
+        // views of the pair) rather than looked up twice per candidate per
+        // choice.
         let rounds = slots.iter().copied().max().unwrap_or(0);
         for _ in 0..rounds {
             for &i in &order {

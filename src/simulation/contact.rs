@@ -196,7 +196,8 @@ pub(crate) trait Contacts<'a> {
     /// Adds contact hours to `owner`'s view of `other`, in which `owner`
     /// hears `other` pitch at `(intensity, weight)` (see
     /// [`crate::relationships::Rules::hear_pitch`]), and keeps the counts and
-    /// the trust calendar current.
+    /// the trust calendar current. Returns the tie's hours together and
+    /// liking afterwards.
     fn contact(
         &mut self,
         owner: u32,
@@ -205,7 +206,7 @@ pub(crate) trait Contacts<'a> {
         hours: f64,
         pitch: (f64, f64),
         rng: &mut Pcg64Mcg,
-    ) {
+    ) -> (f64, f64) {
         let rules = self.run().rules;
         let tie = self.tie_mut(owner, other, week, rng);
         let c = rules.contact(tie, week, hours);
@@ -220,10 +221,12 @@ pub(crate) trait Contacts<'a> {
             None
         };
         rules.hear_pitch(tie, week, pitch.0, pitch.1);
+        let view = (tie.hours as f64, tie.like as f64);
         self.crossed(owner, other, c);
         if let Some(w) = check {
             self.recheck_trust(w, owner, other);
         }
+        view
     }
 
     /// Current trust and recall of `owner` in `other` through networking,

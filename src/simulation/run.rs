@@ -875,7 +875,21 @@ impl<'a> Run<'a> {
     /// Re-checks ties whose trust may have decayed below the threshold.
     fn untrust(&mut self, week: u32) {
         let due = std::mem::take(&mut self.calendar[week as usize]);
-        for (h, other) in due {
+        for (k, &(h, other)) in due.iter().enumerate() {
+            // Each check is a look-up in a different book: request the
+            // books, then their lists, a few checks ahead.
+            if let Some(&(h, other)) = due.get(k + 8) {
+                prefetch(&self.books[h as usize]);
+                prefetch(&self.world.people.profession[other as usize]);
+            }
+            if let Some(&(h, other)) = due.get(k + 4) {
+                let s = self.world.people.profession[other as usize];
+                self.books[h as usize].prefetch_list(s);
+            }
+            if let Some(&(h, other)) = due.get(k + 2) {
+                let s = self.world.people.profession[other as usize];
+                self.books[h as usize].prefetch_ties(s, 2);
+            }
             let book = &mut self.books[h as usize];
             let profession = self.world.people.profession[other as usize];
             let Some(tie) = book.get_mut(other, profession) else {
