@@ -48,7 +48,7 @@ use rand_pcg::Pcg64Mcg;
 use rayon::prelude::*;
 
 use crate::groups::stochastic_round;
-use crate::interleave::{interleave, pause};
+use crate::interleave::{interleave, pause, IN_FLIGHT};
 use crate::metrics::Metric;
 use crate::prefetch::{prefetch, prefetch_first};
 use crate::relationships::recall;
@@ -59,11 +59,6 @@ use crate::streams::{self, Purpose};
 
 /// People per block of need generation.
 const BLOCK: u32 = 4096;
-
-/// How many needs of a block are decided at once on one thread (see
-/// [`crate::interleave`]): enough that the others' work covers one task's
-/// wait for memory, few enough that what they load stays in cache.
-const IN_FLIGHT: usize = 16;
 
 /// How many cache lines of a list of ties are requested before a search
 /// through it (the first few hold most short lists whole).

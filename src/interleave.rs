@@ -25,6 +25,12 @@ use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll, Waker};
 
+/// How many tasks to keep in flight on one thread: enough that the others'
+/// steps cover one task's wait for memory (about a hundred nanoseconds),
+/// few enough that what they have requested stays in the first-level cache.
+/// Measured on the city scenario: 8, 16 and 32 did equally well.
+pub const IN_FLIGHT: usize = 16;
+
 /// A point where a task lets the others run while its memory loads.
 #[must_use = "a pause does nothing unless awaited"]
 pub struct Pause {
@@ -95,6 +101,17 @@ where
         .collect()
 }
 
+/// Runs one task alone to its end (its pauses return at once).
+pub fn alone<T>(task: impl Future<Output = T>) -> T {
+    let mut task = std::pin::pin!(task);
+    let mut cx = Context::from_waker(Waker::noop());
+    loop {
+        if let Poll::Ready(result) = task.as_mut().poll(&mut cx) {
+            return result;
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -136,6 +153,13 @@ mod tests {
             log.into_inner(),
             vec![(0, 0), (1, 0), (0, 1), (1, 1), (0, 2), (1, 2)]
         );
+    }
+
+    #[test]
+    fn a_task_alone_runs_through_its_pauses() {
+        let log = RefCell::new(Vec::new());
+        assert_eq!(alone(steps(4, 3, &log)), 43);
+        assert_eq!(log.into_inner(), vec![(4, 0), (4, 1), (4, 2), (4, 3)]);
     }
 
     #[test]

@@ -82,6 +82,15 @@ impl Book {
         &mut list[i].1
     }
 
+    /// Starts loading where every list of ties is kept: what a walk
+    /// through the whole book, or to its `k`-th tie, reads first.
+    pub fn prefetch_index(&self) {
+        let per_line = (64 / std::mem::size_of::<Vec<(u32, Tie)>>()).max(1);
+        for list in self.lists.iter().step_by(per_line) {
+            crate::prefetch::prefetch(list);
+        }
+    }
+
     /// Starts loading where the list of ties in profession `s` is kept
     /// (see [`crate::prefetch`]).
     pub fn prefetch_list(&self, s: u16) {
@@ -116,11 +125,13 @@ impl Book {
         self.lists.iter().map(Vec::len).sum()
     }
 
-    /// The `k`-th tie in id order, if there are more than `k`.
-    pub fn nth(&self, mut k: usize) -> Option<(u32, &Tie)> {
+    /// Where the `k`-th tie in id order is kept, if there are more than
+    /// `k`: a reference, so that it can be requested from memory before it
+    /// is read.
+    pub fn nth_entry(&self, mut k: usize) -> Option<&(u32, Tie)> {
         for list in &self.lists {
-            if let Some((o, t)) = list.get(k) {
-                return Some((*o, t));
+            if let Some(entry) = list.get(k) {
+                return Some(entry);
             }
             k -= list.len();
         }
@@ -324,8 +335,8 @@ mod tests {
         book.get_mut(30, 1).unwrap().like = -0.5;
         assert_eq!(book.get(30, 1).unwrap().like, -0.5);
         assert_eq!(book.len(), 6);
-        assert_eq!(book.nth(3).map(|(o, _)| o), Some(31));
-        assert_eq!(book.nth(6), None);
+        assert_eq!(book.nth_entry(3).map(|&(o, _)| o), Some(31));
+        assert!(book.nth_entry(6).is_none());
     }
 
     #[test]

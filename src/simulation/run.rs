@@ -5,6 +5,7 @@ use rand_distr::{Distribution, Poisson};
 use rand_pcg::Pcg64Mcg;
 use rayon::prelude::*;
 
+use crate::interleave::{interleave, pause, IN_FLIGHT};
 use crate::metrics::{Metric, Row};
 use crate::population::World;
 use crate::prefetch::prefetch;
@@ -12,6 +13,10 @@ use crate::relationships::{recall, Rules};
 use crate::scenario::{Scenario, Strategy};
 use crate::simulation::contact::{Book, Contacts};
 use crate::streams::{self, Purpose};
+
+/// A member's one-to-ones for the week: who they are, their partners in
+/// order, and the stream to hold the meetings with.
+type Plan = (u32, Vec<u32>, Pcg64Mcg);
 
 /// Marks "no such index" in person-indexed lookup tables.
 pub(crate) const NONE: u32 = u32::MAX;
@@ -657,31 +662,23 @@ impl<'a> Run<'a> {
     /// with two one-to-ones this week chooses both partners before either
     /// meeting, and the result is the same for any number of threads.
     fn one_to_ones(&mut self, week: u32) {
-        let per_week_factor = 12.0 / 52.0;
+        // Partners are chosen for a chunk of members at a time, each
+        // member's choice a task interleaved with others' (a draw looks at
+        // random ties of a book that is rarely in cache).
+        const CHUNK: usize = 256;
         let this: &Self = self;
-        let planned: Vec<(u32, Vec<u32>, Pcg64Mcg)> = (0..self.members.len() as u32)
+        let slots = self.members.len();
+        let chunks: Vec<Vec<Option<Plan>>> = (0..slots.div_ceil(CHUNK))
             .into_par_iter()
-            .filter_map(|slot| {
-                let rate = this.strategy_of(slot).one_to_ones_per_month * per_week_factor;
-                if rate <= 0.0 {
-                    return None;
-                }
-                let person = this.members[slot as usize].person;
-                let mut rng = streams::stream(
-                    this.seed,
-                    Purpose::OneToOnes,
-                    &[this.rep, week as u64, person as u64],
-                );
-                let count = poisson(&mut rng, rate);
-                let mut candidates = None;
-                let partners = (0..count)
-                    .filter_map(|_| {
-                        this.one_to_one_partner(person, &mut candidates, week, &mut rng)
-                    })
-                    .collect();
-                Some((person, partners, rng))
+            .map(|chunk| {
+                let start = chunk * CHUNK;
+                let len = CHUNK.min(slots - start);
+                interleave(len, IN_FLIGHT, |i| {
+                    this.plan_one_to_ones((start + i) as u32, week)
+                })
             })
             .collect();
+        let planned: Vec<Plan> = chunks.into_iter().flatten().flatten().collect();
         // Held in order, each pair's books requested from memory a few
         // pairs ahead (see `crate::prefetch`).
         let pairs: Vec<(usize, u32, u32)> = planned
@@ -716,6 +713,45 @@ impl<'a> Run<'a> {
         }
     }
 
+    /// The member in `slot`'s partners for this week's one-to-ones, with
+    /// the stream to hold them with; `None` if their strategy holds none.
+    async fn plan_one_to_ones(&self, slot: u32, week: u32) -> Option<Plan> {
+        let per_week_factor = 12.0 / 52.0;
+        let rate = self.strategy_of(slot).one_to_ones_per_month * per_week_factor;
+        if rate <= 0.0 {
+            return None;
+        }
+        let person = self.members[slot as usize].person;
+        let mut rng = streams::stream(
+            self.seed,
+            Purpose::OneToOnes,
+            &[self.rep, week as u64, person as u64],
+        );
+        let count = poisson(&mut rng, rate);
+        if count > 0 {
+            prefetch(&self.holder_of[person as usize]);
+            prefetch(&self.world.people.memory_half_life[person as usize]);
+            pause().await;
+            if let Some(h) = self.holder(person) {
+                prefetch(&self.books[h as usize]);
+                pause().await;
+                self.books[h as usize].prefetch_index();
+                pause().await;
+            }
+        }
+        let mut candidates = None;
+        let mut partners = Vec::new();
+        for _ in 0..count {
+            if let Some(p) = self
+                .one_to_one_partner(person, &mut candidates, week, &mut rng)
+                .await
+            {
+                partners.push(p);
+            }
+        }
+        Some((person, partners, rng))
+    }
+
     /// The current members `person` likes, weighted by like × recall, in
     /// id order.
     fn one_to_one_candidates(&self, person: u32, week: u32) -> Vec<(u32, f64)> {
@@ -745,7 +781,7 @@ impl<'a> Run<'a> {
     /// (few, faint candidates), the draw is made over the full list of
     /// candidates (`candidates`, built once and kept for further draws),
     /// with the same probabilities.
-    fn one_to_one_partner(
+    async fn one_to_one_partner(
         &self,
         person: u32,
         candidates: &mut Option<Vec<(u32, f64)>>,
@@ -765,9 +801,12 @@ impl<'a> Run<'a> {
         };
         if candidates.is_none() {
             for _ in 0..REJECTION_TRIES {
-                let Some((o, t)) = book.nth(rng.random_range(0..ties)) else {
+                let Some(entry) = book.nth_entry(rng.random_range(0..ties)) else {
                     break;
                 };
+                prefetch(entry);
+                pause().await;
+                let (o, t) = (entry.0, &entry.1);
                 if t.like <= 0.0 || !self.current.contains(o) {
                     continue;
                 }
@@ -1174,7 +1213,9 @@ mod tests {
             let draws = 20_000;
             for _ in 0..draws {
                 let mut list = full_list.then(|| run.one_to_one_candidates(me, 0));
-                let p = run.one_to_one_partner(me, &mut list, 0, &mut rng).unwrap();
+                let p =
+                    crate::interleave::alone(run.one_to_one_partner(me, &mut list, 0, &mut rng))
+                        .unwrap();
                 counts[others.iter().position(|&o| o == p).unwrap()] += 1;
             }
             assert_eq!(counts[3], 0);
