@@ -134,11 +134,11 @@ impl Run<'_> {
             .into_par_iter()
             .map(|block| {
                 let needs = this.draw_needs(block, week, &pick);
-                interleave(needs.len(), IN_FLIGHT, |i| {
-                    let need = needs[i];
+                let tasks = needs.into_iter().enumerate().map(|(i, need)| {
                     let rng = this.resolve_stream(week, block, i, 0);
                     async move { (need, this.decide(need, week, rng).await) }
-                })
+                });
+                interleave(tasks, IN_FLIGHT)
             })
             .collect();
         // Each buyer's supplier list changes in parallel, block by block:

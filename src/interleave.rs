@@ -56,24 +56,25 @@ impl Future for Pause {
     }
 }
 
-/// Runs `task(0)`, …, `task(count − 1)`, up to `width` of them at once on
-/// this thread, and returns their results in that order.
+/// Runs `tasks`, up to `width` of them at once on this thread, and returns
+/// their results in the order of `tasks`.
 ///
 /// A task is polled until it finishes, one step (up to its next
 /// [`pause`]) per turn; a finished task's place goes to the next one not
-/// yet started.
-pub fn interleave<T, F, Fut>(count: usize, width: usize, mut task: F) -> Vec<T>
+/// yet started, which is only then taken from `tasks`.
+pub fn interleave<T, Fut>(tasks: impl IntoIterator<Item = Fut>, width: usize) -> Vec<T>
 where
-    F: FnMut(usize) -> Fut,
     Fut: Future<Output = T>,
 {
-    let mut results: Vec<Option<T>> = std::iter::repeat_with(|| None).take(count).collect();
+    let mut tasks = tasks.into_iter().enumerate();
+    let mut results: Vec<Option<T>> = Vec::new();
     let mut cx = Context::from_waker(Waker::noop());
     // One pinned place per task in flight, reused as tasks finish.
-    let mut places: Vec<(usize, Pin<Box<Option<Fut>>>)> = (0..width.max(1).min(count))
-        .map(|i| (i, Box::pin(Some(task(i)))))
+    let mut places: Vec<(usize, Pin<Box<Option<Fut>>>)> = tasks
+        .by_ref()
+        .take(width.max(1))
+        .map(|(i, task)| (i, Box::pin(Some(task))))
         .collect();
-    let mut next = places.len();
     while !places.is_empty() {
         let mut k = 0;
         while k < places.len() {
@@ -82,11 +83,13 @@ where
                 unreachable!("a place in flight always holds a task");
             };
             if let Poll::Ready(result) = running.poll(&mut cx) {
+                if results.len() <= *index {
+                    results.resize_with(*index + 1, || None);
+                }
                 results[*index] = Some(result);
-                if next < count {
-                    *index = next;
-                    place.set(Some(task(next)));
-                    next += 1;
+                if let Some((i, task)) = tasks.next() {
+                    *index = i;
+                    place.set(Some(task));
                 } else {
                     places.swap_remove(k);
                     continue;
@@ -133,7 +136,7 @@ mod tests {
         let expected: Vec<usize> = (0..23).map(|i| i * 10 + pauses(i)).collect();
         for width in [1, 2, 3, 8, 23, 100] {
             let log = RefCell::new(Vec::new());
-            let got = interleave(23, width, |i| steps(i, pauses(i), &log));
+            let got = interleave((0..23).map(|i| steps(i, pauses(i), &log)), width);
             assert_eq!(got, expected, "width {width}");
             // Every step of every task ran exactly once, each task's in order.
             let log = log.into_inner();
@@ -148,7 +151,7 @@ mod tests {
     #[test]
     fn tasks_take_turns_while_they_pause() {
         let log = RefCell::new(Vec::new());
-        interleave(2, 2, |i| steps(i, 2, &log));
+        interleave((0..2).map(|i| steps(i, 2, &log)), 2);
         assert_eq!(
             log.into_inner(),
             vec![(0, 0), (1, 0), (0, 1), (1, 1), (0, 2), (1, 2)]
@@ -164,7 +167,7 @@ mod tests {
 
     #[test]
     fn nothing_to_do_is_nothing_done() {
-        let got: Vec<u8> = interleave(0, 4, |_| async { 1 });
+        let got: Vec<u8> = interleave((0..0).map(|_| async { 1 }), 4);
         assert!(got.is_empty());
     }
 }

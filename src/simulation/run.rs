@@ -673,9 +673,9 @@ impl<'a> Run<'a> {
             .map(|chunk| {
                 let start = chunk * CHUNK;
                 let len = CHUNK.min(slots - start);
-                interleave(len, IN_FLIGHT, |i| {
-                    this.plan_one_to_ones((start + i) as u32, week)
-                })
+                let tasks =
+                    (start..start + len).map(|slot| this.plan_one_to_ones(slot as u32, week));
+                interleave(tasks, IN_FLIGHT)
             })
             .collect();
         let planned: Vec<Plan> = chunks.into_iter().flatten().flatten().collect();
