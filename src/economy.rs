@@ -97,6 +97,17 @@ struct Settled {
     networked: bool,
 }
 
+impl Settled {
+    /// Everyone whose records the need's effects may change: the buyer,
+    /// the provider and those who passed names on.
+    fn involved(&self) -> impl Iterator<Item = u32> + '_ {
+        let passes = self.decision.passes.iter().flat_map(|&(p, r, _)| [p, r]);
+        std::iter::once(self.need.buyer)
+            .chain(self.decision.sale.map(|(p, _)| p))
+            .chain(passes)
+    }
+}
+
 /// What became of one need, decided against the state at the start of the
 /// week's needs phase.
 #[derive(Clone, Debug, Default)]
@@ -181,14 +192,38 @@ impl Run<'_> {
                     .collect()
             })
             .collect();
+        let mut to_apply: Vec<(u32, usize, Settled)> = Vec::new();
         for (block, needs) in settled.into_iter().enumerate() {
             for (i, settled) in needs.into_iter().enumerate() {
                 self.count(&settled.decision);
                 if self.must_apply(&settled) {
-                    let mut rng = self.resolve_stream(week, block as u32, i, 1);
-                    self.apply(settled, week, &mut rng);
+                    to_apply.push((block as u32, i, settled));
                 }
             }
+        }
+        // The records a need's effects change belong to people scattered
+        // over the population: they are requested a few needs ahead, first
+        // where they are, then what that points to.
+        for k in 0..to_apply.len() {
+            if let Some((_, _, ahead)) = to_apply.get(k + 8) {
+                for p in ahead.involved() {
+                    prefetch(&self.member_of[p as usize]);
+                    prefetch(&self.holder_of[p as usize]);
+                }
+            }
+            if let Some((_, _, near)) = to_apply.get(k + 4) {
+                for p in near.involved() {
+                    if let Some(&slot) = self.member_of.get(p as usize).filter(|&&s| s != NONE) {
+                        self.members[slot as usize].prefetch_totals();
+                    }
+                    if let Some(h) = self.holder(p) {
+                        prefetch(&self.books[h as usize]);
+                    }
+                }
+            }
+            let (block, i, settled) = &to_apply[k];
+            let mut rng = self.resolve_stream(week, *block, *i, 1);
+            self.apply(settled, week, &mut rng);
         }
     }
 
@@ -386,16 +421,14 @@ impl Run<'_> {
     /// Applies a decided need that reached a member or a book, its
     /// supplier already recorded: referral counts, the sale's credit and
     /// reciprocity.
-    fn apply(&mut self, settled: Settled, week: u32, rng: &mut Pcg64Mcg) {
+    fn apply(&mut self, settled: &Settled, week: u32, rng: &mut Pcg64Mcg) {
         let Settled {
             need,
             decision,
             previous,
             ..
         } = settled;
-        let Need {
-            buyer: x, value, ..
-        } = need;
+        let (x, value, previous) = (need.buyer, need.value, *previous);
         for &(p, referrer, hops) in &decision.passes {
             let metric = if hops <= 1 {
                 Metric::ReferralsReceivedHop1

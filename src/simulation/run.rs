@@ -8,7 +8,7 @@ use rayon::prelude::*;
 use crate::interleave::{interleave, pause, IN_FLIGHT};
 use crate::metrics::{Metric, Row};
 use crate::population::World;
-use crate::prefetch::prefetch;
+use crate::prefetch::{prefetch, prefetch_first};
 use crate::relationships::{recall, Rules};
 use crate::scenario::{Scenario, Strategy};
 use crate::simulation::contact::{Book, Contacts};
@@ -46,6 +46,16 @@ pub(crate) struct Member {
     pub totals: Row,
     /// Totals during the final simulated year.
     pub final_year: Row,
+}
+
+impl Member {
+    /// Starts loading the member's running totals, which a credit updates
+    /// (see [`crate::prefetch`]).
+    pub fn prefetch_totals(&self) {
+        for metric in self.totals.0.iter().step_by(8) {
+            prefetch(metric);
+        }
+    }
 }
 
 /// A networking group.
@@ -398,11 +408,27 @@ impl<'a> Run<'a> {
     fn enrol(&mut self, person: u32, slot: u32, cohort: u16) {
         self.member_of[person as usize] = slot;
         self.mark_member(person, cohort);
-        for &x in self.world.network.neighbors(person) {
-            let list = &mut self.member_acquaintances[x as usize];
+        self.around(person, |list| {
             if let Err(at) = list.binary_search_by_key(&person, |&(m, _)| m) {
                 list.insert(at, (person, cohort));
             }
+        });
+    }
+
+    /// Applies `edit` to the list of member acquaintances of each of
+    /// `person`'s acquaintances, in id order. The lists are scattered over
+    /// the whole population, so each is requested from memory a few
+    /// acquaintances ahead: first where it is, then its contents.
+    fn around(&mut self, person: u32, mut edit: impl FnMut(&mut Vec<(u32, u16)>)) {
+        let ns = self.world.network.neighbors(person);
+        for (k, &x) in ns.iter().enumerate() {
+            if let Some(&ahead) = ns.get(k + 16) {
+                prefetch(&self.member_acquaintances[ahead as usize]);
+            }
+            if let Some(&near) = ns.get(k + 8) {
+                prefetch_first(&self.member_acquaintances[near as usize]);
+            }
+            edit(&mut self.member_acquaintances[x as usize]);
         }
     }
 
@@ -421,12 +447,11 @@ impl<'a> Run<'a> {
         self.current.remove(person);
         self.cohort_of[person as usize] = NO_COHORT;
         self.noticers.remove(person);
-        for &x in self.world.network.neighbors(person) {
-            let list = &mut self.member_acquaintances[x as usize];
+        self.around(person, |list| {
             if let Ok(at) = list.binary_search_by_key(&person, |&(m, _)| m) {
                 list.remove(at);
             }
-        }
+        });
     }
 
     /// Gives `person` a book of ties if they have none yet.
