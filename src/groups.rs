@@ -33,6 +33,7 @@ use rand_pcg::Pcg64Mcg;
 use rayon::prelude::*;
 
 use crate::metrics::Metric;
+use crate::prefetch::prefetch;
 use crate::simulation::{Book, Contacts, Run, NONE};
 use crate::streams::{self, Purpose};
 
@@ -138,25 +139,37 @@ impl Run<'_> {
         }
         let mut effects: Vec<(u32, Vec<Effect>)> = Vec::new();
         for wave in waves {
-            let taken: Vec<(u32, Vec<u32>, Vec<Book>)> = wave
-                .iter()
-                .map(|&g| {
-                    let mut owners: Vec<u32> = attendees[g as usize]
-                        .iter()
-                        .map(|&s| self.members[s as usize].person)
-                        .collect();
-                    owners.sort_unstable();
-                    owners.dedup();
-                    let books = owners
-                        .iter()
-                        .map(|&p| {
-                            let h = self.ensure_book(p);
-                            std::mem::take(&mut self.books[h as usize])
-                        })
-                        .collect();
-                    (g, owners, books)
-                })
-                .collect();
+            // Taking the books out reads where each attendee's is kept, and
+            // the book itself: both requested a meeting or two ahead.
+            let mut taken: Vec<(u32, Vec<u32>, Vec<Book>)> = Vec::with_capacity(wave.len());
+            for (k, &g) in wave.iter().enumerate() {
+                if let Some(&ahead) = wave.get(k + 2) {
+                    for &s in &attendees[ahead as usize] {
+                        prefetch(&self.holder_of[self.members[s as usize].person as usize]);
+                    }
+                }
+                if let Some(&near) = wave.get(k + 1) {
+                    for &s in &attendees[near as usize] {
+                        if let Some(h) = self.holder(self.members[s as usize].person) {
+                            prefetch(&self.books[h as usize]);
+                        }
+                    }
+                }
+                let mut owners: Vec<u32> = attendees[g as usize]
+                    .iter()
+                    .map(|&s| self.members[s as usize].person)
+                    .collect();
+                owners.sort_unstable();
+                owners.dedup();
+                let books = owners
+                    .iter()
+                    .map(|&p| {
+                        let h = self.ensure_book(p);
+                        std::mem::take(&mut self.books[h as usize])
+                    })
+                    .collect();
+                taken.push((g, owners, books));
+            }
             let this: &Self = self;
             let held: Vec<Held> = taken
                 .into_par_iter()

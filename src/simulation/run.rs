@@ -636,6 +636,11 @@ impl<'a> Run<'a> {
         }
         let open = !self.s.groups.closed();
         for slot in 0..self.members.len() as u32 {
+            // The member records are read in order, but each one's list of
+            // groups is elsewhere: request it a few members ahead.
+            if let Some(ahead) = self.members.get(slot as usize + 8) {
+                prefetch_first(&ahead.groups);
+            }
             let m = &self.members[slot as usize];
             if m.away_until != NONE {
                 continue;
