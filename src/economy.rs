@@ -254,6 +254,7 @@ impl Run<'_> {
     fn prefetch_buyer(&self, need: &Need) {
         let x = need.buyer as usize;
         self.world.prefetch_row(need.buyer, need.profession);
+        self.world.prefetch_close_start(need.buyer);
         prefetch(&self.suppliers[x]);
         prefetch(&self.member_acquaintances[x]);
         prefetch(&self.world.people.sociability[x]);
@@ -266,6 +267,7 @@ impl Run<'_> {
         let x = need.buyer as usize;
         self.world
             .prefetch_acquaintances_in(need.buyer, need.profession);
+        self.world.prefetch_close_ties(need.buyer);
         prefetch_first(&self.suppliers[x]);
         prefetch_first(&self.member_acquaintances[x]);
     }
@@ -274,9 +276,16 @@ impl Run<'_> {
     /// their generosity and where their acquaintances in `s` start.
     fn prefetch_person(&self, person: u32, s: u16) {
         let i = person as usize;
-        prefetch(&self.cohort_of[i]);
-        prefetch(&self.world.people.generosity[i]);
-        prefetch(&self.holder_of[i]);
+        // The person bits are in cache; they say which of the lines below
+        // will be read, and most people are neither members nor holders.
+        if self.current.contains(person) {
+            prefetch(&self.cohort_of[i]);
+        } else {
+            prefetch(&self.world.people.generosity[i]);
+        }
+        if self.holders.contains(person) {
+            prefetch(&self.holder_of[i]);
+        }
         self.world.prefetch_row(person, s);
     }
 

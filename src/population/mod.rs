@@ -159,9 +159,6 @@ impl World {
         if let Some(r) = self.by_profession.get(row) {
             crate::prefetch::prefetch(r);
         }
-        if let Some(c) = self.close_start.get(person as usize) {
-            crate::prefetch::prefetch(c);
-        }
     }
 
     /// Starts loading `person`'s acquaintances of profession `s` and their
@@ -169,9 +166,19 @@ impl World {
     pub fn prefetch_acquaintances_in(&self, person: u32, s: u16) {
         let (first, _) = self.acquaintances_in(person, s);
         self.network.prefetch_tie(person, first);
-        if let Some(c) = self.close.get(self.close_start[person as usize] as usize) {
+    }
+
+    /// Starts loading where `person`'s close ties are listed.
+    pub fn prefetch_close_start(&self, person: u32) {
+        if let Some(c) = self.close_start.get(person as usize) {
             crate::prefetch::prefetch(c);
         }
+    }
+
+    /// Starts loading `person`'s close ties, once
+    /// [`World::prefetch_close_start`]'s line has arrived.
+    pub fn prefetch_close_ties(&self, person: u32) {
+        crate::prefetch::prefetch_first(self.close_ties(person));
     }
 
     /// `person`'s close ties, ascending.
