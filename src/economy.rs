@@ -347,6 +347,25 @@ impl Run<'_> {
             .collect()
     }
 
+    /// Brings in what [`Run::confidence`] reads of `owner`'s view of
+    /// `other` — `owner`'s acquaintances, then their list of ties in
+    /// `other`'s trade — pausing while each arrives.
+    async fn load_confidence(&self, owner: u32, other: u32) {
+        self.world.network.prefetch_neighbors(owner);
+        prefetch(&self.world.people.profession[other as usize]);
+        let Some(h) = self.holder(owner) else {
+            pause().await;
+            return;
+        };
+        pause().await;
+        let s = self.world.people.profession[other as usize];
+        let book = &self.books[h as usize];
+        book.prefetch_list(s);
+        pause().await;
+        book.prefetch_ties(s, TIE_LINES);
+        pause().await;
+    }
+
     /// Decides how a need is met (see the module docs for the order).
     ///
     /// Before each step that reads data probably not in cache, the
@@ -401,6 +420,7 @@ impl Run<'_> {
         let max_hops = self.s.economy.max_hops as u32;
         for &c in &contacts {
             if let Some((p, hops)) = self.ask(c, x, s, week, max_hops, rng).await {
+                self.load_confidence(x, c).await;
                 if passed(&mut d, p, c, hops, rng) {
                     return d;
                 }
@@ -417,6 +437,7 @@ impl Run<'_> {
             let Some(p) = self.offer_name(m, s, week, x, rng).await else {
                 continue;
             };
+            self.load_confidence(x, m).await;
             if passed(&mut d, p, m, 1, rng) {
                 return d;
             }
@@ -624,6 +645,9 @@ impl Run<'_> {
         let mut travelled = 1;
         let mut giver = asked;
         for &relay in relays.iter().rev() {
+            if found != relay {
+                self.load_confidence(relay, giver).await;
+            }
             if found == relay || rng.random::<f64>() >= self.confidence(relay, giver, week) {
                 return None;
             }
