@@ -48,7 +48,7 @@ use rand_pcg::Pcg64Mcg;
 use rayon::prelude::*;
 
 use crate::groups::stochastic_round;
-use crate::interleave::{interleave, pause, IN_FLIGHT};
+use crate::interleave::{interleave, pause};
 use crate::metrics::Metric;
 use crate::prefetch::{prefetch, prefetch_first};
 use crate::relationships::recall;
@@ -149,7 +149,7 @@ impl Run<'_> {
                     let rng = this.resolve_stream(week, block, i, 0);
                     async move { (need, this.decide(need, week, rng).await) }
                 });
-                interleave(tasks, IN_FLIGHT)
+                interleave(tasks, this.in_flight)
             })
             .collect();
         // Each buyer's supplier list changes in parallel, block by block:

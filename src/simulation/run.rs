@@ -191,6 +191,10 @@ pub(crate) struct Run<'a> {
     pub week: u32,
     /// First week of the final simulated year.
     pub final_year_start: u32,
+    /// How many needs, or members choosing one-to-one partners, are worked
+    /// on at once per thread ([`crate::interleave`]); 1 in a test that
+    /// checks interleaving changes nothing.
+    pub in_flight: usize,
     /// Apply the effects of every need, even those that reach no member
     /// and no book (which change nothing but the buyer's supplier): to
     /// test that skipping them is exact.
@@ -266,6 +270,12 @@ impl Stepper<'_> {
         self.run.apply_every_need = true;
     }
 
+    /// Decides needs and chooses one-to-one partners one at a time, not
+    /// interleaved, from now on.
+    pub(crate) fn one_at_a_time(&mut self) {
+        self.run.in_flight = 1;
+    }
+
     /// Every tie held, as (holder, other, tie), by holder and other.
     pub(crate) fn ties(&self) -> Vec<(u32, u32, crate::relationships::Tie)> {
         let mut all = Vec::new();
@@ -327,6 +337,7 @@ impl<'a> Run<'a> {
             final_year_start: s.weeks().saturating_sub(52),
             #[cfg(test)]
             apply_every_need: false,
+            in_flight: IN_FLIGHT,
         };
         run.recruit();
         run
@@ -705,7 +716,7 @@ impl<'a> Run<'a> {
                 let len = CHUNK.min(slots - start);
                 let tasks =
                     (start..start + len).map(|slot| this.plan_one_to_ones(slot as u32, week));
-                interleave(tasks, IN_FLIGHT)
+                interleave(tasks, this.in_flight)
             })
             .collect();
         let planned: Vec<Plan> = chunks.into_iter().flatten().flatten().collect();
