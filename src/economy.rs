@@ -296,9 +296,17 @@ impl Run<'_> {
     /// called a pause or more before.
     async fn load_provider_search(&self, person: u32, s: u16) {
         self.world.prefetch_acquaintances_in(person, s);
-        let Some(h) = self.holder(person) else {
+        if !self.load_ties(person, s).await {
             pause().await;
-            return;
+        }
+    }
+
+    /// Brings in `person`'s list of ties in `s` — their book, the list, its
+    /// first ties — pausing while each arrives. False, at once, if they
+    /// hold no book.
+    async fn load_ties(&self, person: u32, s: u16) -> bool {
+        let Some(h) = self.holder(person) else {
+            return false;
         };
         let book = &self.books[h as usize];
         prefetch(book);
@@ -307,6 +315,7 @@ impl Run<'_> {
         pause().await;
         book.prefetch_ties(s, TIE_LINES);
         pause().await;
+        true
     }
 
     fn resolve_stream(&self, week: u32, block: u32, i: usize, part: u64) -> Pcg64Mcg {
@@ -353,17 +362,9 @@ impl Run<'_> {
     async fn load_confidence(&self, owner: u32, other: u32) {
         self.world.network.prefetch_neighbors(owner);
         prefetch(&self.world.people.profession[other as usize]);
-        let Some(h) = self.holder(owner) else {
-            pause().await;
-            return;
-        };
         pause().await;
-        let s = self.world.people.profession[other as usize];
-        let book = &self.books[h as usize];
-        book.prefetch_list(s);
-        pause().await;
-        book.prefetch_ties(s, TIE_LINES);
-        pause().await;
+        self.load_ties(owner, self.world.people.profession[other as usize])
+            .await;
     }
 
     /// Decides how a need is met (see the module docs for the order).
@@ -645,10 +646,13 @@ impl Run<'_> {
         let mut travelled = 1;
         let mut giver = asked;
         for &relay in relays.iter().rev() {
-            if found != relay {
-                self.load_confidence(relay, giver).await;
+            // A relay does not pass their own name back; otherwise they
+            // relay it if they trust whoever gave it to them.
+            if found == relay {
+                return None;
             }
-            if found == relay || rng.random::<f64>() >= self.confidence(relay, giver, week) {
+            self.load_confidence(relay, giver).await;
+            if rng.random::<f64>() >= self.confidence(relay, giver, week) {
                 return None;
             }
             travelled += 1;

@@ -217,6 +217,30 @@ fn results_do_not_depend_on_the_thread_pool() {
     }
 }
 
+/// Steps a town with default settings and with `variant` applied side by
+/// side, asserting every week's rows and finally every tie are the same;
+/// returns the networkers' total of each of `metrics`, so a test can check
+/// the run exercised what it is about.
+fn same_run_both_ways<const K: usize>(
+    s: &Scenario,
+    variant: impl FnOnce(&mut Stepper),
+    metrics: [Metric; K],
+) -> [f64; K] {
+    let world = World::build(s, World::seed(s.simulation.seed, 0));
+    let mut plain = Stepper::new(s, &world, 0);
+    let mut varied = Stepper::new(s, &world, 0);
+    variant(&mut varied);
+    let mut totals = [0.0; K];
+    while let Some(rows) = plain.step() {
+        assert_eq!(Some(&rows), varied.step().as_ref());
+        for (total, &m) in totals.iter_mut().zip(&metrics) {
+            *total += rows[NETWORKING].get(m);
+        }
+    }
+    assert_eq!(plain.ties(), varied.ties());
+    totals
+}
+
 #[test]
 fn needs_that_reach_no_member_or_book_are_skipped_exactly() {
     // Needs between people who never went networking change only the
@@ -233,18 +257,13 @@ fn needs_that_reach_no_member_or_book_are_skipped_exactly() {
         "strategies.networking.churn_per_year=0.5",
         "groups.visit_rate=0.2",
     ]);
-    let world = World::build(&s, World::seed(s.simulation.seed, 0));
-    let mut skipping = Stepper::new(&s, &world, 0);
-    let mut full = Stepper::new(&s, &world, 0);
-    full.apply_every_need();
-    let mut referrals = 0.0;
-    while let Some(rows) = skipping.step() {
-        assert_eq!(Some(&rows), full.step().as_ref());
-        referrals += rows[NETWORKING].get(Metric::ReferralsReceived);
-    }
+    // Ties are compared too: reciprocity writes to former members' books.
+    let [referrals] = same_run_both_ways(
+        &s,
+        |full| full.apply_every_need(),
+        [Metric::ReferralsReceived],
+    );
     assert!(referrals > 0.0);
-    // Reciprocity writes to former members' books too.
-    assert_eq!(skipping.ties(), full.ties());
 }
 
 #[test]
@@ -260,18 +279,12 @@ fn interleaving_needs_and_one_to_ones_changes_nothing() {
         "strategies.connecting.churn_per_year=0.5",
         "groups.visit_rate=0.2",
     ]);
-    let world = World::build(&s, World::seed(s.simulation.seed, 0));
-    let mut interleaved = Stepper::new(&s, &world, 0);
-    let mut alone = Stepper::new(&s, &world, 0);
-    alone.one_at_a_time();
-    let (mut referrals, mut one_to_ones) = (0.0, 0.0);
-    while let Some(rows) = interleaved.step() {
-        assert_eq!(Some(&rows), alone.step().as_ref());
-        referrals += rows[NETWORKING].get(Metric::ReferralsReceived);
-        one_to_ones += rows[NETWORKING].get(Metric::OneToOnes);
-    }
+    let [referrals, one_to_ones] = same_run_both_ways(
+        &s,
+        |alone| alone.one_at_a_time(),
+        [Metric::ReferralsReceived, Metric::OneToOnes],
+    );
     assert!(referrals > 0.0 && one_to_ones > 0.0);
-    assert_eq!(interleaved.ties(), alone.ties());
 }
 
 #[test]
