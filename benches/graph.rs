@@ -10,6 +10,11 @@ use criterion::{criterion_group, criterion_main, Criterion};
 use netgrow::population::analysis::analyse;
 use netgrow::population::network::{Network, NetworkModel, NetworkSpec};
 
+/// The allocator the `netgrow` binary uses (see `src/main.rs`), so that the
+/// figures are those of the command.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn spec() -> NetworkSpec {
     NetworkSpec {
         people: 100_000,

@@ -12,6 +12,11 @@ use netgrow::population::World;
 use netgrow::scenario::{Override, Scenario};
 use netgrow::simulation::Stepper;
 
+/// The allocator the `netgrow` binary uses (see `src/main.rs`), so that the
+/// figures are those of the command.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn town(size: u64) -> Scenario {
     let sets = [
         format!("population.size={size}"),
