@@ -583,9 +583,9 @@ impl Run<'_> {
             return Vec::new();
         }
         let ns = self.world.network.neighbors(x);
-        let mut close: Vec<u32> = self.world.close_ties(x).to_vec();
-        shuffle(&mut close, rng);
-        let mut chosen: Vec<u32> = close.into_iter().take(count).collect();
+        let mut chosen: Vec<u32> = self.world.close_ties(x).to_vec();
+        shuffle(&mut chosen, rng);
+        chosen.truncate(count);
         if chosen.len() < count {
             if let Some(h) = self.holder(x) {
                 let mut ties: Vec<(u32, f64)> = self.books[h as usize]
@@ -679,14 +679,12 @@ impl Run<'_> {
                 return Some(o);
             }
         }
-        let close: Vec<u32> = self
-            .world
-            .close_ties(c)
-            .iter()
-            .copied()
-            .filter(|&p| p != x)
-            .collect();
-        (!close.is_empty()).then(|| close[rng.random_range(0..close.len())])
+        // Counted, then walked to the one drawn: no list is made.
+        let close = || self.world.close_ties(c).iter().copied().filter(|&p| p != x);
+        let count = close().count();
+        (count > 0)
+            .then(|| rng.random_range(0..count))
+            .and_then(|k| close().nth(k))
     }
 
     /// Members who notice `x`'s need, in id order.
