@@ -479,7 +479,7 @@ impl Run<'_> {
             if self.holder_of[p as usize] != NONE {
                 let rules = self.rules;
                 let tie = self.tie_mut(p, referrer, week, rng);
-                tie.received = tie.received.saturating_add(1);
+                tie.add_received();
                 rules.helped(tie);
             }
         }
@@ -529,7 +529,7 @@ impl Run<'_> {
             let hours_to_trust = self.rules.hours_to_trust;
             for &(p, ref tie) in book.in_profession(s) {
                 let graph = acquaintances.binary_search(&p).map_or(0.0, graph_trust);
-                let reciprocity = 1.0 + weight * tie.received as f64;
+                let reciprocity = 1.0 + weight * tie.received() as f64;
                 // Trust is at most liked hours / hours_to_trust (as
                 // 1 − e^−x ≤ x) and recall at most 1: a tie whose ceiling
                 // is below the best so far cannot win, and most ties (a
@@ -543,7 +543,7 @@ impl Run<'_> {
                 }
                 let trust = self.rules.trust(tie, week);
                 let rc = recall(tie.idle(week), half_life);
-                consider(&mut best, p, graph.max(trust * rc), tie.received);
+                consider(&mut best, p, graph.max(trust * rc), tie.received());
             }
         }
         // Reciprocity raises readiness to name someone, up to certainty.

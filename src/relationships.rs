@@ -40,8 +40,9 @@ fn tie_week(week: u32) -> TieWeek {
 
 /// One person's view of another, formed through networking.
 ///
-/// Kept to 24 bytes (weeks in 16 bits, three flags), since a city-sized run
-/// holds tens of millions of them.
+/// Kept to 20 bytes (weeks in 16 bits; the referral count and three flags
+/// sharing 16 bits), since a city-sized run holds tens of millions of them:
+/// with the other's id, a book entry is 24 bytes.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Tie {
     /// Total hours of contact.
@@ -53,15 +54,22 @@ pub struct Tie {
     last_contact: TieWeek,
     last_pitch: TieWeek,
     first_met: TieWeek,
-    /// Referrals this person received from the other.
-    pub received: u16,
-    /// Whether the tie is counted in the owner's "people known".
-    pub known: bool,
-    /// Whether the tie is counted in the owner's "trusted ties".
-    pub trusted: bool,
-    /// Whether the tie has become a friendship.
-    pub friend: bool,
+    /// Referrals this person received from the other (the low
+    /// [`RECEIVED_BITS`] bits), and the flags `KNOWN`, `TRUSTED`, `FRIEND`.
+    marks: u16,
 }
+
+/// Bits of [`Tie`]'s `marks` that count referrals received: up to 8,191
+/// from one person, where the count stops — far more than a century of
+/// weekly needs could bring.
+const RECEIVED_BITS: u32 = 13;
+const RECEIVED_MAX: u16 = (1 << RECEIVED_BITS) - 1;
+/// Counted in the owner's "people known".
+const KNOWN: u16 = 1 << 13;
+/// Counted in the owner's "trusted ties".
+const TRUSTED: u16 = 1 << 14;
+/// Become a friendship.
+const FRIEND: u16 = 1 << 15;
 
 impl Tie {
     /// A new tie at first meeting, with a chemistry draw for like.
@@ -73,11 +81,45 @@ impl Tie {
             last_contact: tie_week(week),
             last_pitch: NEVER,
             first_met: tie_week(week),
-            received: 0,
-            known: false,
-            trusted: false,
-            friend: false,
+            marks: 0,
         }
+    }
+
+    /// Referrals this person received from the other.
+    pub fn received(&self) -> u16 {
+        self.marks & RECEIVED_MAX
+    }
+
+    /// Counts one more referral received from the other (the count stops
+    /// at its maximum, 8,191).
+    pub fn add_received(&mut self) {
+        if self.received() < RECEIVED_MAX {
+            self.marks += 1;
+        }
+    }
+
+    /// Whether the tie is counted in the owner's "people known".
+    pub fn known(&self) -> bool {
+        self.marks & KNOWN != 0
+    }
+
+    /// Whether the tie is counted in the owner's "trusted ties".
+    pub fn trusted(&self) -> bool {
+        self.marks & TRUSTED != 0
+    }
+
+    /// Sets whether the tie is counted in the owner's "trusted ties".
+    pub fn set_trusted(&mut self, trusted: bool) {
+        if trusted {
+            self.marks |= TRUSTED;
+        } else {
+            self.marks &= !TRUSTED;
+        }
+    }
+
+    /// Whether the tie has become a friendship.
+    pub fn friend(&self) -> bool {
+        self.marks & FRIEND != 0
     }
 
     /// Week of the last contact.
@@ -208,16 +250,16 @@ impl Rules {
     /// Brings the known / trusted / friend flags up to date at `week`.
     pub fn update_flags(&self, tie: &mut Tie, week: u32) -> Crossings {
         let mut c = Crossings::default();
-        if !tie.known && tie.hours as f64 >= self.known_hours {
-            tie.known = true;
+        if !tie.known() && tie.hours as f64 >= self.known_hours {
+            tie.marks |= KNOWN;
             c.became_known = true;
         }
-        if !tie.trusted && self.liked_hours_at(tie, week) >= self.trusted_hours {
-            tie.trusted = true;
+        if !tie.trusted() && self.liked_hours_at(tie, week) >= self.trusted_hours {
+            tie.set_trusted(true);
             c.became_trusted = true;
         }
-        if !tie.friend && tie.liked_hours as f64 >= self.friendship_hours {
-            tie.friend = true;
+        if !tie.friend() && tie.liked_hours as f64 >= self.friendship_hours {
+            tie.marks |= FRIEND;
             c.became_friend = true;
         }
         c
@@ -280,8 +322,32 @@ mod tests {
     }
 
     #[test]
-    fn a_tie_fits_in_24_bytes() {
-        assert_eq!(std::mem::size_of::<Tie>(), 24);
+    fn a_tie_fits_in_20_bytes() {
+        assert_eq!(std::mem::size_of::<Tie>(), 20);
+        assert_eq!(std::mem::size_of::<(u32, Tie)>(), 24);
+    }
+
+    #[test]
+    fn referrals_received_and_the_flags_keep_apart() {
+        let r = rules();
+        let mut tie = Tie::new(0, 0.5);
+        for _ in 0..RECEIVED_MAX + 10 {
+            tie.add_received();
+        }
+        assert_eq!(
+            tie.received(),
+            RECEIVED_MAX,
+            "the count stops at its maximum"
+        );
+        assert!(!tie.known() && !tie.trusted() && !tie.friend());
+        // Enough liked contact for every threshold sets all three flags.
+        let c = r.contact(&mut tie, 0, 10_000.0);
+        assert!(c.became_known && c.became_trusted && c.became_friend);
+        assert!(tie.known() && tie.trusted() && tie.friend());
+        assert_eq!(tie.received(), RECEIVED_MAX);
+        tie.set_trusted(false);
+        assert!(tie.known() && !tie.trusted() && tie.friend());
+        assert_eq!(tie.received(), RECEIVED_MAX);
     }
 
     #[test]
@@ -319,7 +385,7 @@ mod tests {
         let r = rules();
         let mut tie = Tie::new(0, 0.5);
         r.contact(&mut tie, 10, 30.0);
-        assert!(tie.trusted);
+        assert!(tie.trusted());
         let w = r.untrusted_from(&tie).unwrap();
         assert!(r.trust(&tie, w) < r.trusted_at);
         assert!(r.trust(&tie, w - 1) >= r.trusted_at);

@@ -38,7 +38,7 @@ impl Estimate {
     }
 }
 
-/// Bytes per networking tie (the other's id and the 24-byte tie, in a list
+/// Bytes per networking tie (the other's id and the 20-byte tie, in a list
 /// with up to half again as much room).
 const TIE_BYTES: u64 = 36;
 /// Networking ties formed per member seat per simulated year, generously:

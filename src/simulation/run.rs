@@ -975,11 +975,11 @@ impl<'a> Run<'a> {
             let Some(tie) = book.get_mut(other, profession) else {
                 continue;
             };
-            if !tie.trusted {
+            if !tie.trusted() {
                 continue;
             }
             if self.rules.trust(tie, week) < self.rules.trusted_at {
-                tie.trusted = false;
+                tie.set_trusted(false);
                 book.trusted -= 1;
                 if let Some(i) = book.trusted_ids.iter().position(|&o| o == other) {
                     book.trusted_ids.swap_remove(i);
@@ -1293,9 +1293,9 @@ mod tests {
                     let trust = run.rules.trust(tie, week);
                     let at = run.rules.trusted_at;
                     if (trust - at).abs() > 1e-9 {
-                        assert_eq!(tie.trusted, trust >= at, "week {week}, tie to {other}");
+                        assert_eq!(tie.trusted(), trust >= at, "week {week}, tie to {other}");
                     }
-                    trusted += usize::from(tie.trusted);
+                    trusted += usize::from(tie.trusted());
                 }
             }
             if trusted < most {
