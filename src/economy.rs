@@ -520,9 +520,20 @@ impl Run<'_> {
         // tie can only raise a provider's score, so an acquaintance who is
         // also a networking tie is considered again below with the higher
         // score, and the best is the same as if each were scored once —
-        // without a failed look-up in the book for every acquaintance.
-        for (k, &p) in acquaintances.iter().enumerate() {
-            consider(&mut best, p, graph_trust(k), 0);
+        // without a failed look-up in the book for every acquaintance. All
+        // close ties score the same, and all other acquaintances, so the
+        // lowest id of each (the first in the sorted list) is the only
+        // candidate of its kind.
+        let (close, other) = self.world.network.first_close_and_other(
+            person,
+            first..first + acquaintances.len(),
+            [person, exclude],
+        );
+        if let Some(p) = close {
+            consider(&mut best, p, rel.close_tie_trust, 0);
+        }
+        if let Some(p) = other {
+            consider(&mut best, p, rel.acquaintance_trust, 0);
         }
         if let Some(book) = self.book(person) {
             let half_life = self.world.people.memory_half_life[person as usize];
