@@ -473,7 +473,7 @@ impl Run<'_> {
         let Some((p, source)) = decision.sale else {
             return;
         };
-        self.sale(p, x, source, value, previous, week);
+        self.sale(p, x, source, value, previous);
         if let Source::Referral { referrer, .. } = source {
             // Gratitude and reciprocity: the provider now owes the referrer.
             if self.holder_of[p as usize] != NONE {
@@ -769,15 +769,7 @@ impl Run<'_> {
 
     /// Credits a sale of a job worth `value` by provider `p` to buyer `x`,
     /// whose supplier in the trade before it was `previous`.
-    fn sale(
-        &mut self,
-        p: u32,
-        x: u32,
-        source: Source,
-        value: f64,
-        previous: Option<u32>,
-        week: u32,
-    ) {
+    fn sale(&mut self, p: u32, x: u32, source: Source, value: f64, previous: Option<u32>) {
         let slot = self.member_of[p as usize];
         if slot != NONE {
             let (count, revenue) = match source {
@@ -803,8 +795,8 @@ impl Run<'_> {
             };
             let joined = self.members[slot as usize].joined_week;
             let traced = [Some(x), referrer].into_iter().flatten().any(|o| {
-                self.networking_view(p, o, week)
-                    .is_some_and(|(_, _, t)| t.first_met() >= joined)
+                self.networking_tie(p, o)
+                    .is_some_and(|t| t.first_met() >= joined)
             });
             if traced {
                 self.members[slot as usize].business_since_join += 1;
@@ -814,10 +806,8 @@ impl Run<'_> {
         // essay's non-business gains for the buyer.
         if previous != Some(p) && self.member_of[x as usize] != NONE {
             let through_network = match source {
-                Source::Referral { referrer, .. } => {
-                    self.networking_view(x, referrer, week).is_some()
-                }
-                Source::Direct | Source::Pitch => self.networking_view(x, p, week).is_some(),
+                Source::Referral { referrer, .. } => self.networking_tie(x, referrer).is_some(),
+                Source::Direct | Source::Pitch => self.networking_tie(x, p).is_some(),
                 Source::Repeat => false,
             };
             if through_network {

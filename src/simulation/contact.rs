@@ -240,13 +240,19 @@ pub(crate) trait Contacts<'a> {
         view
     }
 
+    /// `owner`'s tie to `other` through networking, if they have one: for
+    /// questions about the tie itself, without working out trust and
+    /// recall.
+    fn networking_tie(&self, owner: u32, other: u32) -> Option<&Tie> {
+        let profession = self.run().world.people.profession[other as usize];
+        self.book(owner)?.get(other, profession)
+    }
+
     /// Current trust and recall of `owner` in `other` through networking,
     /// if they have a tie.
     fn networking_view(&self, owner: u32, other: u32, week: u32) -> Option<(f64, f64, &Tie)> {
         let run = self.run();
-        let tie = self
-            .book(owner)?
-            .get(other, run.world.people.profession[other as usize])?;
+        let tie = self.networking_tie(owner, other)?;
         let trust = run.rules.trust(tie, week);
         let rc = recall(
             tie.idle(week),

@@ -837,8 +837,8 @@ impl<'a> Run<'a> {
         }
         let half_life = self.world.people.memory_half_life[person as usize];
         let declines = |o: u32| {
-            self.networking_view(o, person, week)
-                .is_some_and(|(_, _, back)| back.like < 0.0)
+            self.networking_tie(o, person)
+                .is_some_and(|back| back.like < 0.0)
         };
         if candidates.is_none() {
             for _ in 0..REJECTION_TRIES {
