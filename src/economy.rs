@@ -54,6 +54,7 @@ use crate::prefetch::{prefetch, prefetch_first};
 use crate::relationships::recall;
 use crate::scenario::Domain;
 use crate::simulation::run::poisson;
+use crate::simulation::run::PersonSet;
 use crate::simulation::{Contacts, Run, NONE};
 use crate::streams::{self, Purpose};
 
@@ -201,6 +202,19 @@ impl Run<'_> {
                 }
             }
         }
+        // What the sales ask of the books — whether buyer and provider
+        // already knew each other through networking — is looked up for all
+        // of them in parallel, against the books as they stand; the effects
+        // are then applied in order, and a tie that reciprocity created
+        // earlier in the same pass overrides what was looked up.
+        let reads: Vec<SaleReads> = to_apply
+            .par_iter()
+            .map(|(_, _, settled)| self.sale_reads(settled))
+            .collect();
+        let mut created = Created {
+            owners: PersonSet::new(self.world.people.len()),
+            ties: Vec::new(),
+        };
         // The records a need's effects change belong to people scattered
         // over the population: they are requested a few needs ahead, first
         // where they are, then what that points to.
@@ -222,8 +236,16 @@ impl Run<'_> {
                 }
             }
             let (block, i, settled) = &to_apply[k];
-            let mut rng = self.resolve_stream(week, *block, *i, 1);
-            self.apply(settled, week, &mut rng);
+            let reads = reads[k].updated(settled, &created);
+            #[cfg(test)]
+            let reads = if self.reads_in_order {
+                self.sale_reads(settled)
+            } else {
+                reads
+            };
+            if let Some((owner, other)) = self.apply(settled, reads, week, *block, *i) {
+                created.insert(owner, other);
+            }
         }
     }
 
@@ -450,16 +472,19 @@ impl Run<'_> {
     }
 
     /// Applies a decided need that reached a member or a book, its
-    /// supplier already recorded: referral counts, the sale's credit and
-    /// reciprocity.
-    fn apply(&mut self, settled: &Settled, week: u32, rng: &mut Pcg64Mcg) {
-        let Settled {
-            need,
-            decision,
-            previous,
-            ..
-        } = settled;
-        let (x, value, previous) = (need.buyer, need.value, *previous);
+    /// supplier already recorded: referral counts, the sale's credit (with
+    /// `reads` from the books) and reciprocity. Returns the tie reciprocity
+    /// created, (provider, referrer), if there was none before.
+    fn apply(
+        &mut self,
+        settled: &Settled,
+        reads: SaleReads,
+        week: u32,
+        block: u32,
+        i: usize,
+    ) -> Option<(u32, u32)> {
+        let Settled { need, decision, .. } = settled;
+        let (x, value) = (need.buyer, need.value);
         for &(p, referrer, hops) in &decision.passes {
             let metric = if hops <= 1 {
                 Metric::ReferralsReceivedHop1
@@ -470,19 +495,22 @@ impl Run<'_> {
             self.credit_person(p, Metric::ReferralsReceived, 1.0);
             self.credit_person(referrer, Metric::ReferralsGiven, 1.0);
         }
-        let Some((p, source)) = decision.sale else {
-            return;
+        let (p, source) = decision.sale?;
+        self.sale(p, x, source, value, reads);
+        let Source::Referral { referrer, .. } = source else {
+            return None;
         };
-        self.sale(p, x, source, value, previous);
-        if let Source::Referral { referrer, .. } = source {
-            // Gratitude and reciprocity: the provider now owes the referrer.
-            if self.holder_of[p as usize] != NONE {
-                let rules = self.rules;
-                let tie = self.tie_mut(p, referrer, week, rng);
-                tie.add_received();
-                rules.helped(tie);
-            }
+        if self.holder_of[p as usize] == NONE {
+            return None;
         }
+        // Gratitude and reciprocity: the provider now owes the referrer.
+        let new = self.networking_tie(p, referrer).is_none();
+        let rules = self.rules;
+        let mut rng = self.resolve_stream(week, block, i, 1);
+        let tie = self.tie_mut(p, referrer, week, &mut rng);
+        tie.add_received();
+        rules.helped(tie);
+        new.then_some((p, referrer))
     }
 
     /// The provider in `s` whom `person` has most confidence in (trust ×
@@ -767,9 +795,44 @@ impl Run<'_> {
             .map(|&(_, p)| p)
     }
 
+    /// What [`Run::sale`] needs to know from the books about a settled
+    /// need's sale, looked up against the books as they stand.
+    fn sale_reads(&self, settled: &Settled) -> SaleReads {
+        let Some((p, source)) = settled.decision.sale else {
+            return SaleReads::default();
+        };
+        let x = settled.need.buyer;
+        let referrer = match source {
+            Source::Referral { referrer, .. } => Some(referrer),
+            _ => None,
+        };
+        let slot = self.member_of[p as usize];
+        let provider_member = slot != NONE;
+        let traced = provider_member && {
+            let joined = self.members[slot as usize].joined_week;
+            [Some(x), referrer].into_iter().flatten().any(|o| {
+                self.networking_tie(p, o)
+                    .is_some_and(|t| t.first_met() >= joined)
+            })
+        };
+        let new_supplier = settled.previous != Some(p) && self.member_of[x as usize] != NONE;
+        let through_network = new_supplier
+            && match source {
+                Source::Referral { referrer, .. } => self.networking_tie(x, referrer).is_some(),
+                Source::Direct | Source::Pitch => self.networking_tie(x, p).is_some(),
+                Source::Repeat => false,
+            };
+        SaleReads {
+            provider_member,
+            traced,
+            new_supplier,
+            through_network,
+        }
+    }
+
     /// Credits a sale of a job worth `value` by provider `p` to buyer `x`,
-    /// whose supplier in the trade before it was `previous`.
-    fn sale(&mut self, p: u32, x: u32, source: Source, value: f64, previous: Option<u32>) {
+    /// with what the books say about them (`reads`).
+    fn sale(&mut self, p: u32, x: u32, source: Source, value: f64, reads: SaleReads) {
         let slot = self.member_of[p as usize];
         if slot != NONE {
             let (count, revenue) = match source {
@@ -789,31 +852,83 @@ impl Run<'_> {
             self.credit(slot, count, 1.0);
             self.credit(slot, revenue, value);
             self.credit(slot, Metric::Revenue, value);
-            let referrer = match source {
-                Source::Referral { referrer, .. } => Some(referrer),
-                _ => None,
-            };
-            let joined = self.members[slot as usize].joined_week;
-            let traced = [Some(x), referrer].into_iter().flatten().any(|o| {
-                self.networking_tie(p, o)
-                    .is_some_and(|t| t.first_met() >= joined)
-            });
-            if traced {
+            // Business traced to the group: the buyer or the referrer first
+            // met through networking since the provider joined it.
+            if reads.traced {
                 self.members[slot as usize].business_since_join += 1;
             }
         }
         // A new supplier found through a networking tie is one of the
         // essay's non-business gains for the buyer.
-        if previous != Some(p) && self.member_of[x as usize] != NONE {
-            let through_network = match source {
-                Source::Referral { referrer, .. } => self.networking_tie(x, referrer).is_some(),
-                Source::Direct | Source::Pitch => self.networking_tie(x, p).is_some(),
+        if reads.through_network {
+            self.credit_person(x, Metric::ValueSuppliers, 1.0);
+        }
+    }
+}
+
+/// What a sale's credit depends on in the books (see [`Run::sale_reads`]).
+#[derive(Clone, Copy, Debug, Default)]
+struct SaleReads {
+    /// The provider is a member, whose business may be traced to a group.
+    provider_member: bool,
+    /// ... and first met the buyer or the referrer through networking since
+    /// joining their group.
+    traced: bool,
+    /// The buyer is a member and the provider is new to them.
+    new_supplier: bool,
+    /// ... found through a networking tie (the referrer, or the provider).
+    through_network: bool,
+}
+
+/// Ties that reciprocity created during one week's pass of effects, as
+/// (owner, other), with their owners as a set for a quick "none of mine".
+struct Created {
+    owners: PersonSet,
+    ties: Vec<(u32, u32)>,
+}
+
+impl Created {
+    fn contains(&self, owner: u32, other: u32) -> bool {
+        self.owners.contains(owner) && self.ties.contains(&(owner, other))
+    }
+
+    fn insert(&mut self, owner: u32, other: u32) {
+        self.owners.insert(owner);
+        self.ties.push((owner, other));
+    }
+}
+
+impl SaleReads {
+    /// These reads brought up to date with the ties `created` since they
+    /// were looked up: such a tie exists now and was first met this week,
+    /// after the provider joined their group.
+    fn updated(self, settled: &Settled, created: &Created) -> SaleReads {
+        let Some((p, source)) = settled.decision.sale else {
+            return self;
+        };
+        let x = settled.need.buyer;
+        let referrer = match source {
+            Source::Referral { referrer, .. } => Some(referrer),
+            _ => None,
+        };
+        let mut reads = self;
+        if reads.provider_member
+            && !reads.traced
+            && [Some(x), referrer]
+                .into_iter()
+                .flatten()
+                .any(|o| created.contains(p, o))
+        {
+            reads.traced = true;
+        }
+        if reads.new_supplier && !reads.through_network {
+            reads.through_network = match source {
+                Source::Referral { referrer, .. } => created.contains(x, referrer),
+                Source::Direct | Source::Pitch => created.contains(x, p),
                 Source::Repeat => false,
             };
-            if through_network {
-                self.credit_person(x, Metric::ValueSuppliers, 1.0);
-            }
         }
+        reads
     }
 }
 
@@ -832,5 +947,76 @@ fn set_supplier(list: &mut Vec<(u16, u32)>, s: u16, p: u32) -> Option<u32> {
 fn shuffle<T>(items: &mut [T], rng: &mut Pcg64Mcg) {
     for i in (1..items.len()).rev() {
         items.swap(i, rng.random_range(0..=i));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A need of buyer 1, sold by provider 2 through `source`.
+    fn sold(source: Source) -> Settled {
+        Settled {
+            need: Need {
+                buyer: 1,
+                profession: 0,
+                value: 100.0,
+            },
+            decision: Decision {
+                passes: Vec::new(),
+                sale: Some((2, source)),
+            },
+            previous: None,
+            networked: true,
+        }
+    }
+
+    fn created(ties: &[(u32, u32)]) -> Created {
+        let mut created = Created {
+            owners: PersonSet::new(10),
+            ties: Vec::new(),
+        };
+        for &(owner, other) in ties {
+            created.insert(owner, other);
+        }
+        created
+    }
+
+    /// A tie created since the look-ups counts as met this week: the
+    /// provider's with the buyer or referrer traces the business to their
+    /// group, the buyer's with the referrer (or, for a direct sale, the
+    /// provider) makes the supplier found through networking — and only
+    /// where the look-up's other conditions held.
+    #[test]
+    fn reads_are_brought_up_to_date_with_created_ties() {
+        let referral = sold(Source::Referral {
+            referrer: 3,
+            hops: 1,
+        });
+        let direct = sold(Source::Direct);
+        let member_sale = SaleReads {
+            provider_member: true,
+            new_supplier: true,
+            ..SaleReads::default()
+        };
+        let none = created(&[]);
+        let updated = member_sale.updated(&referral, &none);
+        assert!(!updated.traced && !updated.through_network);
+        for tie in [(2, 1), (2, 3)] {
+            let updated = member_sale.updated(&referral, &created(&[tie]));
+            assert!(updated.traced && !updated.through_network, "{tie:?}");
+        }
+        let updated = member_sale.updated(&referral, &created(&[(1, 3)]));
+        assert!(!updated.traced && updated.through_network);
+        let updated = member_sale.updated(&direct, &created(&[(1, 2)]));
+        assert!(!updated.traced && updated.through_network);
+        // Ties that have nothing to do with this sale change nothing.
+        let updated = member_sale.updated(&direct, &created(&[(1, 3), (3, 2), (2, 4)]));
+        assert!(!updated.traced && !updated.through_network);
+        // Neither a non-member provider nor a buyer who already had this
+        // supplier (or is not a member) is credited, whatever was created.
+        let outsider = SaleReads::default();
+        let updated = outsider.updated(&referral, &created(&[(2, 1), (1, 3)]));
+        assert!(!updated.traced && !updated.through_network);
     }
 }

@@ -200,6 +200,11 @@ pub(crate) struct Run<'a> {
     /// test that skipping them is exact.
     #[cfg(test)]
     pub apply_every_need: bool,
+    /// Look up what each sale needs from the books just before applying
+    /// it, rather than all beforehand in parallel: to test that the
+    /// parallel look-ups, corrected for ties created meanwhile, are exact.
+    #[cfg(test)]
+    pub reads_in_order: bool,
 }
 
 /// Simulates one variant (`scenario`) on one replicate's world.
@@ -270,6 +275,12 @@ impl Stepper<'_> {
         self.run.apply_every_need = true;
     }
 
+    /// Looks up what each sale needs from the books just before applying
+    /// it, from now on.
+    pub(crate) fn reads_in_order(&mut self) {
+        self.run.reads_in_order = true;
+    }
+
     /// Decides needs and chooses one-to-one partners one at a time, not
     /// interleaved, from now on.
     pub(crate) fn one_at_a_time(&mut self) {
@@ -337,6 +348,8 @@ impl<'a> Run<'a> {
             final_year_start: s.weeks().saturating_sub(52),
             #[cfg(test)]
             apply_every_need: false,
+            #[cfg(test)]
+            reads_in_order: false,
             in_flight: IN_FLIGHT,
         };
         run.recruit();
