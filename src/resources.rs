@@ -9,7 +9,7 @@
 //! people × professions). It errs on the generous side; small structures
 //! are covered by a fixed allowance. Checked against a measurement: for
 //! `scenarios/city.toml` it gives between 2.6 and 3.4 GiB (tested) where
-//! the run peaked at 2.9 GiB resident, so it is a guard against the
+//! the run peaked at 2.8 GiB resident, so it is a guard against the
 //! hopeless, not a promise.
 
 use std::fmt;
