@@ -72,15 +72,22 @@ mod tests {
             MIMALLOC_VERSION,
             "mimalloc is now {version}: check the purge delay's option number"
         );
-        let status = std::process::Command::new(std::env::current_exe().unwrap())
+        // The child's report is captured, so it does not mix with this
+        // run's, and shown if its check failed.
+        let child = std::process::Command::new(std::env::current_exe().unwrap())
             .args([
                 "tests::the_purge_delay_option_number_is_mimallocs",
                 "--exact",
             ])
             .env(CHILD, "1")
             .env("MIMALLOC_PURGE_DELAY", "4321")
-            .status()
+            .output()
             .unwrap();
-        assert!(status.success(), "the child's check failed");
+        assert!(
+            child.status.success(),
+            "the child's check failed:\n{}{}",
+            String::from_utf8_lossy(&child.stdout),
+            String::from_utf8_lossy(&child.stderr)
+        );
     }
 }
