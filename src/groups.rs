@@ -73,7 +73,8 @@ struct Meeting<'r, 'a> {
     slots: Vec<u32>,
     /// The people in those slots.
     people: Vec<u32>,
-    /// The distinct attendees and their books, taken from the run.
+    /// The distinct attendees, ascending (so found by binary search), and
+    /// their books, taken from the run.
     owners: Vec<u32>,
     books: Vec<Book>,
     effects: Vec<Effect>,
@@ -85,7 +86,7 @@ impl<'a> Contacts<'a> for Meeting<'_, 'a> {
     }
 
     fn book(&self, person: u32) -> Option<&Book> {
-        let i = self.owners.iter().position(|&o| o == person)?;
+        let i = self.owners.binary_search(&person).ok()?;
         Some(&self.books[i])
     }
 
@@ -94,8 +95,7 @@ impl<'a> Contacts<'a> for Meeting<'_, 'a> {
         // attendee's book was brought along.
         let i = self
             .owners
-            .iter()
-            .position(|&o| o == person)
+            .binary_search(&person)
             .expect("contact at a meeting is between attendees");
         &mut self.books[i]
     }
