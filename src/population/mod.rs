@@ -115,41 +115,35 @@ pub fn profession_starts(scenario: &Scenario) -> Vec<u32> {
 /// Everyone's close ties, as [`World`] keeps them: where each person's
 /// start (with the total at the end) and the ties themselves, in id order.
 ///
-/// Built in parallel, a block of people at a time — counted, then each
-/// block's part filled in its own slice — since a serial walk over a city's
-/// 250 million ties took most of a second.
+/// Built in parallel — counted, then each person's slice filled — since a
+/// serial walk over a city's 250 million ties took most of a second.
 fn close_lists(network: &Network) -> (Vec<u32>, Vec<u32>) {
-    const BLOCK: usize = 4096;
     let n = network.people();
     let counts: Vec<u32> = (0..n as u32)
         .into_par_iter()
         .map(|p| network.ties(p).filter(|&(_, c)| c).count() as u32)
         .collect();
-    let mut close_start = Vec::with_capacity(n + 1);
-    let mut total = 0u32;
+    let mut offsets = Vec::with_capacity(n + 1);
+    let mut total = 0u64;
     for &c in &counts {
-        close_start.push(total);
-        total += c;
+        offsets.push(total);
+        total += u64::from(c);
     }
-    close_start.push(total);
+    offsets.push(total);
     let mut close = vec![0u32; total as usize];
-    // Each block's slice of `close`, cut off in order.
-    let mut parts = Vec::with_capacity(n.div_ceil(BLOCK));
-    let mut rest = close.as_mut_slice();
-    for first in (0..n).step_by(BLOCK) {
-        let end = (first + BLOCK).min(n);
-        let len = (close_start[end] - close_start[first]) as usize;
-        let (part, tail) = rest.split_at_mut(len);
-        parts.push((first, end, part));
-        rest = tail;
-    }
-    parts.into_par_iter().for_each(|(first, end, part)| {
-        let ties =
-            (first..end).flat_map(|p| network.ties(p as u32).filter(|&(_, c)| c).map(|(o, _)| o));
-        for (slot, o) in part.iter_mut().zip(ties) {
-            *slot = o;
-        }
-    });
+    network::per_person_mut(
+        &offsets,
+        &mut close,
+        || (),
+        |_, p, slice| {
+            let ties = network.ties(p as u32).filter(|&(_, c)| c).map(|(o, _)| o);
+            for (slot, o) in slice.iter_mut().zip(ties) {
+                *slot = o;
+            }
+        },
+    );
+    // A city's close ties number in the millions, far below 2^32.
+    let close_start = offsets.iter().map(|&o| o as u32).collect();
     (close_start, close)
 }
 

@@ -754,7 +754,7 @@ fn with_closeness(
 /// Splits `data` (laid out by `offsets`) into runs of `CHUNK` people and
 /// calls `f(scratch, person, slice)` for every person in parallel, returning
 /// the results in person order. Each run gets a fresh `init()` scratch.
-fn per_person_mut<S, R: Send>(
+pub(crate) fn per_person_mut<S, R: Send>(
     offsets: &[u64],
     data: &mut [u32],
     init: impl Fn() -> S + Sync,
