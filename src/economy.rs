@@ -216,9 +216,13 @@ impl Run<'_> {
             ties: Vec::new(),
         };
         // The records a need's effects change belong to people scattered
-        // over the population: they are requested a few needs ahead, first
-        // where they are, then what that points to.
+        // over the population: they are requested some needs ahead, first
+        // the names passed (a list of its own), then where those involved
+        // are, then what that points to.
         for k in 0..to_apply.len() {
+            if let Some((_, _, far)) = to_apply.get(k + 16) {
+                prefetch_first(&far.decision.passes);
+            }
             if let Some((_, _, ahead)) = to_apply.get(k + 8) {
                 for p in ahead.involved() {
                     prefetch(&self.member_of[p as usize]);
@@ -227,9 +231,7 @@ impl Run<'_> {
             }
             if let Some((_, _, near)) = to_apply.get(k + 4) {
                 for p in near.involved() {
-                    if let Some(&slot) = self.member_of.get(p as usize).filter(|&&s| s != NONE) {
-                        self.members[slot as usize].prefetch_totals();
-                    }
+                    self.prefetch_credits(p);
                     if let Some(h) = self.holder(p) {
                         prefetch(&self.books[h as usize]);
                     }

@@ -49,11 +49,18 @@ pub(crate) struct Member {
 }
 
 impl Member {
-    /// Starts loading the member's running totals, which a credit updates
-    /// (see [`crate::prefetch`]).
-    pub fn prefetch_totals(&self) {
+    /// Starts loading what crediting the member updates: their running
+    /// totals, with those of the final year if `final_year`, and the count
+    /// of business traced to their group (see [`crate::prefetch`]).
+    pub fn prefetch_credits(&self, final_year: bool) {
+        prefetch(&self.business_since_join);
         for metric in self.totals.0.iter().step_by(8) {
             prefetch(metric);
+        }
+        if final_year {
+            for metric in self.final_year.0.iter().step_by(8) {
+                prefetch(metric);
+            }
         }
     }
 }
@@ -609,6 +616,14 @@ impl<'a> Run<'a> {
         self.flows[m.cohort as usize].add(metric, x);
     }
 
+    /// Starts loading what crediting `person` updates, if they are a
+    /// member (see [`Member::prefetch_credits`]).
+    pub fn prefetch_credits(&self, person: u32) {
+        if let Some(&slot) = self.member_of.get(person as usize).filter(|&&s| s != NONE) {
+            self.members[slot as usize].prefetch_credits(self.week >= self.final_year_start);
+        }
+    }
+
     /// Credits a person if they are a member.
     pub fn credit_person(&mut self, person: u32, metric: Metric, x: f64) {
         let slot = self.member_of[person as usize];
@@ -742,24 +757,34 @@ impl<'a> Run<'a> {
             .collect();
         let mut rngs: Vec<Pcg64Mcg> = planned.into_iter().map(|(_, _, rng)| rng).collect();
         for (k, &(i, person, partner)) in pairs.iter().enumerate() {
-            if let Some(&(_, a, b)) = pairs.get(k + 4) {
+            if let Some(&(_, a, b)) = pairs.get(k + 8) {
                 for p in [a, b] {
                     prefetch(&self.holder_of[p as usize]);
                     prefetch(&self.member_of[p as usize]);
+                    prefetch(&self.world.people.profession[p as usize]);
                 }
             }
-            if let Some(&(_, a, b)) = pairs.get(k + 2) {
+            if let Some(&(_, a, b)) = pairs.get(k + 6) {
                 for p in [a, b] {
                     if let Some(h) = self.holder(p) {
                         prefetch(&self.books[h as usize]);
                     }
+                    self.prefetch_credits(p);
                 }
             }
-            if let Some(&(_, a, b)) = pairs.get(k + 1) {
+            if let Some(&(_, a, b)) = pairs.get(k + 4) {
                 for (p, q) in [(a, b), (b, a)] {
                     if let Some(h) = self.holder(p) {
                         let s = self.world.people.profession[q as usize];
                         self.books[h as usize].prefetch_list(s);
+                    }
+                }
+            }
+            if let Some(&(_, a, b)) = pairs.get(k + 2) {
+                for (p, q) in [(a, b), (b, a)] {
+                    if let Some(h) = self.holder(p) {
+                        let s = self.world.people.profession[q as usize];
+                        self.books[h as usize].prefetch_ties(s, 8);
                     }
                 }
             }
