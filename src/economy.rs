@@ -52,9 +52,8 @@ use crate::interleave::{interleave, pause};
 use crate::metrics::Metric;
 use crate::prefetch::{prefetch, prefetch_first};
 use crate::relationships::recall;
-use crate::scenario::Domain;
 use crate::simulation::run::poisson;
-use crate::simulation::run::PersonSet;
+use crate::simulation::run::{NeedTally, PersonSet};
 use crate::simulation::{Contacts, Run, NONE};
 use crate::streams::{self, Purpose};
 
@@ -86,16 +85,15 @@ struct Need {
     value: f64,
 }
 
-/// A decided need whose buyer's supplier list has been brought up to date.
+/// A decided need whose buyer's supplier list has been brought up to date,
+/// and which reached someone whose records it changes beyond that list: a
+/// member (buyer, provider, referrer), or a book that reciprocity writes
+/// to.
 struct Settled {
     need: Need,
     decision: Decision,
     /// The buyer's supplier in the need's profession before this sale.
     previous: Option<u32>,
-    /// Whether the need reached anyone whose records it changes beyond the
-    /// buyer's supplier list: a member (buyer, provider, referrer), or a
-    /// book that reciprocity writes to.
-    networked: bool,
 }
 
 impl Settled {
@@ -159,48 +157,50 @@ impl Run<'_> {
         // each need's effects then follows in block order — only for the
         // needs that reach a member or someone's book, since sales between
         // people who never went networking change nothing else.
+        // Each block also counts its needs by how they were met, and keeps
+        // those with effects left to apply.
         let member_of = &self.member_of;
         let holder_of = &self.holder_of;
-        let settled: Vec<Vec<Settled>> = decided
+        let apply_every_need = self.applies_every_need();
+        let settled: Vec<(NeedTally, Vec<(usize, Settled)>)> = decided
             .into_par_iter()
             .zip(self.suppliers.par_chunks_mut(BLOCK as usize))
             .map(|(needs, suppliers)| {
-                needs
-                    .into_iter()
-                    .map(|(need, decision)| {
-                        let previous = decision.sale.and_then(|(p, _)| {
-                            let list = &mut suppliers[(need.buyer % BLOCK) as usize];
-                            set_supplier(list, need.profession, p)
+                let mut tally = NeedTally::default();
+                let mut kept = Vec::new();
+                for (i, (need, decision)) in needs.into_iter().enumerate() {
+                    tally.count(&decision);
+                    let previous = decision.sale.and_then(|(p, _)| {
+                        let list = &mut suppliers[(need.buyer % BLOCK) as usize];
+                        set_supplier(list, need.profession, p)
+                    });
+                    let involved = |p: u32| member_of[p as usize] != NONE;
+                    let networked = involved(need.buyer)
+                        || decision
+                            .passes
+                            .iter()
+                            .any(|&(p, r, _)| involved(p) || involved(r))
+                        || decision.sale.is_some_and(|(p, source)| {
+                            involved(p)
+                                || holder_of[p as usize] != NONE
+                                    && matches!(source, Source::Referral { .. })
                         });
-                        let involved = |p: u32| member_of[p as usize] != NONE;
-                        let networked = involved(need.buyer)
-                            || decision
-                                .passes
-                                .iter()
-                                .any(|&(p, r, _)| involved(p) || involved(r))
-                            || decision.sale.is_some_and(|(p, source)| {
-                                involved(p)
-                                    || holder_of[p as usize] != NONE
-                                        && matches!(source, Source::Referral { .. })
-                            });
-                        Settled {
+                    if networked || apply_every_need {
+                        let settled = Settled {
                             need,
                             decision,
                             previous,
-                            networked,
-                        }
-                    })
-                    .collect()
+                        };
+                        kept.push((i, settled));
+                    }
+                }
+                (tally, kept)
             })
             .collect();
         let mut to_apply: Vec<(u32, usize, Settled)> = Vec::new();
-        for (block, needs) in settled.into_iter().enumerate() {
-            for (i, settled) in needs.into_iter().enumerate() {
-                self.count(&settled.decision);
-                if self.must_apply(&settled) {
-                    to_apply.push((block as u32, i, settled));
-                }
-            }
+        for (block, (tally, kept)) in settled.into_iter().enumerate() {
+            self.tally.add(&tally);
+            to_apply.extend(kept.into_iter().map(|(i, s)| (block as u32, i, s)));
         }
         // What the sales ask of the books — whether buyer and provider
         // already knew each other through networking — is looked up for all
@@ -251,25 +251,15 @@ impl Run<'_> {
         }
     }
 
-    /// Whether a settled need has effects left to apply.
-    fn must_apply(&self, settled: &Settled) -> bool {
+    /// Whether every settled need goes through the pass of effects, even
+    /// one that reached nobody whose records it changes (a test's check
+    /// that skipping those changes nothing).
+    fn applies_every_need(&self) -> bool {
         #[cfg(test)]
         if self.apply_every_need {
             return true;
         }
-        settled.networked
-    }
-
-    /// Counts a decided need by how it was met.
-    fn count(&mut self, decision: &Decision) {
-        self.tally.needs += 1;
-        match decision.sale {
-            None => self.tally.market += 1,
-            Some((_, Source::Repeat)) => self.tally.repeat += 1,
-            Some((_, Source::Direct)) => self.tally.direct += 1,
-            Some((_, Source::Pitch)) => self.tally.pitch += 1,
-            Some((_, Source::Referral { .. })) => self.tally.referral += 1,
-        }
+        false
     }
 
     /// Starts loading where a need's buyer keeps their suppliers, their
@@ -368,9 +358,7 @@ impl Run<'_> {
             .map(|_| {
                 let buyer = start + rng.random_range(0..len);
                 let profession = pick.sample(&mut rng) as u16;
-                let value = self.s.population.professions[profession as usize]
-                    .job_value
-                    .sample(&mut rng, Domain::Positive);
+                let value = self.job_values[profession as usize].sample(&mut rng);
                 Need {
                     buyer,
                     profession,
@@ -868,6 +856,20 @@ impl Run<'_> {
     }
 }
 
+impl NeedTally {
+    /// Counts a decided need by how it was met.
+    fn count(&mut self, decision: &Decision) {
+        self.needs += 1;
+        match decision.sale {
+            None => self.market += 1,
+            Some((_, Source::Repeat)) => self.repeat += 1,
+            Some((_, Source::Direct)) => self.direct += 1,
+            Some((_, Source::Pitch)) => self.pitch += 1,
+            Some((_, Source::Referral { .. })) => self.referral += 1,
+        }
+    }
+}
+
 /// What a sale's credit depends on in the books (see [`Run::sale_reads`]).
 #[derive(Clone, Copy, Debug, Default)]
 struct SaleReads {
@@ -969,7 +971,6 @@ mod tests {
                 sale: Some((2, source)),
             },
             previous: None,
-            networked: true,
         }
     }
 

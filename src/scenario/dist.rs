@@ -97,32 +97,74 @@ impl Dist {
     /// One draw, clamped into `domain`. Parameters were validated on load;
     /// should a constructor still refuse them, the mean stands in.
     pub fn sample<R: Rng + ?Sized>(&self, rng: &mut R, domain: Domain) -> f64 {
-        let x = match self {
-            Dist::Fixed(x) => *x,
+        self.sampler(domain).sample(rng)
+    }
+
+    /// This distribution made ready for many draws into `domain`, each the
+    /// same as [`Dist::sample`]'s: the parameters are converted once (a
+    /// lognormal's moments into those of its logarithm, say) rather than
+    /// at every draw.
+    pub fn sampler(&self, domain: Domain) -> Sampler {
+        let kind = match self {
+            Dist::Fixed(x) => Kind::Fixed(*x),
             Dist::Drawn(shape) => match *shape {
-                Shape::Normal { mean, sd } => Normal::new(mean, sd).map_or(mean, |d| d.sample(rng)),
+                Shape::Normal { mean, sd } => {
+                    Normal::new(mean, sd).map_or(Kind::Fixed(mean), Kind::Normal)
+                }
                 Shape::Lognormal { mean, sd } => {
                     // Moments of the value → parameters of its logarithm.
                     let sigma2 = (1.0 + (sd / mean).powi(2)).ln();
                     let mu = mean.ln() - sigma2 / 2.0;
-                    LogNormal::new(mu, sigma2.sqrt()).map_or(mean, |d| d.sample(rng))
+                    LogNormal::new(mu, sigma2.sqrt()).map_or(Kind::Fixed(mean), Kind::Lognormal)
                 }
                 Shape::Uniform { min, max } => {
                     if max > min {
-                        rng.random_range(min..max)
+                        Kind::Uniform { min, max }
                     } else {
-                        min
+                        Kind::Fixed(min)
                     }
                 }
                 Shape::Beta { alpha, beta } => {
-                    Beta::new(alpha, beta).map_or(alpha / (alpha + beta), |d| d.sample(rng))
+                    Beta::new(alpha, beta).map_or(Kind::Fixed(alpha / (alpha + beta)), Kind::Beta)
                 }
                 Shape::Triangular { min, mode, max } => {
-                    Triangular::new(min, max, mode).map_or(mode, |d| d.sample(rng))
+                    Triangular::new(min, max, mode).map_or(Kind::Fixed(mode), Kind::Triangular)
                 }
             },
         };
-        domain.clamp(x)
+        Sampler { kind, domain }
+    }
+}
+
+/// A [`Dist`] ready to draw from (see [`Dist::sampler`]).
+#[derive(Clone, Copy, Debug)]
+pub struct Sampler {
+    kind: Kind,
+    domain: Domain,
+}
+
+#[derive(Clone, Copy, Debug)]
+enum Kind {
+    Fixed(f64),
+    Normal(Normal<f64>),
+    Lognormal(LogNormal<f64>),
+    Uniform { min: f64, max: f64 },
+    Beta(Beta<f64>),
+    Triangular(Triangular<f64>),
+}
+
+impl Sampler {
+    /// One draw, clamped into the sampler's domain.
+    pub fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
+        let x = match &self.kind {
+            Kind::Fixed(x) => *x,
+            Kind::Normal(d) => d.sample(rng),
+            Kind::Lognormal(d) => d.sample(rng),
+            Kind::Uniform { min, max } => rng.random_range(*min..*max),
+            Kind::Beta(d) => d.sample(rng),
+            Kind::Triangular(d) => d.sample(rng),
+        };
+        self.domain.clamp(x)
     }
 }
 

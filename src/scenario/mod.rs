@@ -24,7 +24,7 @@ use std::path::{Path, PathBuf};
 use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 
-pub use dist::{Dist, Domain, Shape};
+pub use dist::{Dist, Domain, Sampler, Shape};
 pub use professions::Profession;
 pub use read::Diagnostic;
 use read::{Check, Reader, Table};

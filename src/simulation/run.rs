@@ -10,7 +10,7 @@ use crate::metrics::{Metric, Row};
 use crate::population::World;
 use crate::prefetch::{prefetch, prefetch_first};
 use crate::relationships::{recall, Rules};
-use crate::scenario::{Scenario, Strategy};
+use crate::scenario::{Domain, Sampler, Scenario, Strategy};
 use crate::simulation::contact::{Book, Contacts};
 use crate::streams::{self, Purpose};
 
@@ -83,6 +83,18 @@ pub struct NeedTally {
     pub referral: u64,
     pub pitch: u64,
     pub market: u64,
+}
+
+impl NeedTally {
+    /// Adds another tally's counts.
+    pub(crate) fn add(&mut self, other: &NeedTally) {
+        self.needs += other.needs;
+        self.repeat += other.repeat;
+        self.direct += other.direct;
+        self.referral += other.referral;
+        self.pitch += other.pitch;
+        self.market += other.market;
+    }
 }
 
 /// One member at the end of a run, for the spread of outcomes.
@@ -194,6 +206,8 @@ pub(crate) struct Run<'a> {
     /// This week's flows per cohort (totals, divided by members at the end).
     pub flows: Vec<Row>,
     pub tally: NeedTally,
+    /// Each profession's job values, ready to draw from.
+    pub job_values: Vec<Sampler>,
     /// The week being simulated.
     pub week: u32,
     /// First week of the final simulated year.
@@ -351,6 +365,12 @@ impl<'a> Run<'a> {
             calendar: vec![Vec::new(); s.weeks() as usize + 1],
             flows: vec![Row::default(); s.cohorts.len()],
             tally: NeedTally::default(),
+            job_values: s
+                .population
+                .professions
+                .iter()
+                .map(|p| p.job_value.sampler(Domain::Positive))
+                .collect(),
             week: 0,
             final_year_start: s.weeks().saturating_sub(52),
             #[cfg(test)]
