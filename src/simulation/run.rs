@@ -74,6 +74,17 @@ pub(crate) struct Group {
     pub offset: u32,
 }
 
+/// What a member does at the end of a week (see [`Run::decisions`]), with
+/// the stream to carry it out.
+enum Choice {
+    /// Leaves networking; a newcomer of the same cohort takes the slot.
+    Churn(Pcg64Mcg),
+    /// Back from a break: looks for seats again.
+    Rejoin(Pcg64Mcg),
+    /// Out of patience: leaves their groups for a break.
+    Leave,
+}
+
 /// How a need was met, counted across the whole population.
 #[derive(Clone, Copy, Debug, Default, PartialEq, serde::Serialize)]
 pub struct NeedTally {
@@ -694,38 +705,58 @@ impl<'a> Run<'a> {
             return lists;
         }
         let open = !self.s.groups.closed();
-        for slot in 0..self.members.len() as u32 {
-            // The member records are read in order, but each one's list of
-            // groups is elsewhere: request it a few members ahead.
-            if let Some(ahead) = self.members.get(slot as usize + 8) {
-                prefetch_first(&ahead.groups);
-            }
-            let m = &self.members[slot as usize];
-            if m.away_until != NONE {
-                continue;
-            }
-            let st = self.strategy_of(slot);
-            let mut rng = streams::stream(
-                self.seed,
-                Purpose::Attendance,
-                &[self.rep, week as u64, m.person as u64],
-            );
-            for &g in &m.groups {
-                if week % cadence != self.groups[g as usize].offset {
-                    continue;
-                }
-                if rng.random::<f64>() >= st.attendance {
-                    continue;
-                }
-                let mut at = g;
-                if open && meeting.len() > 1 && rng.random::<f64>() < self.s.groups.visit_rate {
-                    let other = meeting[rng.random_range(0..meeting.len())];
-                    if !m.groups.contains(&other) {
-                        at = other;
+        // Each member's draws come from their own stream, so members are
+        // taken a chunk at a time in parallel; the lists are then filled in
+        // slot order.
+        const CHUNK: u32 = 1024;
+        let slots = self.members.len() as u32;
+        let this: &Self = self;
+        let seen: Vec<Vec<(u32, u32)>> = (0..slots.div_ceil(CHUNK))
+            .into_par_iter()
+            .map(|chunk| {
+                let mut seen = Vec::new();
+                for slot in chunk * CHUNK..slots.min((chunk + 1) * CHUNK) {
+                    // The member records are read in order, but each one's
+                    // list of groups is elsewhere: request it a few members
+                    // ahead.
+                    if let Some(ahead) = this.members.get(slot as usize + 8) {
+                        prefetch_first(&ahead.groups);
+                    }
+                    let m = &this.members[slot as usize];
+                    if m.away_until != NONE {
+                        continue;
+                    }
+                    let st = this.strategy_of(slot);
+                    let mut rng = streams::stream(
+                        this.seed,
+                        Purpose::Attendance,
+                        &[this.rep, week as u64, m.person as u64],
+                    );
+                    for &g in &m.groups {
+                        if week % cadence != this.groups[g as usize].offset {
+                            continue;
+                        }
+                        if rng.random::<f64>() >= st.attendance {
+                            continue;
+                        }
+                        let mut at = g;
+                        if open
+                            && meeting.len() > 1
+                            && rng.random::<f64>() < this.s.groups.visit_rate
+                        {
+                            let other = meeting[rng.random_range(0..meeting.len())];
+                            if !m.groups.contains(&other) {
+                                at = other;
+                            }
+                        }
+                        seen.push((at, slot));
                     }
                 }
-                lists[at as usize].push(slot);
-            }
+                seen
+            })
+            .collect();
+        for (at, slot) in seen.into_iter().flatten() {
+            lists[at as usize].push(slot);
         }
         lists
     }
@@ -960,6 +991,11 @@ impl<'a> Run<'a> {
     }
 
     /// The patience rule, rejoining after a break, and churn.
+    ///
+    /// What each member does is decided for all of them in parallel, each
+    /// from their own stream and their own record, which no other member's
+    /// choice changes; the choices are then carried out in slot order, each
+    /// continuing its member's stream.
     fn decisions(&mut self, week: u32) {
         let n = self.world.people.len() as u32;
         let weekly_churn: Vec<f64> = self
@@ -967,45 +1003,58 @@ impl<'a> Run<'a> {
             .iter()
             .map(|st| 1.0 - (1.0 - st.churn_per_year).powf(1.0 / 52.0))
             .collect();
-        for slot in 0..self.members.len() as u32 {
-            let person = self.members[slot as usize].person;
-            let mut rng = streams::stream(
-                self.seed,
-                Purpose::Decisions,
-                &[self.rep, week as u64, slot as u64],
-            );
-            let st = self.strategy_of(slot);
-            if rng.random::<f64>() < weekly_churn[self.members[slot as usize].cohort as usize] {
-                self.unseat(slot);
-                self.withdraw(person);
-                let newcomer = self.random_non_member(&mut rng, n);
-                let cohort = self.members[slot as usize].cohort;
-                self.enrol(newcomer, slot, cohort);
-                self.ensure_book(newcomer);
-                let m = &mut self.members[slot as usize];
-                m.person = newcomer;
-                m.last_group = NONE;
-                m.since = week + 1;
-                m.totals = Row::default();
-                m.final_year = Row::default();
-                self.seat(slot, week + 1, &mut rng);
-                continue;
-            }
-            let m = &self.members[slot as usize];
-            if m.away_until != NONE {
-                if week + 1 >= m.away_until {
+        let this: &Self = self;
+        let choices: Vec<(u32, Choice)> = (0..self.members.len() as u32)
+            .into_par_iter()
+            .filter_map(|slot| {
+                let m = &this.members[slot as usize];
+                let mut rng = streams::stream(
+                    this.seed,
+                    Purpose::Decisions,
+                    &[this.rep, week as u64, slot as u64],
+                );
+                let st = this.strategy_of(slot);
+                if rng.random::<f64>() < weekly_churn[m.cohort as usize] {
+                    return Some((slot, Choice::Churn(rng)));
+                }
+                if m.away_until != NONE {
+                    return (week + 1 >= m.away_until).then_some((slot, Choice::Rejoin(rng)));
+                }
+                (st.patience_meetings > 0
+                    && m.meetings_in_group as u64 >= st.patience_meetings
+                    && m.business_since_join == 0)
+                    .then_some((slot, Choice::Leave))
+            })
+            .collect();
+        for (slot, choice) in choices {
+            match choice {
+                Choice::Churn(mut rng) => {
+                    let person = self.members[slot as usize].person;
+                    self.unseat(slot);
+                    self.withdraw(person);
+                    let newcomer = self.random_non_member(&mut rng, n);
+                    let cohort = self.members[slot as usize].cohort;
+                    self.enrol(newcomer, slot, cohort);
+                    self.ensure_book(newcomer);
+                    let m = &mut self.members[slot as usize];
+                    m.person = newcomer;
+                    m.last_group = NONE;
+                    m.since = week + 1;
+                    m.totals = Row::default();
+                    m.final_year = Row::default();
                     self.seat(slot, week + 1, &mut rng);
                 }
-                continue;
-            }
-            if st.patience_meetings > 0
-                && m.meetings_in_group as u64 >= st.patience_meetings
-                && m.business_since_join == 0
-            {
-                let left = m.groups.len() as f64;
-                self.unseat(slot);
-                self.credit(slot, Metric::GroupsLeft, left);
-                self.members[slot as usize].away_until = week + 1 + st.rejoin_after_weeks as u32;
+                Choice::Rejoin(mut rng) => {
+                    self.seat(slot, week + 1, &mut rng);
+                }
+                Choice::Leave => {
+                    let st = self.strategy_of(slot);
+                    let left = self.members[slot as usize].groups.len() as f64;
+                    self.unseat(slot);
+                    self.credit(slot, Metric::GroupsLeft, left);
+                    self.members[slot as usize].away_until =
+                        week + 1 + st.rejoin_after_weeks as u32;
+                }
             }
         }
     }
