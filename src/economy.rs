@@ -318,7 +318,7 @@ impl Run<'_> {
     /// Brings in `person`'s list of ties in `s` — their book, the list, its
     /// first ties — pausing while each arrives. False, at once, if they
     /// hold no book.
-    async fn load_ties(&self, person: u32, s: u16) -> bool {
+    pub(crate) async fn load_ties(&self, person: u32, s: u16) -> bool {
         let Some(h) = self.holder(person) else {
             return false;
         };

@@ -941,8 +941,14 @@ impl<'a> Run<'a> {
                     continue;
                 }
                 let weight = t.like as f64 * recall(t.idle(week), half_life);
-                if rng.random::<f64>() < weight && !declines(o) {
-                    return Some(o);
+                if rng.random::<f64>() < weight {
+                    // Whether they decline is in their own book, which is
+                    // brought in first.
+                    self.load_ties(o, self.world.people.profession[person as usize])
+                        .await;
+                    if !declines(o) {
+                        return Some(o);
+                    }
                 }
             }
         }
