@@ -204,7 +204,28 @@ impl Run<'_> {
             }
         }
         effects.sort_unstable_by_key(|&(g, _)| g);
-        for (group, done) in effects {
+        // Each meeting's attendees are credited together, in records
+        // scattered over the members: those of the meeting after next are
+        // requested meanwhile.
+        let final_year = self.week >= self.final_year_start;
+        for k in 0..effects.len() {
+            if let Some((_, ahead)) = effects.get(k + 2) {
+                for effect in ahead {
+                    if let &Effect::Attended(slot) = effect {
+                        let m = &self.members[slot as usize];
+                        m.prefetch_credits(final_year);
+                        prefetch(&m.groups);
+                    }
+                }
+            }
+            if let Some((_, next)) = effects.get(k + 1) {
+                for effect in next {
+                    if let &Effect::Attended(slot) = effect {
+                        crate::prefetch::prefetch_first(&self.members[slot as usize].groups);
+                    }
+                }
+            }
+            let (group, done) = std::mem::take(&mut effects[k]);
             for effect in done {
                 match effect {
                     Effect::Attended(slot) => self.attend_costs(slot, group),
