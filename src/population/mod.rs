@@ -42,29 +42,30 @@ impl People {
         let p = &scenario.population;
         let n = p.size as usize;
         let starts = profession_starts(scenario);
-        let mut people = People {
-            profession: Vec::with_capacity(n),
-            memory_half_life: Vec::with_capacity(n),
-            generosity: Vec::with_capacity(n),
-            sociability: Vec::with_capacity(n),
-        };
-        for i in 0..n {
-            let mut rng = streams::stream(seed, Purpose::Traits, &[i as u64]);
-            let prof = starts.partition_point(|&s| s as usize <= i) - 1;
-            people.profession.push(prof as u16);
-            people.memory_half_life.push(
-                p.traits
-                    .memory_half_life_weeks
-                    .sample(&mut rng, Domain::Positive) as f32,
-            );
-            people
-                .generosity
-                .push(p.traits.generosity.sample(&mut rng, Domain::Unit) as f32);
-            people
-                .sociability
-                .push(p.traits.sociability.sample(&mut rng, Domain::Positive) as f32);
+        let half_life = p.traits.memory_half_life_weeks.sampler(Domain::Positive);
+        let generosity = p.traits.generosity.sampler(Domain::Unit);
+        let sociability = p.traits.sociability.sampler(Domain::Positive);
+        // Each person's traits come from their own stream, so they are
+        // drawn in parallel.
+        let drawn: Vec<(u16, [f32; 3])> = (0..n)
+            .into_par_iter()
+            .map(|i| {
+                let mut rng = streams::stream(seed, Purpose::Traits, &[i as u64]);
+                let prof = starts.partition_point(|&s| s as usize <= i) - 1;
+                let traits = [
+                    half_life.sample(&mut rng) as f32,
+                    generosity.sample(&mut rng) as f32,
+                    sociability.sample(&mut rng) as f32,
+                ];
+                (prof as u16, traits)
+            })
+            .collect();
+        People {
+            profession: drawn.iter().map(|d| d.0).collect(),
+            memory_half_life: drawn.iter().map(|d| d.1[0]).collect(),
+            generosity: drawn.iter().map(|d| d.1[1]).collect(),
+            sociability: drawn.iter().map(|d| d.1[2]).collect(),
         }
-        people
     }
 
     /// Number of people.
