@@ -1386,6 +1386,46 @@ mod tests {
     }
 
     #[test]
+    fn lists_of_member_acquaintances_follow_churn() {
+        // Heavy churn, so that many members leave and join each week, some
+        // leaving and rejoining in the same week.
+        let s = small_town(&[
+            "simulation.years=1",
+            "strategies.connecting.churn_per_year=0.95",
+            "strategies.networking.churn_per_year=0.95",
+        ]);
+        let world = World::build(&s, World::seed(s.simulation.seed, 0));
+        let mut run = Run::new(&s, &world, 0);
+        let mut newcomers = 0;
+        for week in 0..s.weeks() {
+            let before: Vec<u32> = run.members.iter().map(|m| m.person).collect();
+            run.week(week);
+            newcomers += run
+                .members
+                .iter()
+                .zip(&before)
+                .filter(|(m, &p)| m.person != p)
+                .count();
+            for x in 0..world.people.len() as u32 {
+                let expected: Vec<(u32, u16)> = world
+                    .network
+                    .neighbors(x)
+                    .iter()
+                    .filter_map(|&m| match run.member_of[m as usize] {
+                        NONE => None,
+                        slot => Some((m, run.members[slot as usize].cohort)),
+                    })
+                    .collect();
+                assert_eq!(
+                    run.member_acquaintances[x as usize], expected,
+                    "week {week}, person {x}"
+                );
+            }
+        }
+        assert!(newcomers > 40, "members should come and go ({newcomers})");
+    }
+
+    #[test]
     fn trusted_flags_match_trust_at_the_end_of_every_week() {
         // Trust that fades in three weeks: ties lapse all the time, so the
         // calendar's checks (and their rescheduling) are exercised.
