@@ -428,17 +428,7 @@ impl<'a> Run<'a> {
         let this: &Self = self;
         self.member_acquaintances = (0..n)
             .into_par_iter()
-            .map(|x| {
-                this.world
-                    .network
-                    .neighbors(x)
-                    .iter()
-                    .filter_map(|&m| match this.member_of[m as usize] {
-                        NONE => None,
-                        slot => Some((m, this.members[slot as usize].cohort)),
-                    })
-                    .collect()
-            })
+            .map(|x| this.current_member_acquaintances(x))
             .collect();
         // Seat in random order so no cohort gets first pick of the seats.
         for i in (1..slots.len()).rev() {
@@ -447,6 +437,20 @@ impl<'a> Run<'a> {
         for slot in slots {
             self.seat(slot, 0, &mut rng);
         }
+    }
+
+    /// The current members among `x`'s acquaintances, with their cohorts,
+    /// in id order, worked out from the network and the members.
+    fn current_member_acquaintances(&self, x: u32) -> Vec<(u32, u16)> {
+        self.world
+            .network
+            .neighbors(x)
+            .iter()
+            .filter_map(|&m| match self.member_of[m as usize] {
+                NONE => None,
+                slot => Some((m, self.members[slot as usize].cohort)),
+            })
+            .collect()
     }
 
     fn random_non_member(&self, rng: &mut Pcg64Mcg, n: u32) -> u32 {
@@ -1406,18 +1410,12 @@ mod tests {
                 .zip(&before)
                 .filter(|(m, &p)| m.person != p)
                 .count();
+            // The lists kept up to date by each join and leave, against
+            // the lists worked out afresh.
             for x in 0..world.people.len() as u32 {
-                let expected: Vec<(u32, u16)> = world
-                    .network
-                    .neighbors(x)
-                    .iter()
-                    .filter_map(|&m| match run.member_of[m as usize] {
-                        NONE => None,
-                        slot => Some((m, run.members[slot as usize].cohort)),
-                    })
-                    .collect();
                 assert_eq!(
-                    run.member_acquaintances[x as usize], expected,
+                    run.member_acquaintances[x as usize],
+                    run.current_member_acquaintances(x),
                     "week {week}, person {x}"
                 );
             }
