@@ -52,8 +52,7 @@ use crate::interleave::{interleave, pause};
 use crate::metrics::Metric;
 use crate::prefetch::{prefetch, prefetch_first};
 use crate::relationships::recall;
-use crate::simulation::run::poisson;
-use crate::simulation::run::{NeedTally, PersonSet};
+use crate::simulation::run::{poisson, NeedTally, PersonSet};
 use crate::simulation::{Contacts, Run, NONE};
 use crate::streams::{self, Purpose};
 
@@ -86,9 +85,9 @@ struct Need {
 }
 
 /// A decided need whose buyer's supplier list has been brought up to date,
-/// and which reached someone whose records it changes beyond that list: a
-/// member (buyer, provider, referrer), or a book that reciprocity writes
-/// to.
+/// kept for the ordered pass of effects because it reached someone whose
+/// records it changes beyond that list: a member (buyer, provider,
+/// referrer), or a book that reciprocity writes to.
 struct Settled {
     need: Need,
     decision: Decision,
@@ -156,9 +155,8 @@ impl Run<'_> {
         // lists, and within a block they change in need order. The rest of
         // each need's effects then follows in block order — only for the
         // needs that reach a member or someone's book, since sales between
-        // people who never went networking change nothing else.
-        // Each block also counts its needs by how they were met, and keeps
-        // those with effects left to apply.
+        // people who never went networking change nothing else. Each block
+        // also counts its needs by how they were met, and keeps those.
         let member_of = &self.member_of;
         let holder_of = &self.holder_of;
         let apply_every_need = self.applies_every_need();

@@ -33,7 +33,7 @@ use rand_pcg::Pcg64Mcg;
 use rayon::prelude::*;
 
 use crate::metrics::Metric;
-use crate::prefetch::prefetch;
+use crate::prefetch::{prefetch, prefetch_first};
 use crate::simulation::{Book, Contacts, Run, NONE};
 use crate::streams::{self, Purpose};
 
@@ -229,7 +229,7 @@ impl Run<'_> {
             if let Some((_, next)) = effects.get(k + 1) {
                 for effect in next {
                     if let &Effect::Attended(slot) = effect {
-                        crate::prefetch::prefetch_first(&self.members[slot as usize].groups);
+                        prefetch_first(&self.members[slot as usize].groups);
                     }
                 }
             }
