@@ -367,14 +367,18 @@ impl Run<'_> {
     }
 
     /// Brings in what [`Run::confidence`] reads of `owner`'s view of
-    /// `other` — `owner`'s acquaintances, then their list of ties in
-    /// `other`'s trade — pausing while each arrives.
+    /// `other` — `other`'s trade and `owner`'s row of the trade index, then
+    /// `owner`'s acquaintances in that trade and their list of ties in it —
+    /// pausing while each arrives.
     async fn load_confidence(&self, owner: u32, other: u32) {
-        self.world.network.prefetch_neighbors(owner);
         prefetch(&self.world.people.profession[other as usize]);
+        self.world.prefetch_whole_row(owner);
         pause().await;
-        self.load_ties(owner, self.world.people.profession[other as usize])
-            .await;
+        let s = self.world.people.profession[other as usize];
+        self.world.prefetch_acquaintances_in(owner, s);
+        if !self.load_ties(owner, s).await {
+            pause().await;
+        }
     }
 
     /// Decides how a need is met (see the module docs for the order).
@@ -725,7 +729,6 @@ impl Run<'_> {
         for &(m, cohort) in &self.member_acquaintances[x as usize] {
             notice(m, self.strategies[cohort as usize].notices_needs, rng);
         }
-        let ns = self.world.network.neighbors(x);
         if let Some(h) = self.holder(x) {
             // The book lists ties in id order. A member's recall of x is
             // read off x's side of their tie: they last met in the same
@@ -737,9 +740,17 @@ impl Run<'_> {
             // longer members or never notice — with each one's cohort and
             // memory requested from memory; then the draws, in the same
             // order, once those have arrived.
+            //
+            // A noticer is a current member, so whether they are also an
+            // acquaintance (and so noticed above) is in x's list of member
+            // acquaintances, already in cache, rather than in x's whole
+            // list of acquaintances.
+            let around = &self.member_acquaintances[x as usize];
             let mut candidates: Vec<(u32, u32)> = Vec::new();
             for (m, tie) in self.books[h as usize].iter() {
-                if !self.noticers.contains(m) || ns.binary_search(&m).is_ok() {
+                if !self.noticers.contains(m)
+                    || around.binary_search_by_key(&m, |&(a, _)| a).is_ok()
+                {
                     continue;
                 }
                 prefetch(&self.cohort_of[m as usize]);

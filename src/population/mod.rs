@@ -199,6 +199,14 @@ impl World {
         }
     }
 
+    /// Starts loading what [`World::prefetch_row`] does for every trade at
+    /// once, for when the trade is not known yet: the row's first and last
+    /// entries, so both its lines when it straddles two.
+    pub fn prefetch_whole_row(&self, person: u32) {
+        self.prefetch_row(person, 0);
+        self.prefetch_row(person, self.professions() as u16);
+    }
+
     /// Starts loading `person`'s acquaintances of profession `s` and their
     /// close flags, once [`World::prefetch_row`]'s lines have arrived.
     pub fn prefetch_acquaintances_in(&self, person: u32, s: u16) {

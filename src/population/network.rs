@@ -349,15 +349,6 @@ impl Network {
         }
     }
 
-    /// Starts loading all of `person`'s acquaintances, for a search among
-    /// them (see [`crate::prefetch`]).
-    pub fn prefetch_neighbors(&self, person: u32) {
-        let per_line = 64 / std::mem::size_of::<u32>();
-        for id in self.neighbors(person).iter().step_by(per_line) {
-            crate::prefetch::prefetch(id);
-        }
-    }
-
     /// Starts loading `neighbors(person)[index]` and its close flag (see
     /// [`crate::prefetch`]).
     pub fn prefetch_tie(&self, person: u32, index: usize) {
