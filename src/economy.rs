@@ -667,6 +667,7 @@ impl Run<'_> {
             if hops_left <= 1 || rng.random::<f64>() >= generosity {
                 return None;
             }
+            self.load_contact_choice(asked).await;
             let next = self.most_trusted_contact(asked, x, week, rng)?;
             relays.push(asked);
             self.prefetch_person(next, s);
@@ -690,6 +691,23 @@ impl Run<'_> {
             giver = relay;
         }
         Some((found, travelled))
+    }
+
+    /// Brings in what [`Run::most_trusted_contact`] reads of `c` — where
+    /// their close ties are listed and their book, then the list and the
+    /// book's trusted ties — pausing while each arrives.
+    async fn load_contact_choice(&self, c: u32) {
+        self.world.prefetch_close_start(c);
+        let book = self.holder(c).map(|h| &self.books[h as usize]);
+        if let Some(book) = book {
+            prefetch(book);
+        }
+        pause().await;
+        self.world.prefetch_close_ties(c);
+        if let Some(book) = book {
+            prefetch_first(&book.trusted_ids);
+        }
+        pause().await;
     }
 
     /// The person `c` would turn to for a name: their most trusted
