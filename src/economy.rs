@@ -270,7 +270,10 @@ impl Run<'_> {
         prefetch(&self.suppliers[x]);
         prefetch(&self.member_acquaintances[x]);
         prefetch(&self.world.people.sociability[x]);
-        prefetch(&self.holder_of[x]);
+        if self.holders.contains(need.buyer) {
+            prefetch(&self.holder_of[x]);
+            prefetch(&self.world.people.memory_half_life[x]);
+        }
     }
 
     /// Starts loading what [`Run::prefetch_buyer`]'s lines point to: the
@@ -297,6 +300,8 @@ impl Run<'_> {
         }
         if self.holders.contains(person) {
             prefetch(&self.holder_of[i]);
+            // A search of their book weighs its ties by their memory.
+            prefetch(&self.world.people.memory_half_life[i]);
         }
         self.world.prefetch_row(person, s);
     }
@@ -373,6 +378,10 @@ impl Run<'_> {
     async fn load_confidence(&self, owner: u32, other: u32) {
         prefetch(&self.world.people.profession[other as usize]);
         self.world.prefetch_whole_row(owner);
+        if self.holders.contains(owner) {
+            prefetch(&self.holder_of[owner as usize]);
+            prefetch(&self.world.people.memory_half_life[owner as usize]);
+        }
         pause().await;
         let s = self.world.people.profession[other as usize];
         self.world.prefetch_acquaintances_in(owner, s);
