@@ -263,9 +263,28 @@ impl Meeting<'_, '_> {
             &[run.rep, week as u64, self.group as u64],
         );
         let people = self.people.clone();
+        self.prefetch_attendees();
         self.prefetch_books(&people);
         let views = self.round_the_room(&people, week, &mut rng);
         self.conversations(&people, views, week, &mut rng);
+    }
+
+    /// Starts loading what the meeting reads of each attendee besides
+    /// their book — their slot, cohort and member record (strategy,
+    /// credits), sociability (chats) and memory (recall) — each in a
+    /// table indexed by person or slot, so a line apiece, which would
+    /// otherwise be waited for one at a time as the meeting goes round.
+    fn prefetch_attendees(&self) {
+        let run = self.run;
+        let people = &run.world.people;
+        for (&slot, &p) in self.slots.iter().zip(&self.people) {
+            let i = p as usize;
+            prefetch(&run.member_of[i]);
+            prefetch(&run.cohort_of[i]);
+            prefetch(&people.sociability[i]);
+            prefetch(&people.memory_half_life[i]);
+            prefetch(&run.members[slot as usize].cohort);
+        }
     }
 
     /// Starts loading every attendee's ties in the professions present:
