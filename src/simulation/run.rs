@@ -825,6 +825,9 @@ impl<'a> Run<'a> {
                     prefetch(&self.holder_of[p as usize]);
                     prefetch(&self.member_of[p as usize]);
                     prefetch(&self.world.people.profession[p as usize]);
+                    // Pitch intensity and generosity, and recall.
+                    prefetch(&self.cohort_of[p as usize]);
+                    prefetch(&self.world.people.memory_half_life[p as usize]);
                 }
             }
             if let Some(&(_, a, b)) = pairs.get(k + 6) {
