@@ -270,9 +270,15 @@ impl Run<'_> {
         prefetch(&self.suppliers[x]);
         prefetch(&self.member_acquaintances[x]);
         prefetch(&self.world.people.sociability[x]);
-        if self.holders.contains(need.buyer) {
-            prefetch(&self.holder_of[x]);
-            prefetch(&self.world.people.memory_half_life[x]);
+        self.prefetch_holder(need.buyer);
+    }
+
+    /// Starts loading, if `person` holds a book, where it is kept and
+    /// their memory half-life, by which a search of it weighs their ties.
+    fn prefetch_holder(&self, person: u32) {
+        if self.holders.contains(person) {
+            prefetch(&self.holder_of[person as usize]);
+            prefetch(&self.world.people.memory_half_life[person as usize]);
         }
     }
 
@@ -298,11 +304,7 @@ impl Run<'_> {
         } else {
             prefetch(&self.world.people.generosity[i]);
         }
-        if self.holders.contains(person) {
-            prefetch(&self.holder_of[i]);
-            // A search of their book weighs its ties by their memory.
-            prefetch(&self.world.people.memory_half_life[i]);
-        }
+        self.prefetch_holder(person);
         self.world.prefetch_row(person, s);
     }
 
@@ -378,10 +380,7 @@ impl Run<'_> {
     async fn load_confidence(&self, owner: u32, other: u32) {
         prefetch(&self.world.people.profession[other as usize]);
         self.world.prefetch_whole_row(owner);
-        if self.holders.contains(owner) {
-            prefetch(&self.holder_of[owner as usize]);
-            prefetch(&self.world.people.memory_half_life[owner as usize]);
-        }
+        self.prefetch_holder(owner);
         pause().await;
         let s = self.world.people.profession[other as usize];
         self.world.prefetch_acquaintances_in(owner, s);
