@@ -1401,6 +1401,42 @@ mod tests {
     }
 
     #[test]
+    fn graph_trust_agrees_with_a_search_of_all_acquaintances() {
+        // Looking only among the owner's acquaintances in the other's
+        // trade must find every tie a search of the whole list finds,
+        // close or not, and no other.
+        let s = small_town(&[]);
+        let world = World::build(&s, World::seed(s.simulation.seed, 0));
+        let run = Run::new(&s, &world, 0);
+        let rel = &s.relationships;
+        let mut found = [0; 3];
+        for owner in (0..world.people.len() as u32).step_by(7) {
+            let ns = world.network.neighbors(owner);
+            // Every acquaintance, and as many people who are not.
+            let others = ns.iter().copied().chain(
+                (0..ns.len() as u32).map(|k| (owner + 1 + k * 13) % world.people.len() as u32),
+            );
+            for other in others {
+                let expected = match ns.binary_search(&other) {
+                    Ok(i) if world.network.is_close(owner, i) => rel.close_tie_trust,
+                    Ok(_) => rel.acquaintance_trust,
+                    Err(_) => 0.0,
+                };
+                assert_eq!(
+                    run.graph_trust(owner, other),
+                    expected,
+                    "{owner} of {other}"
+                );
+                found[[0.0, rel.acquaintance_trust, rel.close_tie_trust]
+                    .iter()
+                    .position(|&t| t == expected)
+                    .unwrap()] += 1;
+            }
+        }
+        assert!(found.iter().all(|&n| n > 100), "{found:?}");
+    }
+
+    #[test]
     fn lists_of_member_acquaintances_follow_churn() {
         // Heavy churn, so that many members leave and join each week, some
         // leaving and rejoining in the same week.
