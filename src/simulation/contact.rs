@@ -125,17 +125,30 @@ impl Book {
         self.lists.iter().map(Vec::len).sum()
     }
 
-    /// Where the `k`-th tie in id order is kept, if there are more than
-    /// `k`: a reference, so that it can be requested from memory before it
-    /// is read.
-    pub fn nth_entry(&self, mut k: usize) -> Option<&(u32, Tie)> {
+    /// Where each list starts in id order: the number of ties in the lists
+    /// before it, and the whole book's count last. Worked out once, it
+    /// finds the `k`-th tie by bisection ([`Book::nth_entry`]) rather than
+    /// by a walk over every list's length, for a member drawing one-to-one
+    /// partners from a book that does not change while they draw.
+    pub fn starts(&self) -> Vec<usize> {
+        let mut starts = Vec::with_capacity(self.lists.len() + 1);
+        let mut at = 0;
+        starts.push(at);
         for list in &self.lists {
-            if let Some(entry) = list.get(k) {
-                return Some(entry);
-            }
-            k -= list.len();
+            at += list.len();
+            starts.push(at);
         }
-        None
+        starts
+    }
+
+    /// Where the `k`-th tie in id order is kept, if there are more than
+    /// `k`, given the book's [`Book::starts`]: a reference, so that it can
+    /// be requested from memory before it is read.
+    pub fn nth_entry(&self, starts: &[usize], k: usize) -> Option<&(u32, Tie)> {
+        // The last list starting at or before k; lists after an empty one
+        // start where it does, so this is the one that holds k, if any.
+        let i = starts.partition_point(|&start| start <= k).checked_sub(1)?;
+        self.lists.get(i)?.get(k - starts[i])
     }
 
     /// Every tie, by the other's id.
@@ -341,8 +354,12 @@ mod tests {
         book.get_mut(30, 1).unwrap().like = -0.5;
         assert_eq!(book.get(30, 1).unwrap().like, -0.5);
         assert_eq!(book.len(), 6);
-        assert_eq!(book.nth_entry(3).map(|&(o, _)| o), Some(31));
-        assert!(book.nth_entry(6).is_none());
+        let starts = book.starts();
+        let nth: Vec<u32> = (0..6)
+            .filter_map(|k| book.nth_entry(&starts, k).map(|&(o, _)| o))
+            .collect();
+        assert_eq!(nth, ids, "the k-th tie is the k-th in id order");
+        assert!(book.nth_entry(&starts, 6).is_none());
     }
 
     #[test]

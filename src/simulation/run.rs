@@ -935,7 +935,8 @@ impl<'a> Run<'a> {
     ) -> Option<u32> {
         const REJECTION_TRIES: usize = 64;
         let book = self.book(person)?;
-        let ties = book.len();
+        let starts = book.starts();
+        let ties = starts[starts.len() - 1];
         if ties == 0 {
             return None;
         }
@@ -946,7 +947,7 @@ impl<'a> Run<'a> {
         };
         if candidates.is_none() {
             for _ in 0..REJECTION_TRIES {
-                let Some(entry) = book.nth_entry(rng.random_range(0..ties)) else {
+                let Some(entry) = book.nth_entry(&starts, rng.random_range(0..ties)) else {
                     break;
                 };
                 prefetch(entry);
