@@ -21,7 +21,7 @@
 //! the same.
 //!
 //! Meetings of different groups run in parallel. Each works on its own
-//! attendees' books (taken out of the run while it lasts) and records its
+//! attendees' books (lent by the run while it lasts) and records its
 //! effects on shared state — members' totals, the trust calendar — which
 //! are applied afterwards in group order. A member at two meetings in one
 //! week (two groups, or a visit) makes the later meeting wait for the
@@ -57,16 +57,8 @@ enum Effect {
     Recheck(u32, u32, u32),
 }
 
-/// A meeting once held: the books to put back and the effects to apply.
-struct Held {
-    group: u32,
-    owners: Vec<u32>,
-    books: Vec<Book>,
-    effects: Vec<Effect>,
-}
-
 /// One group's meeting, held on its attendees' own books.
-struct Meeting<'r, 'a> {
+struct Meeting<'r, 'a, 'b> {
     run: &'r Run<'a>,
     group: u32,
     /// Attendees' member slots, in slot order.
@@ -74,9 +66,9 @@ struct Meeting<'r, 'a> {
     /// The people in those slots.
     people: Vec<u32>,
     /// The distinct attendees, ascending (so found by binary search), and
-    /// their books, taken from the run.
+    /// their books, lent by the run.
     owners: Vec<u32>,
-    books: Vec<Book>,
+    books: Vec<&'b mut Book>,
     effects: Vec<Effect>,
     /// Where in `owners` the next contact's owner probably is: round the
     /// room sets it before each contact, so that finding the listener's
@@ -84,19 +76,19 @@ struct Meeting<'r, 'a> {
     hint: usize,
 }
 
-impl<'a> Contacts<'a> for Meeting<'_, 'a> {
+impl<'a> Contacts<'a> for Meeting<'_, 'a, '_> {
     fn run(&self) -> &Run<'a> {
         self.run
     }
 
     fn book(&self, person: u32) -> Option<&Book> {
         let i = self.owners.binary_search(&person).ok()?;
-        Some(&self.books[i])
+        Some(self.books[i])
     }
 
     fn book_mut(&mut self, person: u32) -> &mut Book {
         if self.owners.get(self.hint) == Some(&person) {
-            return &mut self.books[self.hint];
+            return self.books[self.hint];
         }
         // Contact at a meeting is only ever between its attendees, and every
         // attendee's book was brought along.
@@ -104,7 +96,7 @@ impl<'a> Contacts<'a> for Meeting<'_, 'a> {
             .owners
             .binary_search(&person)
             .expect("contact at a meeting is between attendees");
-        &mut self.books[i]
+        self.books[i]
     }
 
     fn credit_person(&mut self, person: u32, metric: Metric, x: f64) {
@@ -145,40 +137,63 @@ impl Run<'_> {
             waves[wave].push(g as u32);
         }
         let mut effects: Vec<(u32, Vec<Effect>)> = Vec::new();
+        // Book → its place among the books lent to this wave's meetings.
+        let mut lent_at: Vec<u32> = Vec::new();
         for wave in waves {
-            // Taking the books out reads where each attendee's is kept, and
-            // the book itself: both requested a meeting or two ahead.
-            let mut taken: Vec<(u32, Vec<u32>, Vec<Book>)> = Vec::with_capacity(wave.len());
-            for (k, &g) in wave.iter().enumerate() {
-                if let Some(&ahead) = wave.get(k + 2) {
-                    for &s in &attendees[ahead as usize] {
-                        prefetch(&self.holder_of[self.members[s as usize].person as usize]);
-                    }
-                }
-                if let Some(&near) = wave.get(k + 1) {
-                    for &s in &attendees[near as usize] {
-                        if let Some(h) = self.holder(self.members[s as usize].person) {
-                            prefetch(&self.books[h as usize]);
+            // Each meeting's distinct attendees, ascending, every one given
+            // a book now if they have none, in the order holding the
+            // meetings one by one would have given them. Where each keeps
+            // their book is requested a meeting or two ahead.
+            let owners: Vec<Vec<u32>> = wave
+                .iter()
+                .enumerate()
+                .map(|(k, &g)| {
+                    if let Some(&ahead) = wave.get(k + 2) {
+                        for &s in &attendees[ahead as usize] {
+                            prefetch(&self.holder_of[self.members[s as usize].person as usize]);
                         }
                     }
-                }
-                let mut owners: Vec<u32> = attendees[g as usize]
-                    .iter()
-                    .map(|&s| self.members[s as usize].person)
-                    .collect();
-                owners.sort_unstable();
-                owners.dedup();
-                let books = owners
-                    .iter()
-                    .map(|&p| {
-                        let h = self.ensure_book(p);
-                        std::mem::take(&mut self.books[h as usize])
-                    })
-                    .collect();
-                taken.push((g, owners, books));
+                    let mut owners: Vec<u32> = attendees[g as usize]
+                        .iter()
+                        .map(|&s| self.members[s as usize].person)
+                        .collect();
+                    owners.sort_unstable();
+                    owners.dedup();
+                    for &p in &owners {
+                        self.ensure_book(p);
+                    }
+                    owners
+                })
+                .collect();
+            // The books are lent, not moved: the meetings of a wave share
+            // nobody, so each book goes to one meeting, and one pass over
+            // the books hands them out without reading them (moving each
+            // out and back read and wrote its line twice, in order).
+            lent_at.clear();
+            lent_at.resize(self.books.len(), NONE);
+            let mut count = 0;
+            for &p in owners.iter().flatten() {
+                lent_at[self.holder_of[p as usize] as usize] = count;
+                count += 1;
             }
+            let mut books = std::mem::take(&mut self.books);
+            let mut lent: Vec<Option<&mut Book>> = (0..count).map(|_| None).collect();
+            for (book, &at) in books.iter_mut().zip(&lent_at) {
+                if at != NONE {
+                    lent[at as usize] = Some(book);
+                }
+            }
+            let mut lent = lent.into_iter().flatten();
+            let taken: Vec<(u32, Vec<u32>, Vec<&mut Book>)> = wave
+                .iter()
+                .zip(owners)
+                .map(|(&g, owners)| {
+                    let books: Vec<&mut Book> = lent.by_ref().take(owners.len()).collect();
+                    (g, owners, books)
+                })
+                .collect();
             let this: &Self = self;
-            let held: Vec<Held> = taken
+            let held: Vec<(u32, Vec<Effect>)> = taken
                 .into_par_iter()
                 .map(|(group, owners, books)| {
                     let slots = attendees[group as usize].clone();
@@ -196,20 +211,11 @@ impl Run<'_> {
                         hint: 0,
                     };
                     meeting.hold(week);
-                    Held {
-                        group,
-                        owners: meeting.owners,
-                        books: meeting.books,
-                        effects: meeting.effects,
-                    }
+                    (group, meeting.effects)
                 })
                 .collect();
-            for done in held {
-                for (p, book) in done.owners.into_iter().zip(done.books) {
-                    self.books[self.holder_of[p as usize] as usize] = book;
-                }
-                effects.push((done.group, done.effects));
-            }
+            self.books = books;
+            effects.extend(held);
         }
         effects.sort_unstable_by_key(|&(g, _)| g);
         // Each meeting's attendees are credited together, in records
@@ -245,7 +251,7 @@ impl Run<'_> {
     }
 }
 
-impl Meeting<'_, '_> {
+impl Meeting<'_, '_, '_> {
     /// Everyone's costs, then (with at least two attendees) round the room
     /// and chats.
     fn hold(&mut self, week: u32) {
@@ -269,12 +275,16 @@ impl Meeting<'_, '_> {
         self.conversations(&people, views, week, &mut rng);
     }
 
-    /// Starts loading what the meeting reads of each attendee besides
-    /// their book — their slot, cohort and member record (strategy,
-    /// credits), sociability (chats) and memory (recall) — each in a
-    /// table indexed by person or slot, so a line apiece, which would
-    /// otherwise be waited for one at a time as the meeting goes round.
+    /// Starts loading what the meeting reads of each attendee — where
+    /// their book keeps its lists (lent by the run, so not yet read), their
+    /// slot, cohort and member record (strategy, credits), sociability
+    /// (chats) and memory (recall) — each in a table indexed by book,
+    /// person or slot, so a line apiece, which would otherwise be waited
+    /// for one at a time as the meeting goes round.
     fn prefetch_attendees(&self) {
+        for book in &self.books {
+            prefetch(&**book);
+        }
         let run = self.run;
         let people = &run.world.people;
         for (&slot, &p) in self.slots.iter().zip(&self.people) {

@@ -6,8 +6,8 @@
 //! pitch is heard, help is given — so those operations are written once,
 //! in [`Contacts`], over "wherever the ties live". The run's own books are
 //! one such place ([`Run`]). A meeting held in parallel with other groups'
-//! meetings is another: it works on its own attendees' books, taken out of
-//! the run for the duration, and records what it does to shared state (a
+//! meetings is another: it works on its own attendees' books, lent by the
+//! run for the duration, and records what it does to shared state (a
 //! member's totals, the trust calendar) as effects applied afterwards in
 //! group order ([`crate::groups`]).
 
