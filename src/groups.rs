@@ -34,7 +34,7 @@ use rayon::prelude::*;
 
 use crate::metrics::Metric;
 use crate::prefetch::{prefetch, prefetch_first};
-use crate::simulation::{lend, Book, Contacts, Effect, Lent, Run, NONE};
+use crate::simulation::{Book, Contacts, Run, NONE};
 use crate::streams::{self, Purpose};
 
 /// Cache lines of one list of ties requested ahead of a meeting: enough
@@ -45,15 +45,70 @@ const PREFETCH_LINES: usize = 16;
 /// a tie.
 type View = Option<(f64, f64)>;
 
+/// What a meeting does to state outside its attendees' books, in the order
+/// it happened.
+#[derive(Clone, Copy, Debug)]
+enum Effect {
+    /// The member in this slot attended (hours, fees, patience count).
+    Attended(u32),
+    /// A member's metric grows.
+    Credit(u32, Metric, f64),
+    /// The tie (owner → other) needs a trust check in this week.
+    Recheck(u32, u32, u32),
+}
+
 /// One group's meeting, held on its attendees' own books.
 struct Meeting<'r, 'a, 'b> {
-    /// The attendees' books, and the meeting's effects.
-    room: Lent<'r, 'a, 'b>,
+    run: &'r Run<'a>,
     group: u32,
     /// Attendees' member slots, in slot order.
     slots: Vec<u32>,
     /// The people in those slots.
     people: Vec<u32>,
+    /// The distinct attendees, ascending (so found by binary search), and
+    /// their books, lent by the run.
+    owners: Vec<u32>,
+    books: Vec<&'b mut Book>,
+    effects: Vec<Effect>,
+    /// Where in `owners` the next contact's owner probably is: round the
+    /// room sets it before each contact, so that finding the listener's
+    /// book takes one comparison instead of a search.
+    hint: usize,
+}
+
+impl<'a> Contacts<'a> for Meeting<'_, 'a, '_> {
+    fn run(&self) -> &Run<'a> {
+        self.run
+    }
+
+    fn book(&self, person: u32) -> Option<&Book> {
+        let i = self.owners.binary_search(&person).ok()?;
+        Some(self.books[i])
+    }
+
+    fn book_mut(&mut self, person: u32) -> &mut Book {
+        if self.owners.get(self.hint) == Some(&person) {
+            return self.books[self.hint];
+        }
+        // Contact at a meeting is only ever between its attendees, and every
+        // attendee's book was brought along.
+        let i = self
+            .owners
+            .binary_search(&person)
+            .expect("contact at a meeting is between attendees");
+        self.books[i]
+    }
+
+    fn credit_person(&mut self, person: u32, metric: Metric, x: f64) {
+        let slot = self.run.member_of[person as usize];
+        if slot != NONE {
+            self.effects.push(Effect::Credit(slot, metric, x));
+        }
+    }
+
+    fn recheck_trust(&mut self, week: u32, owner: u32, other: u32) {
+        self.effects.push(Effect::Recheck(week, owner, other));
+    }
 }
 
 impl Run<'_> {
@@ -122,22 +177,20 @@ impl Run<'_> {
                 .map(|((group, owners), books)| {
                     let slots = attendees[group as usize].clone();
                     let mut meeting = Meeting {
-                        room: Lent {
-                            run: this,
-                            owners,
-                            books,
-                            effects: Vec::new(),
-                            hint: 0,
-                        },
+                        run: this,
                         group,
                         people: slots
                             .iter()
                             .map(|&s| this.members[s as usize].person)
                             .collect(),
                         slots,
+                        owners,
+                        books,
+                        effects: Vec::new(),
+                        hint: 0,
                     };
                     meeting.hold(week);
-                    (group, meeting.room.effects)
+                    (group, meeting.effects)
                 })
                 .collect();
             self.books = books;
@@ -167,7 +220,11 @@ impl Run<'_> {
             }
             let (group, done) = std::mem::take(&mut effects[k]);
             for effect in done {
-                self.apply_effect(effect, group);
+                match effect {
+                    Effect::Attended(slot) => self.attend_costs(slot, group),
+                    Effect::Credit(slot, metric, x) => self.credit(slot, metric, x),
+                    Effect::Recheck(w, owner, other) => self.recheck_trust(w, owner, other),
+                }
             }
         }
     }
@@ -178,13 +235,13 @@ impl Meeting<'_, '_, '_> {
     /// and chats.
     fn hold(&mut self, week: u32) {
         for i in 0..self.slots.len() {
-            self.room.effects.push(Effect::Attended(self.slots[i]));
+            self.effects.push(Effect::Attended(self.slots[i]));
         }
         if self.slots.len() < 2 {
             // A lone attendee still spent the morning.
             return;
         }
-        let run = self.room.run;
+        let run = self.run;
         let mut rng = streams::stream(
             run.seed,
             Purpose::Meeting,
@@ -204,10 +261,10 @@ impl Meeting<'_, '_, '_> {
     /// person or slot, so a line apiece, which would otherwise be waited
     /// for one at a time as the meeting goes round.
     fn prefetch_attendees(&self) {
-        for book in &self.room.books {
+        for book in &self.books {
             prefetch(&**book);
         }
-        let run = self.room.run;
+        let run = self.run;
         let people = &run.world.people;
         for (&slot, &p) in self.slots.iter().zip(&self.people) {
             let i = p as usize;
@@ -225,16 +282,16 @@ impl Meeting<'_, '_, '_> {
     /// loads overlap instead of each look-up waiting for its own (see
     /// [`crate::prefetch`]).
     fn prefetch_books(&self, people: &[u32]) {
-        let professions = &self.room.run.world.people.profession;
+        let professions = &self.run.world.people.profession;
         let mut present: Vec<u16> = people.iter().map(|&p| professions[p as usize]).collect();
         present.sort_unstable();
         present.dedup();
-        for book in &self.room.books {
+        for book in &self.books {
             for &s in &present {
                 book.prefetch_list(s);
             }
         }
-        for book in &self.room.books {
+        for book in &self.books {
             for &s in &present {
                 book.prefetch_ties(s, PREFETCH_LINES);
             }
@@ -245,35 +302,33 @@ impl Meeting<'_, '_, '_> {
     /// of each other (`views[i * n + j]`: attendee `i` of attendee `j`),
     /// which is what the last contact between them left.
     fn round_the_room(&mut self, people: &[u32], week: u32, rng: &mut Pcg64Mcg) -> Vec<View> {
-        let hours = self.room.run.s.groups.pitch_seconds / 3600.0;
-        let weight = self.room.run.rules.room_pitch_weight;
+        let hours = self.run.s.groups.pitch_seconds / 3600.0;
+        let weight = self.run.rules.room_pitch_weight;
         let n = people.len();
         let mut views = vec![None; n * n];
         // Each attendee's place among the owners, found once.
         let place: Vec<usize> = people
             .iter()
-            .map(|p| self.room.owners.binary_search(p).unwrap_or(0))
+            .map(|p| self.owners.binary_search(p).unwrap_or(0))
             .collect();
         for (j, &pitcher) in people.iter().enumerate() {
-            let intensity = self.room.run.pitch_intensity(pitcher);
+            let intensity = self.run.pitch_intensity(pitcher);
             for (i, &listener) in people.iter().enumerate() {
                 if listener == pitcher {
                     continue;
                 }
-                self.room.hint = place[i];
-                let view =
-                    self.room
-                        .contact(listener, pitcher, week, hours, (intensity, weight), rng);
+                self.hint = place[i];
+                let view = self.contact(listener, pitcher, week, hours, (intensity, weight), rng);
                 views[i * n + j] = Some(view);
             }
         }
-        if self.room.owners.len() < n {
+        if self.owners.len() < n {
             // Someone attends twice (in two of their seats), so a pair met
             // more than once and an early view above may be out of date:
             // look them all up again.
             views.clear();
             for &owner in people {
-                let book = self.room.book(owner);
+                let book = self.book(owner);
                 views.extend(people.iter().map(|&other| self.view_in(book, other)));
             }
         }
@@ -290,15 +345,15 @@ impl Meeting<'_, '_, '_> {
         rng: &mut Pcg64Mcg,
     ) {
         let n = people.len();
-        let per_person = self.room.run.s.groups.conversations as f64;
-        let hours = self.room.run.s.groups.conversation_hours;
+        let per_person = self.run.s.groups.conversations as f64;
+        let hours = self.run.s.groups.conversation_hours;
         if per_person <= 0.0 || hours <= 0.0 {
             return;
         }
         let mut slots: Vec<u32> = people
             .iter()
             .map(|&p| {
-                let want = per_person * self.room.run.world.people.sociability[p as usize] as f64;
+                let want = per_person * self.run.world.people.sociability[p as usize] as f64;
                 stochastic_round(want, rng).min(n as u32 - 1)
             })
             .collect();
@@ -326,10 +381,10 @@ impl Meeting<'_, '_, '_> {
                 chatted[i * n + j] = true;
                 chatted[j * n + i] = true;
                 for p in [people[i], people[j]] {
-                    self.room.credit_person(p, Metric::Conversations, 1.0);
+                    self.credit_person(p, Metric::Conversations, 1.0);
                 }
                 let (a, b) = (people[i], people[j]);
-                self.room.exchange(a, b, week, hours, rng);
+                self.exchange(a, b, week, hours, rng);
                 // Refresh every view between the two (an attendee listed
                 // twice appears at two indices).
                 let pair: Vec<usize> = (0..n)
@@ -347,12 +402,12 @@ impl Meeting<'_, '_, '_> {
     /// `owner`'s view of `other` for choosing a partner: hours together and
     /// liking, if they have a tie.
     fn view(&self, owner: u32, other: u32) -> View {
-        self.view_in(self.room.book(owner), other)
+        self.view_in(self.book(owner), other)
     }
 
     /// The view of `other` held in `book`.
     fn view_in(&self, book: Option<&Book>, other: u32) -> View {
-        let profession = self.room.run.world.people.profession[other as usize];
+        let profession = self.run.world.people.profession[other as usize];
         book?
             .get(other, profession)
             .map(|t| (t.hours as f64, t.like as f64))
@@ -370,9 +425,9 @@ impl Meeting<'_, '_, '_> {
     ) -> Option<usize> {
         let n = people.len();
         let me = people[i];
-        let choice = match self.room.run.member_of[me as usize] {
+        let choice = match self.run.member_of[me as usize] {
             NONE => "mixed",
-            slot => self.room.run.strategy_of(slot).partner_choice.as_str(),
+            slot => self.run.strategy_of(slot).partner_choice.as_str(),
         };
         let prefer_liked = match choice {
             "liked" => true,
@@ -393,7 +448,7 @@ impl Meeting<'_, '_, '_> {
             let (hours, like) = mine.unwrap_or((0.0, 0.0));
             // A small random jitter breaks ties without favouring low ids.
             let jitter = rng.random::<f64>() * 1e-6;
-            let score = if prefer_liked && hours > self.room.run.s.groups.pitch_seconds / 1800.0 {
+            let score = if prefer_liked && hours > self.run.s.groups.pitch_seconds / 1800.0 {
                 2.0 + like + jitter
             } else if prefer_liked {
                 1.0 - hours + jitter
@@ -414,4 +469,68 @@ pub(crate) fn stochastic_round(x: f64, rng: &mut Pcg64Mcg) -> u32 {
     let floor = x.floor();
     let up = rng.random::<f64>() < x - floor;
     floor as u32 + u32::from(up)
+}
+
+/// Lends each list of `owners` (ascending; nobody in two lists) their
+/// books out of `books` (indexed by `holder_of`). One pass over the books
+/// hands them out without reading them, where moving each book out and
+/// back would read and write its line twice, in order. `scratch` is
+/// reused from call to call.
+fn lend<'b>(
+    books: &'b mut [Book],
+    holder_of: &[u32],
+    owners: &[Vec<u32>],
+    scratch: &mut Vec<u32>,
+) -> Vec<Vec<&'b mut Book>> {
+    scratch.clear();
+    scratch.resize(books.len(), NONE);
+    let mut count = 0;
+    for &p in owners.iter().flatten() {
+        scratch[holder_of[p as usize] as usize] = count;
+        count += 1;
+    }
+    let mut lent: Vec<Option<&mut Book>> = (0..count).map(|_| None).collect();
+    for (book, &at) in books.iter_mut().zip(scratch.iter()) {
+        if at != NONE {
+            lent[at as usize] = Some(book);
+        }
+    }
+    let mut lent = lent.into_iter().flatten();
+    owners
+        .iter()
+        .map(|list| lent.by_ref().take(list.len()).collect())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lending_hands_each_list_its_owners_books_and_nobody_elses() {
+        // Person p keeps book holder_of[p]; book h is marked by `known = h`.
+        let mut books: Vec<Book> = (0..6)
+            .map(|h| {
+                let mut book = Book::default();
+                book.known = h;
+                book
+            })
+            .collect();
+        let holder_of = [5, 3, NONE, 0, 1, 4, 2];
+        let owners = vec![vec![1, 4], vec![], vec![0, 6]];
+        let mut scratch = vec![7; 2];
+        let lent = lend(&mut books, &holder_of, &owners, &mut scratch);
+        let known: Vec<Vec<u32>> = lent
+            .iter()
+            .map(|list| list.iter().map(|b| b.known).collect())
+            .collect();
+        assert_eq!(known, [vec![3, 1], vec![], vec![5, 2]]);
+        for list in lent {
+            for book in list {
+                book.friends += 1;
+            }
+        }
+        let friends: Vec<u32> = books.iter().map(|b| b.friends).collect();
+        assert_eq!(friends, [0, 1, 1, 1, 0, 1], "the lent books are the run's");
+    }
 }

@@ -16,7 +16,7 @@ use rand_pcg::Pcg64Mcg;
 
 use crate::metrics::Metric;
 use crate::relationships::{recall, Crossings, Tie};
-use crate::simulation::run::{poisson, standard_normal, Run, NONE};
+use crate::simulation::run::{poisson, standard_normal, Run};
 
 /// Ties a person has formed through networking, and counts kept current.
 ///
@@ -297,129 +297,6 @@ pub(crate) trait Contacts<'a> {
             }
         }
     }
-
-    /// A one-to-one between `a` and `b`: both spend the hours and the
-    /// travel, and the hours are an [`Contacts::exchange`].
-    fn one_to_one(&mut self, a: u32, b: u32, week: u32, rng: &mut Pcg64Mcg) {
-        let run = self.run();
-        let r = &run.s.relationships;
-        let hours = r.one_to_one_hours;
-        let spent = hours + r.one_to_one_travel_hours;
-        let cost = spent * run.s.economy.value_of_time;
-        for p in [a, b] {
-            self.credit_person(p, Metric::OneToOnes, 1.0);
-            self.credit_person(p, Metric::Hours, spent);
-            self.credit_person(p, Metric::Cost, cost);
-        }
-        self.exchange(a, b, week, hours, rng);
-    }
-}
-
-/// What contact on lent books ([`Lent`]) does to state outside them, in
-/// the order it happened, to be applied afterwards in that order.
-#[derive(Clone, Copy, Debug)]
-pub(crate) enum Effect {
-    /// The member in this slot attended a meeting (hours, fees, patience
-    /// count).
-    Attended(u32),
-    /// A member's metric grows.
-    Credit(u32, Metric, f64),
-    /// The tie (owner → other) needs a trust check in this week.
-    Recheck(u32, u32, u32),
-}
-
-/// Contact among a meeting's attendees on their own books, lent by the
-/// run while other groups' meetings are held on other threads. Everything
-/// else contact changes is recorded as [`Effect`]s, applied afterwards.
-pub(crate) struct Lent<'r, 'a, 'b> {
-    pub run: &'r Run<'a>,
-    /// The people whose books are here, ascending (so found by binary
-    /// search), and their books.
-    pub owners: Vec<u32>,
-    pub books: Vec<&'b mut Book>,
-    pub effects: Vec<Effect>,
-    /// Where in `owners` the next contact's owner probably is: a meeting
-    /// going round the room sets it before each contact, so that finding
-    /// the listener's book takes one comparison instead of a search.
-    pub hint: usize,
-}
-
-impl<'a> Contacts<'a> for Lent<'_, 'a, '_> {
-    fn run(&self) -> &Run<'a> {
-        self.run
-    }
-
-    fn book(&self, person: u32) -> Option<&Book> {
-        let i = self.owners.binary_search(&person).ok()?;
-        Some(self.books[i])
-    }
-
-    fn book_mut(&mut self, person: u32) -> &mut Book {
-        if self.owners.get(self.hint) == Some(&person) {
-            return self.books[self.hint];
-        }
-        // Contact on lent books is only ever between their owners, whose
-        // books were all lent.
-        let i = self
-            .owners
-            .binary_search(&person)
-            .expect("contact on lent books is between their owners");
-        self.books[i]
-    }
-
-    fn credit_person(&mut self, person: u32, metric: Metric, x: f64) {
-        let slot = self.run.member_of[person as usize];
-        if slot != NONE {
-            self.effects.push(Effect::Credit(slot, metric, x));
-        }
-    }
-
-    fn recheck_trust(&mut self, week: u32, owner: u32, other: u32) {
-        self.effects.push(Effect::Recheck(week, owner, other));
-    }
-}
-
-impl Run<'_> {
-    /// Applies one [`Effect`] of contact on lent books, `group` being the
-    /// meeting's (for `Attended`).
-    pub(crate) fn apply_effect(&mut self, effect: Effect, group: u32) {
-        match effect {
-            Effect::Attended(slot) => self.attend_costs(slot, group),
-            Effect::Credit(slot, metric, x) => self.credit(slot, metric, x),
-            Effect::Recheck(w, owner, other) => self.recheck_trust(w, owner, other),
-        }
-    }
-}
-
-/// Lends each list of `owners` (ascending; nobody in two lists) their
-/// books out of `books` (indexed by `holder_of`). One pass over the books
-/// hands them out without reading them, where moving each book out and
-/// back would read and write its line twice, in order. `scratch` is
-/// reused from call to call.
-pub(crate) fn lend<'b>(
-    books: &'b mut [Book],
-    holder_of: &[u32],
-    owners: &[Vec<u32>],
-    scratch: &mut Vec<u32>,
-) -> Vec<Vec<&'b mut Book>> {
-    scratch.clear();
-    scratch.resize(books.len(), NONE);
-    let mut count = 0;
-    for &p in owners.iter().flatten() {
-        scratch[holder_of[p as usize] as usize] = count;
-        count += 1;
-    }
-    let mut lent: Vec<Option<&mut Book>> = (0..count).map(|_| None).collect();
-    for (book, &at) in books.iter_mut().zip(scratch.iter()) {
-        if at != NONE {
-            lent[at as usize] = Some(book);
-        }
-    }
-    let mut lent = lent.into_iter().flatten();
-    owners
-        .iter()
-        .map(|list| lent.by_ref().take(list.len()).collect())
-        .collect()
 }
 
 impl<'a> Contacts<'a> for Run<'a> {
@@ -483,33 +360,6 @@ mod tests {
             .collect();
         assert_eq!(nth, ids, "the k-th tie is the k-th in id order");
         assert!(book.nth_entry(&starts, 6).is_none());
-    }
-
-    #[test]
-    fn lending_hands_each_list_its_owners_books_and_nobody_elses() {
-        // Person p keeps book holder_of[p]; book h is marked by `known = h`.
-        let mut books: Vec<Book> = (0..6)
-            .map(|h| Book {
-                known: h,
-                ..Book::default()
-            })
-            .collect();
-        let holder_of = [5, 3, NONE, 0, 1, 4, 2];
-        let owners = vec![vec![1, 4], vec![], vec![0, 6]];
-        let mut scratch = vec![7; 2];
-        let lent = lend(&mut books, &holder_of, &owners, &mut scratch);
-        let known: Vec<Vec<u32>> = lent
-            .iter()
-            .map(|list| list.iter().map(|b| b.known).collect())
-            .collect();
-        assert_eq!(known, [vec![3, 1], vec![], vec![5, 2]]);
-        for list in lent {
-            for book in list {
-                book.friends += 1;
-            }
-        }
-        let friends: Vec<u32> = books.iter().map(|b| b.friends).collect();
-        assert_eq!(friends, [0, 1, 1, 1, 0, 1], "the lent books are the run's");
     }
 
     #[test]

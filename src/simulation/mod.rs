@@ -39,7 +39,7 @@
 pub(crate) mod contact;
 pub(crate) mod run;
 
-pub(crate) use contact::{lend, Book, Contacts, Effect, Lent};
+pub(crate) use contact::{Book, Contacts};
 pub use run::{
     simulate, Alter, Ego, Link, MemberRecord, NeedTally, RunResult, Stepper, EGO_ALTERS,
 };

@@ -994,6 +994,18 @@ impl<'a> Run<'a> {
         }
     }
 
+    fn one_to_one(&mut self, a: u32, b: u32, week: u32, rng: &mut Pcg64Mcg) {
+        let r = &self.s.relationships;
+        let hours = r.one_to_one_hours;
+        let spent = hours + r.one_to_one_travel_hours;
+        for p in [a, b] {
+            self.credit_person(p, Metric::OneToOnes, 1.0);
+            self.credit_person(p, Metric::Hours, spent);
+            self.credit_person(p, Metric::Cost, spent * self.s.economy.value_of_time);
+        }
+        self.exchange(a, b, week, hours, rng);
+    }
+
     /// How hard `person` sells: their strategy's intensity if a member.
     pub fn pitch_intensity(&self, person: u32) -> f64 {
         self.strategy_of_person(person)
