@@ -158,7 +158,7 @@ impl Run<'_> {
         // people who never went networking change nothing else. Each block
         // also counts its needs by how they were met, and keeps those.
         let member_of = &self.member_of;
-        let holder_of = &self.holder_of;
+        let holders = &self.holders;
         let apply_every_need = self.applies_every_need();
         let settled: Vec<(NeedTally, Vec<(usize, Settled)>)> = decided
             .into_par_iter()
@@ -180,8 +180,7 @@ impl Run<'_> {
                             .any(|&(p, r, _)| involved(p) || involved(r))
                         || decision.sale.is_some_and(|(p, source)| {
                             involved(p)
-                                || holder_of[p as usize] != NONE
-                                    && matches!(source, Source::Referral { .. })
+                                || holders.contains(p) && matches!(source, Source::Referral { .. })
                         });
                     if networked || apply_every_need {
                         let settled = Settled {
@@ -224,7 +223,6 @@ impl Run<'_> {
             if let Some((_, _, ahead)) = to_apply.get(k + 8) {
                 for p in ahead.involved() {
                     prefetch(&self.member_of[p as usize]);
-                    prefetch(&self.holder_of[p as usize]);
                 }
             }
             if let Some((_, _, near)) = to_apply.get(k + 4) {
@@ -273,11 +271,12 @@ impl Run<'_> {
         self.prefetch_holder(need.buyer);
     }
 
-    /// Starts loading, if `person` holds a book, where it is kept and
-    /// their memory half-life, by which a search of it weighs their ties.
+    /// Starts loading, if `person` holds a book, where it keeps its lists
+    /// and their memory half-life, by which a search of it weighs their
+    /// ties.
     fn prefetch_holder(&self, person: u32) {
         if self.holders.contains(person) {
-            prefetch(&self.holder_of[person as usize]);
+            prefetch(&self.books[person as usize]);
             prefetch(&self.world.people.memory_half_life[person as usize]);
         }
     }
@@ -500,7 +499,7 @@ impl Run<'_> {
         let Source::Referral { referrer, .. } = source else {
             return None;
         };
-        if self.holder_of[p as usize] == NONE {
+        if !self.holders.contains(p) {
             return None;
         }
         // Gratitude and reciprocity: the provider now owes the referrer.

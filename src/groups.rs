@@ -137,22 +137,15 @@ impl Run<'_> {
             waves[wave].push(g as u32);
         }
         let mut effects: Vec<(u32, Vec<Effect>)> = Vec::new();
-        // Book → its place among the books lent to this wave's meetings.
+        // (owner, place among the books lent to this wave's meetings).
         let mut lent_at = Vec::new();
         for wave in waves {
             // Each meeting's distinct attendees, ascending, every one given
             // a book now if they have none, in the order holding the
-            // meetings one by one would have given them. Where each keeps
-            // their book is requested a meeting or two ahead.
+            // meetings one by one would have given them.
             let owners: Vec<Vec<u32>> = wave
                 .iter()
-                .enumerate()
-                .map(|(k, &g)| {
-                    if let Some(&ahead) = wave.get(k + 2) {
-                        for &s in &attendees[ahead as usize] {
-                            prefetch(&self.holder_of[self.members[s as usize].person as usize]);
-                        }
-                    }
+                .map(|&g| {
                     let mut owners: Vec<u32> = attendees[g as usize]
                         .iter()
                         .map(|&s| self.members[s as usize].person)
@@ -168,7 +161,7 @@ impl Run<'_> {
             // The meetings of a wave share nobody, so each book is lent to
             // one meeting.
             let mut books = std::mem::take(&mut self.books);
-            let lent = lend(&mut books, &self.holder_of, &owners, &mut lent_at);
+            let lent = lend(&mut books, &owners, &mut lent_at);
             let this: &Self = self;
             let held: Vec<(u32, Vec<Effect>)> = wave
                 .into_par_iter()
@@ -471,29 +464,38 @@ pub(crate) fn stochastic_round(x: f64, rng: &mut Pcg64Mcg) -> u32 {
     floor as u32 + u32::from(up)
 }
 
-/// Lends each list of `owners` (ascending; nobody in two lists) their
-/// books out of `books` (indexed by `holder_of`). One pass over the books
-/// hands them out without reading them, where moving each book out and
-/// back would read and write its line twice, in order. `scratch` is
-/// reused from call to call.
+/// Lends each list of `owners` (nobody in two lists) their books out of
+/// `books` (indexed by person), in the lists' order. The owners are taken
+/// in ascending order, each book split off the part of `books` after the
+/// last one lent: the books are handed out without being read, where
+/// moving each book out and back would read and write its line twice, in
+/// order. `scratch` is reused from call to call.
 fn lend<'b>(
     books: &'b mut [Book],
-    holder_of: &[u32],
     owners: &[Vec<u32>],
-    scratch: &mut Vec<u32>,
+    scratch: &mut Vec<(u32, u32)>,
 ) -> Vec<Vec<&'b mut Book>> {
     scratch.clear();
-    scratch.resize(books.len(), NONE);
-    let mut count = 0;
-    for &p in owners.iter().flatten() {
-        scratch[holder_of[p as usize] as usize] = count;
-        count += 1;
-    }
-    let mut lent: Vec<Option<&mut Book>> = (0..count).map(|_| None).collect();
-    for (book, &at) in books.iter_mut().zip(scratch.iter()) {
-        if at != NONE {
-            lent[at as usize] = Some(book);
-        }
+    scratch.extend(
+        owners
+            .iter()
+            .flatten()
+            .enumerate()
+            .map(|(at, &p)| (p, at as u32)),
+    );
+    scratch.sort_unstable();
+    let mut lent: Vec<Option<&mut Book>> = (0..scratch.len()).map(|_| None).collect();
+    // `rest` holds the books of people from `first` on.
+    let mut rest = books;
+    let mut first = 0;
+    for &(p, at) in scratch.iter() {
+        let (_, from_p) = std::mem::take(&mut rest).split_at_mut((p - first) as usize);
+        let (book, after) = from_p
+            .split_first_mut()
+            .expect("every owner is a person, in one list only");
+        lent[at as usize] = Some(book);
+        rest = after;
+        first = p + 1;
     }
     let mut lent = lent.into_iter().flatten();
     owners
@@ -508,29 +510,33 @@ mod tests {
 
     #[test]
     fn lending_hands_each_list_its_owners_books_and_nobody_elses() {
-        // Person p keeps book holder_of[p]; book h is marked by `known = h`.
-        let mut books: Vec<Book> = (0..6)
-            .map(|h| {
+        // Person p's book is marked by `known = p`. The lists are not in
+        // order of each other, nor each in order.
+        let mut books: Vec<Book> = (0..7)
+            .map(|p| {
                 let mut book = Book::default();
-                book.known = h;
+                book.known = p;
                 book
             })
             .collect();
-        let holder_of = [5, 3, NONE, 0, 1, 4, 2];
-        let owners = vec![vec![1, 4], vec![], vec![0, 6]];
-        let mut scratch = vec![7; 2];
-        let lent = lend(&mut books, &holder_of, &owners, &mut scratch);
+        let owners = vec![vec![4, 1], vec![], vec![0, 6], vec![2]];
+        let mut scratch = vec![(7, 7); 2];
+        let lent = lend(&mut books, &owners, &mut scratch);
         let known: Vec<Vec<u32>> = lent
             .iter()
             .map(|list| list.iter().map(|b| b.known).collect())
             .collect();
-        assert_eq!(known, [vec![3, 1], vec![], vec![5, 2]]);
+        assert_eq!(known, [vec![4, 1], vec![], vec![0, 6], vec![2]]);
         for list in lent {
             for book in list {
                 book.friends += 1;
             }
         }
         let friends: Vec<u32> = books.iter().map(|b| b.friends).collect();
-        assert_eq!(friends, [0, 1, 1, 1, 0, 1], "the lent books are the run's");
+        assert_eq!(
+            friends,
+            [1, 1, 1, 0, 1, 0, 1],
+            "the lent books are the run's"
+        );
     }
 }

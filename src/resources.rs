@@ -83,9 +83,9 @@ pub fn estimate(scenario: &Scenario, parallel: u64) -> Estimate {
             let needs = (n as f64 * s.economy.needs_per_year * s.simulation.years as f64) as u64;
             let suppliers = needs.min(n * s.population.professions.len() as u64);
             let ties = members * TIES_PER_MEMBER_YEAR * s.simulation.years as u64;
-            // Per person: member and book lookups, the lists of member
-            // acquaintances and of suppliers.
-            n * 72 + ties * TIE_BYTES + suppliers * SUPPLIER_BYTES
+            // Per person: member lookups, a book of ties (64 bytes, empty
+            // for most), the lists of member acquaintances and of suppliers.
+            n * 132 + ties * TIE_BYTES + suppliers * SUPPLIER_BYTES
         })
         .max()
         .unwrap_or(0);

@@ -200,8 +200,10 @@ pub(crate) struct Run<'a> {
     /// The people who hold a book, one bit each: most people never went
     /// networking, and this answers "any ties?" for them from cache.
     pub holders: PersonSet,
-    /// Person → book, or `NONE` for people who never went networking.
-    pub holder_of: Vec<u32>,
+    /// Person → book of ties, empty for people who never went networking.
+    /// Indexed by person rather than through a table of who holds which
+    /// book, so that reaching a book is one read fewer, each a miss at city
+    /// scale; an empty book is 64 bytes a person.
     pub books: Vec<Book>,
     pub groups: Vec<Group>,
     /// Groups with a free seat, ascending: where a member looking for a
@@ -322,11 +324,8 @@ impl Stepper<'_> {
     /// Every tie held, as (holder, other, tie), by holder and other.
     pub(crate) fn ties(&self) -> Vec<(u32, u32, crate::relationships::Tie)> {
         let mut all = Vec::new();
-        for (person, &h) in self.run.holder_of.iter().enumerate() {
-            if h != NONE {
-                let book = &self.run.books[h as usize];
-                all.extend(book.iter().map(|(o, t)| (person as u32, o, *t)));
-            }
+        for (person, book) in self.run.books.iter().enumerate() {
+            all.extend(book.iter().map(|(o, t)| (person as u32, o, *t)));
         }
         all
     }
@@ -359,8 +358,7 @@ impl<'a> Run<'a> {
             noticers: PersonSet::new(n),
             cohort_of: vec![NO_COHORT; n],
             holders: PersonSet::new(n),
-            holder_of: vec![NONE; n],
-            books: Vec::new(),
+            books: (0..n).map(|_| Book::default()).collect(),
             groups: (0..s.groups.count as u32)
                 .map(|g| Group {
                     seated: Vec::new(),
@@ -520,25 +518,19 @@ impl<'a> Run<'a> {
         });
     }
 
-    /// Gives `person` a book of ties if they have none yet.
+    /// Marks `person` as holding a book of ties (every person has a place
+    /// for one, empty until then), and returns the book's index: the
+    /// person's own.
     pub fn ensure_book(&mut self, person: u32) -> u32 {
-        let h = self.holder_of[person as usize];
-        if h != NONE {
-            return h;
-        }
-        let h = self.books.len() as u32;
-        self.books.push(Book::default());
-        self.holder_of[person as usize] = h;
         self.holders.insert(person);
-        h
+        person
     }
 
-    /// The index of `person`'s book, if they hold one.
+    /// The index of `person`'s book (their own), if they hold one: asked
+    /// of a bitset that stays in cache, so for the many who never went
+    /// networking the answer costs no read of the books.
     pub fn holder(&self, person: u32) -> Option<u32> {
-        if !self.holders.contains(person) {
-            return None;
-        }
-        Some(self.holder_of[person as usize])
+        self.holders.contains(person).then_some(person)
     }
 
     /// Seats a member in `groups_per_member` groups with free seats. Returns
@@ -822,7 +814,7 @@ impl<'a> Run<'a> {
         for (k, &(i, person, partner)) in pairs.iter().enumerate() {
             if let Some(&(_, a, b)) = pairs.get(k + 8) {
                 for p in [a, b] {
-                    prefetch(&self.holder_of[p as usize]);
+                    prefetch(&self.books[p as usize]);
                     prefetch(&self.member_of[p as usize]);
                     prefetch(&self.world.people.profession[p as usize]);
                     // Pitch intensity and generosity, and recall.
@@ -832,9 +824,6 @@ impl<'a> Run<'a> {
             }
             if let Some(&(_, a, b)) = pairs.get(k + 6) {
                 for p in [a, b] {
-                    if let Some(h) = self.holder(p) {
-                        prefetch(&self.books[h as usize]);
-                    }
                     self.prefetch_credits(p);
                 }
             }
@@ -874,9 +863,7 @@ impl<'a> Run<'a> {
         );
         let count = poisson(&mut rng, rate);
         if count > 0 {
-            prefetch(&self.holder_of[person as usize]);
             prefetch(&self.world.people.memory_half_life[person as usize]);
-            pause().await;
             if let Some(h) = self.holder(person) {
                 prefetch(&self.books[h as usize]);
                 pause().await;
@@ -1131,8 +1118,7 @@ impl<'a> Run<'a> {
         for m in &self.members {
             let c = m.cohort as usize;
             counts[c] += 1.0;
-            let h = self.holder_of[m.person as usize];
-            if h != NONE {
+            if let Some(h) = self.holder(m.person) {
                 let b = &self.books[h as usize];
                 stocks[c][0] += b.known as f64;
                 stocks[c][1] += b.trusted as f64;
@@ -1168,31 +1154,21 @@ impl<'a> Run<'a> {
                     .iter()
                     .filter(|m| m.cohort as usize == c)
                     .map(|m| {
-                        let h = self.holder_of[m.person as usize];
-                        let trusted = if h == NONE {
-                            0
-                        } else {
-                            self.books[h as usize].trusted
-                        };
+                        let trusted = self.books[m.person as usize].trusted;
                         (trusted, m.person)
                     })
                     .collect();
                 ranked.sort_unstable();
                 let &(trusted_ties, person) = ranked.get(ranked.len() / 2)?;
-                let h = self.holder_of[person as usize];
-                let mut alters: Vec<Alter> = if h == NONE {
-                    Vec::new()
-                } else {
-                    self.books[h as usize]
-                        .iter()
-                        .map(|(o, t)| Alter {
-                            person: o,
-                            cohort: cohort_of(o),
-                            trust: self.rules.trust(t, week),
-                        })
-                        .filter(|a| a.trust >= 0.01)
-                        .collect()
-                };
+                let mut alters: Vec<Alter> = self.books[person as usize]
+                    .iter()
+                    .map(|(o, t)| Alter {
+                        person: o,
+                        cohort: cohort_of(o),
+                        trust: self.rules.trust(t, week),
+                    })
+                    .filter(|a| a.trust >= 0.01)
+                    .collect();
                 alters.sort_by(|x, y| y.trust.total_cmp(&x.trust).then(x.person.cmp(&y.person)));
                 alters.truncate(EGO_ALTERS);
                 let mut links = Vec::new();
@@ -1224,8 +1200,7 @@ impl<'a> Run<'a> {
             .iter()
             .map(|m| {
                 let mut totals = m.totals.clone();
-                let h = self.holder_of[m.person as usize];
-                if h != NONE {
+                if let Some(h) = self.holder(m.person) {
                     let b = &self.books[h as usize];
                     totals.set(Metric::PeopleKnown, b.known as f64);
                     totals.set(Metric::TrustedTies, b.trusted as f64);
@@ -1367,7 +1342,7 @@ mod tests {
         // Met this week (recall 1): weights are the likes; the last one is
         // disliked and never chosen. A tie to a non-member is never chosen.
         let likes = [0.8, 0.4, 0.2, -0.5];
-        let h = run.holder_of[me as usize] as usize;
+        let h = run.ensure_book(me) as usize;
         run.books[h] = Book::default();
         let outsider = (0..2000)
             .find(|&p| run.member_of[p as usize] == NONE)
