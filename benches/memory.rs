@@ -38,6 +38,9 @@ fn line_of(x: u64, lines: u64) -> usize {
     ((x as u128 * lines as u128) >> 64) as usize
 }
 
+/// A way of reading: `READS` reads of `buffer` from a seed, summed.
+type Reads = fn(&[u64], u64) -> u64;
+
 /// `READS` reads at random lines, each address independent of the reads.
 fn independent(buffer: &[u64], seed: u64) -> u64 {
     let lines = (buffer.len() / LINE) as u64;
@@ -61,7 +64,7 @@ fn dependent(buffer: &[u64], seed: u64) -> u64 {
 }
 
 /// Runs `read` on `threads` threads at once, each with its own addresses.
-fn on_threads(threads: u64, buffer: &[u64], read: fn(&[u64], u64) -> u64) -> u64 {
+fn on_threads(threads: u64, buffer: &[u64], read: Reads) -> u64 {
     std::thread::scope(|scope| {
         let handles: Vec<_> = (0..threads)
             .map(|t| scope.spawn(move || read(buffer, 0x9E37_79B9_7F4A_7C15 ^ (t + 1))))
@@ -82,8 +85,7 @@ fn scattered_reads(c: &mut Criterion) {
         .sample_size(10)
         .warm_up_time(Duration::from_secs(1))
         .measurement_time(Duration::from_secs(5));
-    let kinds: [(&str, fn(&[u64], u64) -> u64); 2] =
-        [("independent", independent), ("dependent", dependent)];
+    let kinds: [(&str, Reads); 2] = [("independent", independent), ("dependent", dependent)];
     for (kind, read) in kinds {
         for threads in [1, 2] {
             group.throughput(Throughput::Elements(READS * threads));
