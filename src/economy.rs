@@ -228,8 +228,8 @@ impl Run<'_> {
             if let Some((_, _, near)) = to_apply.get(k + 4) {
                 for p in near.involved() {
                     self.prefetch_credits(p);
-                    if let Some(h) = self.holder(p) {
-                        prefetch(&self.books[h as usize]);
+                    if let Some(book) = self.book(p) {
+                        prefetch(book);
                     }
                 }
             }
@@ -323,10 +323,9 @@ impl Run<'_> {
     /// first ties — pausing while each arrives. False, at once, if they
     /// hold no book.
     pub(crate) async fn load_ties(&self, person: u32, s: u16) -> bool {
-        let Some(h) = self.holder(person) else {
+        let Some(book) = self.book(person) else {
             return false;
         };
-        let book = &self.books[h as usize];
         prefetch(book);
         pause().await;
         book.prefetch_list(s);
@@ -625,8 +624,8 @@ impl Run<'_> {
         shuffle(&mut chosen, rng);
         chosen.truncate(count);
         if chosen.len() < count {
-            if let Some(h) = self.holder(x) {
-                let mut ties: Vec<(u32, f64)> = self.books[h as usize]
+            if let Some(book) = self.book(x) {
+                let mut ties: Vec<(u32, f64)> = book
                     .iter()
                     .map(|(o, t)| (o, self.rules.trust(t, week)))
                     .filter(|&(o, t)| t > 0.0 && !chosen.contains(&o))
@@ -705,7 +704,7 @@ impl Run<'_> {
     /// book's trusted ties — pausing while each arrives.
     async fn load_contact_choice(&self, c: u32) {
         self.world.prefetch_close_start(c);
-        let book = self.holder(c).map(|h| &self.books[h as usize]);
+        let book = self.book(c);
         if let Some(book) = book {
             prefetch(book);
         }
@@ -720,8 +719,7 @@ impl Run<'_> {
     /// The person `c` would turn to for a name: their most trusted
     /// networking tie, else a random close tie.
     fn most_trusted_contact(&self, c: u32, x: u32, week: u32, rng: &mut Pcg64Mcg) -> Option<u32> {
-        if let Some(h) = self.holder(c) {
-            let book = &self.books[h as usize];
+        if let Some(book) = self.book(c) {
             let best = book
                 .trusted_ids
                 .iter()
@@ -754,7 +752,7 @@ impl Run<'_> {
         for &(m, cohort) in &self.member_acquaintances[x as usize] {
             notice(m, self.strategies[cohort as usize].notices_needs, rng);
         }
-        if let Some(h) = self.holder(x) {
+        if let Some(book) = self.book(x) {
             // The book lists ties in id order. A member's recall of x is
             // read off x's side of their tie: they last met in the same
             // week (contact is mutual), and x's book is already at hand,
@@ -772,7 +770,7 @@ impl Run<'_> {
             // list of acquaintances.
             let around = &self.member_acquaintances[x as usize];
             let mut candidates: Vec<(u32, u32)> = Vec::new();
-            for (m, tie) in self.books[h as usize].iter() {
+            for (m, tie) in book.iter() {
                 if !self.noticers.contains(m)
                     || around.binary_search_by_key(&m, |&(a, _)| a).is_ok()
                 {
@@ -795,9 +793,8 @@ impl Run<'_> {
 
     /// A member in `s` whose recent pitch wins `x` over, if any.
     fn pitch_sale(&self, x: u32, s: u16, week: u32, rng: &mut Pcg64Mcg) -> Option<u32> {
-        let h = self.holder(x)?;
+        let book = self.book(x)?;
         let memory = self.s.economy.pitch_memory_weeks as u32;
-        let book = &self.books[h as usize];
         // The book lists ties in id order.
         let mut heard = book.in_profession(s).iter().filter_map(|&(o, ref t)| {
             (t.last_pitch()

@@ -305,12 +305,17 @@ impl<'a> Contacts<'a> for Run<'a> {
     }
 
     fn book(&self, person: u32) -> Option<&Book> {
-        self.books.get(self.holder(person)? as usize)
+        // Whether someone holds a book is asked of a bitset that stays in
+        // cache, so for the many who never went networking the answer
+        // costs no read of the books.
+        self.holders
+            .contains(person)
+            .then(|| &self.books[person as usize])
     }
 
     fn book_mut(&mut self, person: u32) -> &mut Book {
-        let h = self.ensure_book(person);
-        &mut self.books[h as usize]
+        self.ensure_book(person);
+        &mut self.books[person as usize]
     }
 
     fn credit_person(&mut self, person: u32, metric: Metric, x: f64) {
@@ -318,10 +323,8 @@ impl<'a> Contacts<'a> for Run<'a> {
     }
 
     fn recheck_trust(&mut self, week: u32, owner: u32, other: u32) {
-        // Books are indexed by their owner.
-        let h = owner;
         if let Some(due) = self.calendar.get_mut(week as usize) {
-            due.push((h, other));
+            due.push((owner, other));
         }
     }
 }

@@ -213,7 +213,7 @@ pub(crate) struct Run<'a> {
     /// they have bought from: a short list per person, which (unlike one
     /// table for the whole city) never has to be rehashed at full size.
     pub suppliers: Vec<Vec<(u16, u32)>>,
-    /// Week → (book, other) ties whose trust may have decayed below the
+    /// Week → (owner, other) ties whose trust may have decayed below the
     /// threshold by then.
     pub calendar: Vec<Vec<(u32, u32)>>,
     /// This week's flows per cohort (totals, divided by members at the end).
@@ -518,19 +518,10 @@ impl<'a> Run<'a> {
         });
     }
 
-    /// Marks `person` as holding a book of ties (every person has a place
-    /// for one, empty until then), and returns the book's index: the
-    /// person's own.
-    pub fn ensure_book(&mut self, person: u32) -> u32 {
+    /// Marks `person` as holding a book of ties: every person has a place
+    /// for one, `books[person]`, empty until then.
+    pub fn ensure_book(&mut self, person: u32) {
         self.holders.insert(person);
-        person
-    }
-
-    /// The index of `person`'s book (their own), if they hold one: asked
-    /// of a bitset that stays in cache, so for the many who never went
-    /// networking the answer costs no read of the books.
-    pub fn holder(&self, person: u32) -> Option<u32> {
-        self.holders.contains(person).then_some(person)
     }
 
     /// Seats a member in `groups_per_member` groups with free seats. Returns
@@ -829,17 +820,15 @@ impl<'a> Run<'a> {
             }
             if let Some(&(_, a, b)) = pairs.get(k + 4) {
                 for (p, q) in [(a, b), (b, a)] {
-                    if let Some(h) = self.holder(p) {
-                        let s = self.world.people.profession[q as usize];
-                        self.books[h as usize].prefetch_list(s);
+                    if let Some(book) = self.book(p) {
+                        book.prefetch_list(self.world.people.profession[q as usize]);
                     }
                 }
             }
             if let Some(&(_, a, b)) = pairs.get(k + 2) {
                 for (p, q) in [(a, b), (b, a)] {
-                    if let Some(h) = self.holder(p) {
-                        let s = self.world.people.profession[q as usize];
-                        self.books[h as usize].prefetch_ties(s, 8);
+                    if let Some(book) = self.book(p) {
+                        book.prefetch_ties(self.world.people.profession[q as usize], 8);
                     }
                 }
             }
@@ -864,10 +853,10 @@ impl<'a> Run<'a> {
         let count = poisson(&mut rng, rate);
         if count > 0 {
             prefetch(&self.world.people.memory_half_life[person as usize]);
-            if let Some(h) = self.holder(person) {
-                prefetch(&self.books[h as usize]);
+            if let Some(book) = self.book(person) {
+                prefetch(book);
                 pause().await;
-                self.books[h as usize].prefetch_index();
+                book.prefetch_index();
                 pause().await;
             }
         }
@@ -1071,22 +1060,22 @@ impl<'a> Run<'a> {
     /// Re-checks ties whose trust may have decayed below the threshold.
     fn untrust(&mut self, week: u32) {
         let due = std::mem::take(&mut self.calendar[week as usize]);
-        for (k, &(h, other)) in due.iter().enumerate() {
+        for (k, &(owner, other)) in due.iter().enumerate() {
             // Each check is a look-up in a different book: request the
             // books, then their lists, a few checks ahead.
-            if let Some(&(h, other)) = due.get(k + 8) {
-                prefetch(&self.books[h as usize]);
+            if let Some(&(owner, other)) = due.get(k + 8) {
+                prefetch(&self.books[owner as usize]);
                 prefetch(&self.world.people.profession[other as usize]);
             }
-            if let Some(&(h, other)) = due.get(k + 4) {
+            if let Some(&(owner, other)) = due.get(k + 4) {
                 let s = self.world.people.profession[other as usize];
-                self.books[h as usize].prefetch_list(s);
+                self.books[owner as usize].prefetch_list(s);
             }
-            if let Some(&(h, other)) = due.get(k + 2) {
+            if let Some(&(owner, other)) = due.get(k + 2) {
                 let s = self.world.people.profession[other as usize];
-                self.books[h as usize].prefetch_ties(s, 2);
+                self.books[owner as usize].prefetch_ties(s, 2);
             }
-            let book = &mut self.books[h as usize];
+            let book = &mut self.books[owner as usize];
             let profession = self.world.people.profession[other as usize];
             let Some(tie) = book.get_mut(other, profession) else {
                 continue;
@@ -1104,7 +1093,7 @@ impl<'a> Run<'a> {
                 // Contact since it was scheduled kept it trusted: check
                 // again when the latest contact has worn off.
                 if let Some(due) = self.calendar.get_mut(w.max(week + 1) as usize) {
-                    due.push((h, other));
+                    due.push((owner, other));
                 }
             }
         }
@@ -1118,8 +1107,7 @@ impl<'a> Run<'a> {
         for m in &self.members {
             let c = m.cohort as usize;
             counts[c] += 1.0;
-            if let Some(h) = self.holder(m.person) {
-                let b = &self.books[h as usize];
+            if let Some(b) = self.book(m.person) {
                 stocks[c][0] += b.known as f64;
                 stocks[c][1] += b.trusted as f64;
                 stocks[c][2] += b.friends as f64;
@@ -1200,8 +1188,7 @@ impl<'a> Run<'a> {
             .iter()
             .map(|m| {
                 let mut totals = m.totals.clone();
-                if let Some(h) = self.holder(m.person) {
-                    let b = &self.books[h as usize];
+                if let Some(b) = self.book(m.person) {
                     totals.set(Metric::PeopleKnown, b.known as f64);
                     totals.set(Metric::TrustedTies, b.trusted as f64);
                     totals.set(Metric::Friends, b.friends as f64);
@@ -1342,7 +1329,8 @@ mod tests {
         // Met this week (recall 1): weights are the likes; the last one is
         // disliked and never chosen. A tie to a non-member is never chosen.
         let likes = [0.8, 0.4, 0.2, -0.5];
-        let h = run.ensure_book(me) as usize;
+        run.ensure_book(me);
+        let h = me as usize;
         run.books[h] = Book::default();
         let outsider = (0..2000)
             .find(|&p| run.member_of[p as usize] == NONE)
