@@ -9,3 +9,4 @@ mod cli_run;
 mod cli_slurm;
 mod cli_sweep;
 mod cli_validate;
+mod golden;
