@@ -8,9 +8,9 @@
 use std::path::Path;
 
 use criterion::{criterion_group, criterion_main, Criterion};
+use netgrow::engine::Stepper;
 use netgrow::population::World;
 use netgrow::scenario::{Override, Scenario};
-use netgrow::simulation::Stepper;
 
 /// The allocator the `netgrow` binary uses (see `src/main.rs`), so that the
 /// figures are those of the command.

@@ -12,10 +12,10 @@ use std::time::Instant;
 
 use rayon::prelude::*;
 
+use crate::engine::{simulate, RunResult};
 use crate::population::analysis::{self, NetworkReport};
 use crate::population::World;
 use crate::scenario::Scenario;
-use crate::simulation::{simulate, RunResult};
 use crate::streams::{self, Purpose};
 
 /// Most sources of the sampled breadth-first searches that measure

@@ -21,19 +21,15 @@
 
 pub mod chart;
 pub mod cli;
-pub mod economy;
+pub mod engine;
 pub mod experiment;
-pub mod groups;
-pub mod interleave;
 pub mod metrics;
+pub mod model;
 pub mod output;
 pub mod population;
-pub mod prefetch;
-pub mod relationships;
 pub mod report;
 pub mod resources;
 pub mod scenario;
-pub mod simulation;
 pub mod streams;
 pub mod summary;
 pub mod sweep;

@@ -168,7 +168,7 @@ fn write_json<T: Serialize>(path: &Path, value: &T) -> Result<()> {
 struct EgoNetworks<'a> {
     variant: &'a str,
     replicate: usize,
-    egos: &'a [crate::simulation::Ego],
+    egos: &'a [crate::engine::Ego],
 }
 
 fn ego_networks(exp: &Experiment) -> Vec<EgoNetworks<'_>> {

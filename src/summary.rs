@@ -296,7 +296,7 @@ fn crossovers(exp: &Experiment, arm: usize) -> Vec<CrossoverReport> {
 
 fn needs_mean(exp: &Experiment, arm: usize) -> NeedsMean {
     let reps = exp.replicates as usize;
-    let mean = |f: &dyn Fn(&crate::simulation::NeedTally) -> u64| -> f64 {
+    let mean = |f: &dyn Fn(&crate::model::NeedTally) -> u64| -> f64 {
         (0..reps)
             .map(|r| f(&exp.run(arm, r).needs) as f64)
             .sum::<f64>()

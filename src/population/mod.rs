@@ -189,42 +189,16 @@ impl World {
         (a, &ns[a..b])
     }
 
-    /// Starts loading what [`World::acquaintances_in`] reads first: where
-    /// `person`'s ties start and their row of the trade index.
-    pub fn prefetch_row(&self, person: u32, s: u16) {
-        self.network.prefetch_row(person);
+    /// Where `person`'s entry for trade `s` in the trade index is kept, if
+    /// the world has the index.
+    pub fn trade_index_entry(&self, person: u32, s: u16) -> Option<&u16> {
         let row = person as usize * self.profession_starts.len() + s as usize;
-        if let Some(r) = self.by_profession.get(row) {
-            crate::prefetch::prefetch(r);
-        }
+        self.by_profession.get(row)
     }
 
-    /// Starts loading what [`World::prefetch_row`] does for every trade at
-    /// once, for when the trade is not known yet: the row's first and last
-    /// entries, so both its lines when it straddles two.
-    pub fn prefetch_whole_row(&self, person: u32) {
-        self.prefetch_row(person, 0);
-        self.prefetch_row(person, self.professions() as u16);
-    }
-
-    /// Starts loading `person`'s acquaintances of profession `s` and their
-    /// close flags, once [`World::prefetch_row`]'s lines have arrived.
-    pub fn prefetch_acquaintances_in(&self, person: u32, s: u16) {
-        let (first, _) = self.acquaintances_in(person, s);
-        self.network.prefetch_tie(person, first);
-    }
-
-    /// Starts loading where `person`'s close ties are listed.
-    pub fn prefetch_close_start(&self, person: u32) {
-        if let Some(c) = self.close_start.get(person as usize) {
-            crate::prefetch::prefetch(c);
-        }
-    }
-
-    /// Starts loading `person`'s close ties, once
-    /// [`World::prefetch_close_start`]'s line has arrived.
-    pub fn prefetch_close_ties(&self, person: u32) {
-        crate::prefetch::prefetch_first(self.close_ties(person));
+    /// Where the start of `person`'s close ties is kept.
+    pub fn close_start_entry(&self, person: u32) -> Option<&u32> {
+        self.close_start.get(person as usize)
     }
 
     /// `person`'s close ties, ascending.

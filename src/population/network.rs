@@ -342,23 +342,19 @@ impl Network {
         (close, other)
     }
 
-    /// Starts loading where `person`'s ties are kept (see [`crate::prefetch`]).
-    pub fn prefetch_row(&self, person: u32) {
-        if let Some(o) = self.offsets.get(person as usize) {
-            crate::prefetch::prefetch(o);
-        }
+    /// Where `person`'s ties start: the entry read first of their row.
+    pub fn row_entry(&self, person: u32) -> Option<&u64> {
+        self.offsets.get(person as usize)
     }
 
-    /// Starts loading `neighbors(person)[index]` and its close flag (see
-    /// [`crate::prefetch`]).
-    pub fn prefetch_tie(&self, person: u32, index: usize) {
+    /// Where `neighbors(person)[index]` and the word holding its close flag
+    /// are kept.
+    pub fn tie_entries(&self, person: u32, index: usize) -> (Option<&u32>, Option<&u64>) {
         let i = self.offsets[person as usize] + index as u64;
-        if let Some(v) = self.neighbors.get(i as usize) {
-            crate::prefetch::prefetch(v);
-        }
-        if let Some(w) = self.close.get((i / 64) as usize) {
-            crate::prefetch::prefetch(w);
-        }
+        (
+            self.neighbors.get(i as usize),
+            self.close.get((i / 64) as usize),
+        )
     }
 
     /// `person`'s ties as (acquaintance, close in `person`'s view).

@@ -7,11 +7,11 @@
 //! replicate values are kept (not only their mean) because the sweep's
 //! paired differences between cohorts are formed replicate by replicate.
 
+use crate::engine::RunResult;
 use crate::experiment::Experiment;
 use crate::metrics::Stat;
 use crate::population::analysis::{DegreeStats, Estimate, NetworkReport, Separation};
 use crate::scenario::Scenario;
-use crate::simulation::RunResult;
 use crate::summary::{self, YearFigures};
 
 /// A headline metric: its name (a field of [`YearFigures`]), what it
@@ -242,7 +242,7 @@ mod tests {
     fn every_yearly_figure_is_a_headline_metric_and_matches_run() {
         let s = crate::sweep::tests::tiny();
         let world = crate::population::World::build(&s, crate::population::World::seed(1, 0));
-        let run = crate::simulation::simulate(&s, &world, 0);
+        let run = crate::engine::simulate(&s, &world, 0);
         let mine = figures(&s, run.clone());
         let exp = Experiment {
             scenario: s.clone(),

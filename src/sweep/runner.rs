@@ -30,9 +30,9 @@ use rayon::prelude::*;
 use super::measure::{self, RunFigures};
 use super::plan::Plan;
 use super::store::{self, PointData};
+use crate::engine::simulate;
 use crate::metrics::Row;
 use crate::population::World;
-use crate::simulation::simulate;
 
 /// How to run.
 #[derive(Clone, Debug)]

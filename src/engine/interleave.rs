@@ -9,7 +9,7 @@
 //! needs ahead helps with the first links only.
 //!
 //! Here each task is an `async` block that announces the data it will read
-//! next ([`crate::prefetch`]) and then [`pause`]s; [`interleave`] keeps a
+//! next ([`super::prefetch`]) and then [`pause`]s; [`interleave`] keeps a
 //! handful of tasks in flight on one thread and steps them in turn, so
 //! while one task's line is on its way, the others work. This is the
 //! "interleaving with coroutines" of Psaropoulos et al. (VLDB 2017), done
@@ -105,6 +105,7 @@ where
 }
 
 /// Runs one task alone to its end (its pauses return at once).
+#[cfg(test)]
 pub fn alone<T>(task: impl Future<Output = T>) -> T {
     let mut task = std::pin::pin!(task);
     let mut cx = Context::from_waker(Waker::noop());

@@ -1,0 +1,664 @@
+//! Needs for professional services, and how each is met.
+//!
+//! Every person — member or not — has needs at `economy.needs_per_year`
+//! (Poisson), for a profession drawn by demand share, worth a draw from that
+//! profession's job-value distribution. A need of buyer X for profession s
+//! is met by the first of:
+//!
+//! 1. **repeat** — X's previous supplier in s, with probability
+//!    `repeat_rate`;
+//! 2. **direct** — the provider in s X has most confidence in (trust ×
+//!    recall, through the acquaintance network or networking), with that
+//!    confidence as probability;
+//! 3. **referral**, asked — X asks `asks` contacts (close ties first, then
+//!    networking ties by trust, then acquaintances). A contact names their
+//!    most-trusted provider with probability generosity × trust × recall
+//!    (raised by `reciprocity_weight` per referral that provider gave them);
+//!    failing that, a willing contact (probability = their generosity) asks
+//!    their own most-trusted contact, and so on up to `max_hops`, relaying
+//!    a name with probability = their trust in the person who gave it. X
+//!    acts on a name with probability = X's trust in the contact who gave it;
+//! 4. **referral**, unprompted — each member among X's acquaintances and
+//!    networking ties notices the need with probability `notices_needs` ×
+//!    recall (1 for acquaintances, whom daily life keeps in touch; for a
+//!    networking tie, the member's memory half-life applied to the weeks
+//!    since the two last met), and passes on a name as above (one hop);
+//! 5. **pitch** — a member in s whose pitch X heard within
+//!    `pitch_memory_weeks` and whom X does not dislike wins the job with
+//!    probability `pitch_conversion` × their pitch intensity;
+//! 6. otherwise the **market** — nobody simulated gets it.
+//!
+//! A referral counts as received by the provider when the name is passed,
+//! whether or not the buyer acts on it (as referral groups count them); a
+//! sale follows only if the buyer acts.
+//!
+//! Needs are drawn per block of [`BLOCK`] people per week from the block's
+//! own stream, and each need is decided with its own stream, so the needs
+//! that arise never depend on how earlier needs were met (common random
+//! numbers across variants). A week's needs are all decided against the
+//! town as it stands at the start of the needs phase, and their effects
+//! ([`apply`]) then follow in a fixed order: a sale made this week first
+//! counts for "repeat" and reciprocity in next week's decisions.
+
+use rand::Rng;
+use rand_distr::weighted::WeightedIndex;
+use rand_distr::Distribution;
+use rand_pcg::Pcg64Mcg;
+
+use super::contact::networking_tie;
+use super::relationships::recall;
+use super::town::{pitch_intensity, Acquaintance, Between, Buyer, Circle, Ledger, Town, Trade};
+use super::{poisson, stochastic_round};
+use crate::metrics::Metric;
+use crate::scenario::Sampler;
+
+/// People per block of need generation: a block's needs come from one
+/// stream, so the block size is part of which needs arise.
+pub(crate) const BLOCK: u32 = 4096;
+
+/// One need of one person.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Need {
+    pub buyer: u32,
+    pub profession: u16,
+    pub value: f64,
+}
+
+/// How a sale came about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Source {
+    Repeat,
+    Direct,
+    /// Through a referrer, over this many hops.
+    Referral {
+        referrer: u32,
+        hops: u32,
+    },
+    Pitch,
+}
+
+/// What became of one need.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Decision {
+    /// Names passed on: (provider, referrer, hops), in the order given.
+    pub passes: Vec<(u32, u32, u32)>,
+    /// The sale, if any.
+    pub sale: Option<(u32, Source)>,
+}
+
+/// How needs were met, counted across the whole population.
+#[derive(Clone, Copy, Debug, Default, PartialEq, serde::Serialize)]
+pub struct NeedTally {
+    pub needs: u64,
+    pub repeat: u64,
+    pub direct: u64,
+    pub referral: u64,
+    pub pitch: u64,
+    pub market: u64,
+}
+
+impl NeedTally {
+    /// Adds another tally's counts.
+    pub(crate) fn add(&mut self, other: &NeedTally) {
+        self.needs += other.needs;
+        self.repeat += other.repeat;
+        self.direct += other.direct;
+        self.referral += other.referral;
+        self.pitch += other.pitch;
+        self.market += other.market;
+    }
+
+    /// Counts a decided need by how it was met.
+    pub(crate) fn count(&mut self, decision: &Decision) {
+        self.needs += 1;
+        match decision.sale {
+            None => self.market += 1,
+            Some((_, Source::Repeat)) => self.repeat += 1,
+            Some((_, Source::Direct)) => self.direct += 1,
+            Some((_, Source::Pitch)) => self.pitch += 1,
+            Some((_, Source::Referral { .. })) => self.referral += 1,
+        }
+    }
+}
+
+/// The needs arising in one week among the `len` people from `start` (one
+/// block), each for a profession drawn by `pick`, worth a draw from that
+/// profession's `job_values`.
+pub(crate) fn draw(
+    start: u32,
+    len: u32,
+    needs_per_year: f64,
+    pick: &WeightedIndex<f64>,
+    job_values: &[Sampler],
+    rng: &mut Pcg64Mcg,
+) -> Vec<Need> {
+    let rate = needs_per_year / 52.0;
+    // A Poisson count per block, spread uniformly, is the same as
+    // independent Poisson counts per person.
+    let count = poisson(rng, rate * len as f64);
+    (0..count)
+        .map(|_| {
+            let buyer = start + rng.random_range(0..len);
+            let profession = pick.sample(rng) as u16;
+            let value = job_values[profession as usize].sample(rng);
+            Need {
+                buyer,
+                profession,
+                value,
+            }
+        })
+        .collect()
+}
+
+/// Decides how a need is met (see the module docs for the order).
+pub(crate) async fn decide(
+    town: &impl Town,
+    need: Need,
+    week: u32,
+    rng: &mut Pcg64Mcg,
+) -> Decision {
+    let Need {
+        buyer: x,
+        profession: s,
+        ..
+    } = need;
+    let economy = &town.scenario().economy;
+    let mut d = Decision::default();
+    let buyer = town.buyer(x, s).await;
+    if let Some(p) = buyer.supplier(s) {
+        if rng.random::<f64>() < economy.repeat_rate {
+            d.sale = Some((p, Source::Repeat));
+            return d;
+        }
+    }
+    let own = town.trade(x, s).await;
+    if let Some((p, confidence)) = best_provider(town, &own, week, x) {
+        if rng.random::<f64>() < confidence {
+            d.sale = Some((p, Source::Direct));
+            return d;
+        }
+    }
+    let asks = stochastic_round(economy.asks as f64 * buyer.sociability as f64, rng);
+    let contacts = contacts_to_ask(town, &buyer, asks as usize, week, rng);
+    let max_hops = economy.max_hops as u32;
+    for &c in &contacts {
+        if let Some((p, hops)) = ask(town, c, x, s, week, max_hops, rng).await {
+            if passed(town, &mut d, x, (p, c, hops), week, rng).await {
+                return d;
+            }
+        }
+    }
+    for m in noticing_members(town, &buyer, week, rng) {
+        let generosity = town.asked(m, s).await.generosity();
+        let Some(p) = offer_name(town, m, generosity, s, week, x, rng).await else {
+            continue;
+        };
+        if passed(town, &mut d, x, (p, m, 1), week, rng).await {
+            return d;
+        }
+    }
+    if let Some(p) = pitch_sale(town, &own, week, rng) {
+        d.sale = Some((p, Source::Pitch));
+    }
+    d
+}
+
+/// Records a name passed to buyer `x` — (provider, referrer, hops) — and
+/// whether `x` acts on it, with the credibility of whoever gave it: their
+/// confidence in the referrer. True if it made the sale.
+async fn passed(
+    town: &impl Town,
+    d: &mut Decision,
+    x: u32,
+    (p, referrer, hops): (u32, u32, u32),
+    week: u32,
+    rng: &mut Pcg64Mcg,
+) -> bool {
+    d.passes.push((p, referrer, hops));
+    let credibility = confidence(town, &town.between(x, referrer).await, week);
+    if rng.random::<f64>() < credibility {
+        d.sale = Some((p, Source::Referral { referrer, hops }));
+        true
+    } else {
+        false
+    }
+}
+
+/// Trust × recall of an owner in another, through the acquaintance
+/// network or networking, whichever is higher. An acquaintance-network tie
+/// carries a fixed trust (close or not) and full recall: daily life keeps
+/// people in touch with their friends and neighbours.
+fn confidence(town: &impl Town, between: &Between<'_>, week: u32) -> f64 {
+    let rel = &town.scenario().relationships;
+    let graph = match between.acquaintance {
+        Acquaintance::Close => rel.close_tie_trust,
+        Acquaintance::Plain => rel.acquaintance_trust,
+        Acquaintance::None => 0.0,
+    };
+    let net = between.tie.map_or(0.0, |t| {
+        town.rules().trust(t, week) * recall(t.idle(week), *between.memory_half_life)
+    });
+    graph.max(net)
+}
+
+/// The provider in the trade whom the person has most confidence in
+/// (trust × recall, raised by `reciprocity_weight` for each referral they
+/// gave the person), other than the person and `exclude`, with that score
+/// (capped at 1) as the second value.
+fn best_provider(
+    town: &impl Town,
+    trade: &Trade<'_>,
+    week: u32,
+    exclude: u32,
+) -> Option<(u32, f64)> {
+    let person = trade.person;
+    let rel = &town.scenario().relationships;
+    let weight = rel.reciprocity_weight;
+    let mut best: Option<(u32, f64)> = None;
+    let consider = |best: &mut Option<(u32, f64)>, p: u32, confidence: f64, received: u16| {
+        if p == person || p == exclude || confidence <= 0.0 {
+            return;
+        }
+        let score = confidence * (1.0 + weight * received as f64);
+        if best.is_none_or(|(bp, bs)| score > bs || (score == bs && p < bp)) {
+            *best = Some((p, score));
+        }
+    };
+    let network = &town.world().network;
+    let (first, acquaintances) = (trade.first, trade.acquaintances);
+    let graph_trust = |k: usize| {
+        if network.is_close(person, first + k) {
+            rel.close_tie_trust
+        } else {
+            rel.acquaintance_trust
+        }
+    };
+    // Acquaintances first, on their network trust alone: a networking tie
+    // can only raise a provider's score, so an acquaintance who is also a
+    // networking tie is considered again below with the higher score, and
+    // the best is the same as if each were scored once. All close ties
+    // score the same, and all other acquaintances, so the lowest id of each
+    // (the first in the sorted list) is the only candidate of its kind.
+    let (close, other) = network.first_close_and_other(
+        person,
+        first..first + acquaintances.len(),
+        [person, exclude],
+    );
+    if let Some(p) = close {
+        consider(&mut best, p, rel.close_tie_trust, 0);
+    }
+    if let Some(p) = other {
+        consider(&mut best, p, rel.acquaintance_trust, 0);
+    }
+    let rules = town.rules();
+    for &(p, ref tie) in trade.ties {
+        let graph = acquaintances.binary_search(&p).map_or(0.0, graph_trust);
+        let reciprocity = 1.0 + weight * tie.received() as f64;
+        // Trust is at most liked hours / hours_to_trust (as 1 − e^−x ≤ x)
+        // and recall at most 1: a tie whose ceiling is below the best so
+        // far cannot win, and most ties (a pitch heard once) are such, so
+        // their exponentials are not worked out.
+        let ceiling = (tie.liked_hours as f64 / rules.hours_to_trust * (1.0 + 1e-9))
+            .min(1.0)
+            .max(graph)
+            * reciprocity;
+        if best.is_some_and(|(_, score)| ceiling < score) {
+            continue;
+        }
+        let trust = rules.trust(tie, week);
+        let rc = recall(tie.idle(week), *trade.memory_half_life);
+        consider(&mut best, p, graph.max(trust * rc), tie.received());
+    }
+    // Reciprocity raises readiness to name someone, up to certainty.
+    best.map(|(p, score)| (p, score.min(1.0)))
+}
+
+/// Whether `person` (with `generosity`) names a provider in `s` for buyer
+/// `exclude`: they do with probability generosity × their confidence in
+/// their best provider.
+///
+/// One draw decides, made before looking for the provider: confidence is
+/// at most 1, so a draw at or above the generosity fails whoever the best
+/// provider is, and most people's generosity is low — most asks end there.
+async fn offer_name(
+    town: &impl Town,
+    person: u32,
+    generosity: f64,
+    s: u16,
+    week: u32,
+    exclude: u32,
+    rng: &mut Pcg64Mcg,
+) -> Option<u32> {
+    let draw = rng.random::<f64>();
+    if draw >= generosity {
+        return None;
+    }
+    let trade = town.trade(person, s).await;
+    let (p, confidence) = best_provider(town, &trade, week, exclude)?;
+    (draw < generosity * confidence).then_some(p)
+}
+
+/// Whom the buyer asks for a name: close ties first (in random order),
+/// then networking ties by trust, then other acquaintances at random.
+fn contacts_to_ask(
+    town: &impl Town,
+    buyer: &Buyer<'_>,
+    count: usize,
+    week: u32,
+    rng: &mut Pcg64Mcg,
+) -> Vec<u32> {
+    if count == 0 {
+        return Vec::new();
+    }
+    let ns = buyer.acquaintances;
+    let mut chosen: Vec<u32> = buyer.close_ties.to_vec();
+    shuffle(&mut chosen, rng);
+    chosen.truncate(count);
+    if chosen.len() < count {
+        if let Some(book) = buyer.book {
+            let rules = town.rules();
+            let mut ties: Vec<(u32, f64)> = book
+                .iter()
+                .map(|(o, t)| (o, rules.trust(t, week)))
+                .filter(|&(o, t)| t > 0.0 && !chosen.contains(&o))
+                .collect();
+            ties.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+            chosen.extend(ties.into_iter().take(count - chosen.len()).map(|(o, _)| o));
+        }
+    }
+    let mut tries = 0;
+    while chosen.len() < count && !ns.is_empty() && tries < 4 * count {
+        let p = ns[rng.random_range(0..ns.len())];
+        if !chosen.contains(&p) {
+            chosen.push(p);
+        }
+        tries += 1;
+    }
+    chosen
+}
+
+/// Asks `c` for a provider in `s` for buyer `x`, allowing `hops` more
+/// hops. Returns the provider named and the hops it travelled.
+///
+/// A contact who names nobody may, if willing (probability = their
+/// generosity), ask the person they would turn to, and so on down a chain;
+/// a name found at its end travels back up, each link relaying it if they
+/// trust whoever gave it to them.
+async fn ask(
+    town: &impl Town,
+    c: u32,
+    x: u32,
+    s: u16,
+    week: u32,
+    hops: u32,
+    rng: &mut Pcg64Mcg,
+) -> Option<(u32, u32)> {
+    // Those who passed the question on, nearest the buyer first.
+    let mut relays: Vec<u32> = Vec::new();
+    let mut asked = c;
+    let mut hops_left = hops;
+    let found = loop {
+        let generosity = town.asked(asked, s).await.generosity();
+        if let Some(p) = offer_name(town, asked, generosity, s, week, x, rng).await {
+            break p;
+        }
+        if hops_left <= 1 || rng.random::<f64>() >= generosity {
+            return None;
+        }
+        let circle = town.circle(asked).await;
+        let next = most_trusted_contact(town, &circle, x, week, rng)?;
+        relays.push(asked);
+        asked = next;
+        hops_left -= 1;
+    };
+    let mut travelled = 1;
+    let mut giver = asked;
+    for &relay in relays.iter().rev() {
+        // A relay does not pass their own name back; otherwise they relay
+        // it if they trust whoever gave it to them.
+        if found == relay {
+            return None;
+        }
+        let trust = confidence(town, &town.between(relay, giver).await, week);
+        if rng.random::<f64>() >= trust {
+            return None;
+        }
+        travelled += 1;
+        giver = relay;
+    }
+    Some((found, travelled))
+}
+
+/// The person someone turns to for a name, other than buyer `x`: their most
+/// trusted networking tie, else a random close tie.
+fn most_trusted_contact(
+    town: &impl Town,
+    circle: &Circle<'_>,
+    x: u32,
+    week: u32,
+    rng: &mut Pcg64Mcg,
+) -> Option<u32> {
+    if let Some(book) = circle.book {
+        let professions = &town.world().people.profession;
+        let best = book
+            .trusted_ids
+            .iter()
+            .filter(|&&o| o != x)
+            .filter_map(|&o| {
+                book.get(o, professions[o as usize])
+                    .map(|t| (o, town.rules().trust(t, week)))
+            })
+            .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)));
+        if let Some((o, _)) = best {
+            return Some(o);
+        }
+    }
+    // Counted, then walked to the one drawn: no list is made.
+    let close = || circle.close.iter().copied().filter(|&p| p != x);
+    let count = close().count();
+    (count > 0)
+        .then(|| rng.random_range(0..count))
+        .and_then(|k| close().nth(k))
+}
+
+/// Members who notice the buyer's need unprompted, in id order: members
+/// among their acquaintances, then members among their networking ties
+/// (each member counted once, as an acquaintance if they are both).
+fn noticing_members(
+    town: &impl Town,
+    buyer: &Buyer<'_>,
+    week: u32,
+    rng: &mut Pcg64Mcg,
+) -> Vec<u32> {
+    let mut noticed = Vec::new();
+    let mut notice = |m: u32, p: f64, rng: &mut Pcg64Mcg| {
+        if p > 0.0 && rng.random::<f64>() < p {
+            noticed.push(m);
+        }
+    };
+    let around = buyer.member_acquaintances;
+    for &(m, cohort) in around {
+        notice(m, town.cohort_strategy(cohort).notices_needs, rng);
+    }
+    if let Some(book) = buyer.book {
+        // A member's recall of the buyer is read off the buyer's side of
+        // their tie: they last met in the same week (contact is mutual).
+        let candidates: Vec<(u32, u32)> = book
+            .iter()
+            .filter(|&(m, _)| {
+                town.may_notice(m) && around.binary_search_by_key(&m, |&(a, _)| a).is_err()
+            })
+            .map(|(m, tie)| (m, tie.idle(week)))
+            .collect();
+        for (m, idle) in candidates {
+            let Some(st) = town.strategy_of(m) else {
+                continue;
+            };
+            let half_life = town.memory_half_life(m);
+            notice(m, st.notices_needs * recall(idle, half_life), rng);
+        }
+    }
+    noticed
+}
+
+/// A member in the buyer's trade of need whose recent pitch wins them
+/// over, if any: one whose pitch they heard within `pitch_memory_weeks`,
+/// whom they do not dislike, each in id order winning with probability
+/// `pitch_conversion` × their pitch intensity.
+fn pitch_sale(town: &impl Town, own: &Trade<'_>, week: u32, rng: &mut Pcg64Mcg) -> Option<u32> {
+    let economy = &town.scenario().economy;
+    let memory = economy.pitch_memory_weeks as u32;
+    let mut heard = own.ties.iter().filter_map(|&(o, ref t)| {
+        (t.last_pitch()
+            .is_some_and(|w| week.saturating_sub(w) <= memory)
+            && t.like >= 0.0
+            && town.is_member(o))
+        .then_some(o)
+    });
+    heard.find(|&p| rng.random::<f64>() < economy.pitch_conversion * pitch_intensity(town, p))
+}
+
+/// Applies a decided need (whose buyer's supplier list already records
+/// the sale, `previous` being the supplier before it): the names passed
+/// count as referrals received and given, the sale is credited, and a
+/// provider who got business through a referral owes the referrer
+/// (reciprocity), with a tie drawn from `reciprocity_stream` if they had
+/// none.
+pub(crate) fn apply(
+    ledger: &mut impl Ledger,
+    need: &Need,
+    decision: &Decision,
+    previous: Option<u32>,
+    week: u32,
+    reciprocity_stream: impl FnOnce() -> Pcg64Mcg,
+) {
+    let x = need.buyer;
+    let facts = decision
+        .sale
+        .map(|(p, source)| sale_facts(ledger, x, p, source, previous));
+    for &(p, referrer, hops) in &decision.passes {
+        let metric = if hops <= 1 {
+            Metric::ReferralsReceivedHop1
+        } else {
+            Metric::ReferralsReceivedHop2plus
+        };
+        ledger.credit_person(p, metric, 1.0);
+        ledger.credit_person(p, Metric::ReferralsReceived, 1.0);
+        ledger.credit_person(referrer, Metric::ReferralsGiven, 1.0);
+    }
+    let (Some((p, source)), Some(facts)) = (decision.sale, facts) else {
+        return;
+    };
+    credit_sale(ledger, p, x, source, need.value, facts);
+    let Source::Referral { referrer, .. } = source else {
+        return;
+    };
+    if ledger.book(p).is_none() {
+        return;
+    }
+    // Gratitude and reciprocity: the provider now owes the referrer.
+    let rules = *ledger.rules();
+    let mut rng = reciprocity_stream();
+    let tie = ledger.tie_mut(p, referrer, week, &mut rng);
+    tie.add_received();
+    rules.helped(tie);
+}
+
+/// What a sale's credit depends on besides the sale itself.
+#[derive(Clone, Copy, Debug, Default)]
+struct SaleFacts {
+    /// The provider is a member and first met the buyer or the referrer
+    /// through networking since joining their current group(s): business
+    /// traced to the group, for the patience rule.
+    traced: bool,
+    /// The buyer is a member, the provider is new to them, and they found
+    /// the provider through a networking tie (the referrer's, or their own
+    /// with the provider): a new supplier, one of the essay's non-business
+    /// gains.
+    through_network: bool,
+}
+
+fn sale_facts(
+    ledger: &impl Ledger,
+    x: u32,
+    p: u32,
+    source: Source,
+    previous: Option<u32>,
+) -> SaleFacts {
+    let referrer = match source {
+        Source::Referral { referrer, .. } => Some(referrer),
+        _ => None,
+    };
+    let traced = ledger.slot_of(p).is_some_and(|slot| {
+        let joined = ledger.member(slot).joined_week;
+        [Some(x), referrer]
+            .into_iter()
+            .flatten()
+            .any(|o| networking_tie(ledger, p, o).is_some_and(|t| t.first_met() >= joined))
+    });
+    let new_supplier = previous != Some(p) && ledger.slot_of(x).is_some();
+    let through_network = new_supplier
+        && match source {
+            Source::Referral { referrer, .. } => networking_tie(ledger, x, referrer).is_some(),
+            Source::Direct | Source::Pitch => networking_tie(ledger, x, p).is_some(),
+            Source::Repeat => false,
+        };
+    SaleFacts {
+        traced,
+        through_network,
+    }
+}
+
+/// Credits a sale of a job worth `value` by provider `p` to buyer `x`.
+fn credit_sale(
+    ledger: &mut impl Ledger,
+    p: u32,
+    x: u32,
+    source: Source,
+    value: f64,
+    facts: SaleFacts,
+) {
+    if let Some(slot) = ledger.slot_of(p) {
+        let (count, revenue) = match source {
+            Source::Repeat => (Metric::RepeatSales, Metric::RepeatRevenue),
+            Source::Direct => (Metric::DirectSales, Metric::DirectRevenue),
+            Source::Pitch => (Metric::PitchSales, Metric::PitchRevenue),
+            Source::Referral { hops, .. } => {
+                let by_hop = if hops <= 1 {
+                    Metric::ReferralRevenueHop1
+                } else {
+                    Metric::ReferralRevenueHop2plus
+                };
+                ledger.credit(slot, by_hop, value);
+                (Metric::ReferralSales, Metric::ReferralRevenue)
+            }
+        };
+        ledger.credit(slot, count, 1.0);
+        ledger.credit(slot, revenue, value);
+        ledger.credit(slot, Metric::Revenue, value);
+        if facts.traced {
+            ledger.member_mut(slot).business_since_join += 1;
+        }
+    }
+    if facts.through_network {
+        ledger.credit_person(x, Metric::ValueSuppliers, 1.0);
+    }
+}
+
+/// Makes `p` the supplier a buyer (whose list is `list`) used last in
+/// `s`; returns the one before.
+pub(crate) fn set_supplier(list: &mut Vec<(u16, u32)>, s: u16, p: u32) -> Option<u32> {
+    match list.iter_mut().find(|(t, _)| *t == s) {
+        Some((_, q)) => Some(std::mem::replace(q, p)),
+        None => {
+            list.push((s, p));
+            None
+        }
+    }
+}
+
+fn shuffle<T>(items: &mut [T], rng: &mut Pcg64Mcg) {
+    for i in (1..items.len()).rev() {
+        items.swap(i, rng.random_range(0..=i));
+    }
+}
