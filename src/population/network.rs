@@ -2311,6 +2311,83 @@ mod tests {
         }
     }
 
+    /// A fingerprint of everything a graph holds: rows, ids and close flags.
+    fn fingerprint(net: &Network) -> u64 {
+        let words = net.offsets.iter().copied().chain(net.close.iter().copied());
+        let ids = net.neighbors.iter().map(|&v| u64::from(v));
+        words
+            .chain(ids)
+            .fold(0xcbf2_9ce4_8422_2325, |h, x| splitmix64(h ^ x))
+    }
+
+    /// The generators' output is pinned: a change to any tie or close flag,
+    /// for any model, odd or even degree, or the complete graph, changes a
+    /// fingerprint. Reorganising the code must keep every one of them.
+    #[test]
+    fn generated_graphs_are_pinned() {
+        let mut cases = Vec::new();
+        for model in models() {
+            for (n, k, close, seed) in [
+                (3000, 16, 5, 42),
+                (500, 31, 4, 11),
+                (10, 9, 3, 7),
+                (20_000, 16, 5, 3),
+            ] {
+                cases.push((spec(n, k, close, model.clone()), seed));
+            }
+        }
+        let got: Vec<u64> = cases
+            .iter()
+            .map(|(s, seed)| fingerprint(&Network::generate(s, *seed)))
+            .collect();
+        // Four per model of `models()`, in the order of the cases.
+        let pinned: [u64; 32] = [
+            // small world, rewire 0
+            0xf122_4b9c_90bd_1aa6,
+            0x2fc9_50ad_d132_2acd,
+            0x1ede_f88d_288d_6d63,
+            0xb91e_9338_1035_b1f1,
+            // small world, rewire 0.1
+            0x966d_e233_caca_6187,
+            0x66a2_5665_323d_51c9,
+            0x1ede_f88d_288d_6d63,
+            0x4142_55e1_fc25_22f1,
+            // small world, rewire 1
+            0x644f_4846_9510_1a5e,
+            0x61d2_7140_ec56_03e9,
+            0x1ede_f88d_288d_6d63,
+            0x58cd_bcfe_6dda_6b08,
+            // 20 communities
+            0xdf07_a3c6_1856_85e7,
+            0xe783_5a42_6ace_c931,
+            0x634b_ce1c_249e_cb2c,
+            0x9467_bad1_d8d3_2673,
+            // one community
+            0xafd5_af37_d444_e10d,
+            0x6038_d191_b134_dd75,
+            0x634b_ce1c_249e_cb2c,
+            0xc6f1_71eb_3fbe_7b3f,
+            // friends of friends, share 0.5
+            0x6686_347d_62f8_248d,
+            0x0389_b91e_c5e4_2e1e,
+            0x634b_ce1c_249e_cb2c,
+            0xf2e9_6ab9_e93a_ae97,
+            // friends of friends, share 0
+            0x817c_dffb_652d_fafb,
+            0xe26f_b878_e82a_6fa4,
+            0x634b_ce1c_249e_cb2c,
+            0x348a_0a78_389a_c6be,
+            // friends of friends, share 1
+            0xa696_ce45_406f_4b67,
+            0xd8ab_61fe_fbfc_9e09,
+            0x634b_ce1c_249e_cb2c,
+            0xcfef_19ba_0cf1_b1de,
+        ];
+        for (((s, seed), got), pinned) in cases.iter().zip(&got).zip(pinned) {
+            assert_eq!(*got, pinned, "{s:?}, seed {seed}");
+        }
+    }
+
     #[test]
     fn degenerate_inputs_do_not_panic() {
         for model in models() {
