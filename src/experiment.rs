@@ -12,7 +12,7 @@ use std::time::Instant;
 
 use rayon::prelude::*;
 
-use crate::population::analysis::{self, NetworkReport};
+use crate::population::network::analysis::{self, NetworkReport};
 use crate::population::World;
 use crate::scenario::Scenario;
 use crate::simulation::{simulate, RunResult};

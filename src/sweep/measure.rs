@@ -9,7 +9,7 @@
 
 use crate::experiment::Experiment;
 use crate::metrics::Stat;
-use crate::population::analysis::{DegreeStats, Estimate, NetworkReport, Separation};
+use crate::population::network::analysis::{DegreeStats, Estimate, NetworkReport, Separation};
 use crate::scenario::Scenario;
 use crate::simulation::RunResult;
 use crate::summary::{self, YearFigures};
