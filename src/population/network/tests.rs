@@ -294,10 +294,18 @@ fn generated_graphs_are_pinned() {
             cases.push((spec(n, k, close, model.clone()), seed));
         }
     }
-    let got: Vec<u64> = cases
-        .iter()
-        .map(|(s, seed)| fingerprint(&Network::generate(s, *seed)))
-        .collect();
+    // On one thread and on three, so that the order in which parallel
+    // batches run cannot show either.
+    let fingerprints = |threads| {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
+        let generate = |(s, seed): &(NetworkSpec, u64)| fingerprint(&Network::generate(s, *seed));
+        pool.install(|| cases.iter().map(generate).collect::<Vec<u64>>())
+    };
+    let got = fingerprints(1);
+    assert_eq!(fingerprints(3), got, "one thread and three differ");
     // Four per model of `models()`, in the order of the cases.
     let pinned: [u64; 32] = [
         // small world, rewire 0
