@@ -7,7 +7,7 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use netgrow::population::analysis::analyse;
+use netgrow::population::network::analysis::analyse;
 use netgrow::population::network::{Network, NetworkModel, NetworkSpec};
 
 /// The allocator the `netgrow` binary uses (see `src/main.rs`), so that the

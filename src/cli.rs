@@ -16,7 +16,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::output;
 
-use crate::population::analysis;
+use crate::population::network::analysis;
 use crate::population::World;
 use crate::scenario::{Override, Scenario, ScenarioError};
 use crate::streams::{self, Purpose};

@@ -13,7 +13,7 @@ use std::time::Instant;
 use rayon::prelude::*;
 
 use crate::engine::{simulate, RunResult};
-use crate::population::analysis::{self, NetworkReport};
+use crate::population::network::analysis::{self, NetworkReport};
 use crate::population::World;
 use crate::scenario::Scenario;
 use crate::streams::{self, Purpose};

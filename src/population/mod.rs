@@ -13,7 +13,6 @@
 //! world, and "the accountants among my acquaintances" is a contiguous run of
 //! my sorted neighbour list, found by binary search instead of a scan.
 
-pub mod analysis;
 pub mod network;
 
 use rayon::prelude::*;

@@ -10,7 +10,7 @@
 use crate::engine::RunResult;
 use crate::experiment::Experiment;
 use crate::metrics::Stat;
-use crate::population::analysis::{DegreeStats, Estimate, NetworkReport, Separation};
+use crate::population::network::analysis::{DegreeStats, Estimate, NetworkReport, Separation};
 use crate::scenario::Scenario;
 use crate::summary::{self, YearFigures};
 

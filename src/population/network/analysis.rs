@@ -29,7 +29,7 @@ use rand::{Rng, SeedableRng};
 use rand_pcg::Pcg64Mcg;
 use rayon::prelude::*;
 
-use super::network::Network;
+use super::Network;
 
 /// Above this much work (`Σ degree²` list steps), clustering is sampled.
 pub const EXACT_CLUSTERING_WORK: u64 = 1 << 26;
