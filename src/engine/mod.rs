@@ -3,7 +3,7 @@
 //! ([`crate::model`]) applied to the run's state.
 //!
 //! ```text
-//! Run::week: attendance → meetings → one-to-ones → needs → decisions → trust calendar
+//! Run::week: subscriptions → attendance → meetings → one-to-ones → needs → decisions → trust calendar
 //! ```
 //!
 //! The rules say what happens; the engine owns how the state is laid out
@@ -42,6 +42,7 @@ use crate::metrics::{Metric, Row};
 use crate::model::attendance::{meetings_attended, ThisWeek};
 use crate::model::book::Book;
 use crate::model::decisions::{self, Choice};
+use crate::model::members::subscription_due;
 use crate::model::needs::NeedTally;
 use crate::model::relationships::Rules;
 use crate::model::town::Ledger;
@@ -262,12 +263,27 @@ impl<'a> Run<'a> {
     /// One simulated week, except the metrics.
     fn week(&mut self, week: u32) {
         self.week = week;
+        self.subscriptions(week);
         let attendees = self.attendance(week);
         self.meetings(&attendees, week);
         self.one_to_ones(week);
         self.needs(week);
         self.decisions(week);
         self.untrust(week);
+    }
+
+    /// Members' subscriptions falling due this week, in slot order.
+    fn subscriptions(&mut self, week: u32) {
+        let fee = self.s.groups.annual_fee;
+        if fee <= 0.0 {
+            return;
+        }
+        for slot in 0..self.membership.members.len() as u32 {
+            let due = subscription_due(&self.membership.members[slot as usize], week, fee);
+            if due > 0.0 {
+                self.credit(slot, Metric::Cost, due);
+            }
+        }
     }
 
     /// Who attends which group's meeting this week (member slots, in slot

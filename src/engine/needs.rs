@@ -6,10 +6,10 @@
 //!    phase begins, [`IN_FLIGHT`](super::interleave::IN_FLIGHT) at a time
 //!    on a thread, each pausing while its data loads
 //!    ([`super::interleave`]).
-//! 2. Each buyer's supplier list records their sale, block by block in
-//!    parallel (a block's needs are its own people's, so blocks touch
-//!    disjoint lists), and each block counts its needs by how they were
-//!    met.
+//! 2. Each buyer's supplier list records who met their need (someone in
+//!    the town, or the market), block by block in parallel (a block's
+//!    needs are its own people's, so blocks touch disjoint lists), and
+//!    each block counts its needs by how they were met.
 //! 3. The rest of each need's effects follows in block order — only for
 //!    needs that reach a member or someone's book, since sales between
 //!    people who never went networking change nothing else.
@@ -22,7 +22,7 @@ use super::interleave::interleave;
 use super::prefetch::{prefetch, prefetch_first};
 use super::reads::prefetch_credits;
 use super::Run;
-use crate::model::needs::{self, Decision, Need, NeedTally, Source, BLOCK};
+use crate::model::needs::{self, Decision, Need, NeedTally, Source, BLOCK, MARKET};
 use crate::streams::{self, Purpose};
 
 /// A decided need whose buyer's supplier list has been brought up to date,
@@ -119,10 +119,10 @@ impl Run<'_> {
                 let mut kept = Vec::new();
                 for (i, (need, decision)) in needs.into_iter().enumerate() {
                     tally.count(&decision);
-                    let previous = decision.sale.and_then(|(p, _)| {
-                        let list = &mut suppliers[(need.buyer % BLOCK) as usize];
-                        needs::set_supplier(list, need.profession, p)
-                    });
+                    // The market, too, becomes the buyer's supplier.
+                    let supplier = decision.sale.map_or(MARKET, |(p, _)| p);
+                    let list = &mut suppliers[(need.buyer % BLOCK) as usize];
+                    let previous = needs::set_supplier(list, need.profession, supplier);
                     let involved = |p: u32| membership.is_member(p);
                     let networked = involved(need.buyer)
                         || decision

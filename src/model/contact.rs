@@ -20,6 +20,16 @@ use super::town::{generosity, pitch_intensity, Reads};
 use super::{poisson, standard_normal};
 use crate::metrics::Metric;
 
+/// How the owner spends contact time with the other.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Exposure {
+    /// Time together — a chat, a one-to-one: know, like and trust grow.
+    Together,
+    /// Listening to their round-the-room pitch: know grows, not liking or
+    /// trust.
+    Listening,
+}
+
 /// The four kinds of non-business value an hour with someone can yield.
 const VALUE_KINDS: [Metric; 4] = [
     Metric::ValueAdvice,
@@ -72,23 +82,26 @@ pub(crate) trait Ties: Reads {
         }
     }
 
-    /// Adds contact hours to `owner`'s view of `other`, in which `owner`
-    /// hears `other` pitch at `(intensity, weight)` (see
-    /// [`crate::model::relationships::Rules::hear_pitch`]), and keeps the
-    /// counts and the trust calendar current. Returns the tie's hours
-    /// together and liking afterwards.
+    /// Adds `hours` of contact of the kind `exposure` to `owner`'s view of
+    /// `other`, in which `owner` hears `other` pitch at `(intensity,
+    /// weight)` (see [`crate::model::relationships::Rules::hear_pitch`]),
+    /// and keeps the counts and the trust calendar current. Returns the
+    /// tie's hours together and liking afterwards.
     fn contact(
         &mut self,
         owner: u32,
         other: u32,
         week: u32,
-        hours: f64,
+        (hours, exposure): (f64, Exposure),
         pitch: (f64, f64),
         rng: &mut Pcg64Mcg,
     ) -> (f64, f64) {
         let rules = *self.rules();
         let tie = self.tie_mut(owner, other, week, rng);
-        let c = rules.contact(tie, week, hours);
+        let c = match exposure {
+            Exposure::Together => rules.contact(tie, week, hours),
+            Exposure::Listening => rules.listen(tie, week, hours),
+        };
         // A tie that has just become trusted gets one check in the trust
         // calendar, for the week its trust would fall below the threshold
         // without further contact; the check moves itself later if contact
@@ -114,7 +127,14 @@ pub(crate) trait Ties: Reads {
         let rules = *self.rules();
         for (owner, other) in [(a, b), (b, a)] {
             let intensity = pitch_intensity(&*self, other);
-            self.contact(owner, other, week, hours, (intensity, 1.0), rng);
+            self.contact(
+                owner,
+                other,
+                week,
+                (hours, Exposure::Together),
+                (intensity, 1.0),
+                rng,
+            );
         }
         for (receiver, giver) in [(a, b), (b, a)] {
             let trust = networking_view(&*self, receiver, giver, week).map_or(0.0, |(t, _)| t);

@@ -2,8 +2,10 @@
 //!
 //! A meeting has two parts:
 //! - **round the room**: every attendee gives a short pitch, which every
-//!   other attendee hears — a little contact (`groups.pitch_seconds`), and a
-//!   dent in liking of `pitch_penalty × pitch_intensity × room_pitch_weight`;
+//!   other attendee hears — they get to know the pitcher a little
+//!   (`groups.pitch_seconds` of contact, which builds know but not liking
+//!   or trust: listening is not time spent together), and liking takes a
+//!   dent of `pitch_penalty × pitch_intensity × room_pitch_weight`;
 //! - **one-to-one chats**: each attendee has about `groups.conversations`
 //!   chats (scaled by their sociability) of `conversation_hours`, in which
 //!   each side hears the other pitch at their strategy's intensity.
@@ -26,7 +28,7 @@ use rand::Rng;
 use rand_pcg::Pcg64Mcg;
 
 use super::book::Book;
-use super::contact::Ties;
+use super::contact::{Exposure, Ties};
 use super::stochastic_round;
 use super::town::{pitch_intensity, Ledger};
 use crate::metrics::Metric;
@@ -82,7 +84,14 @@ fn round_the_room(
             if listener == pitcher {
                 continue;
             }
-            let view = room.contact(listener, pitcher, week, hours, (intensity, weight), rng);
+            let view = room.contact(
+                listener,
+                pitcher,
+                week,
+                (hours, Exposure::Listening),
+                (intensity, weight),
+                rng,
+            );
             views[i * n + j] = Some(view);
         }
     }

@@ -64,6 +64,20 @@ impl Member {
     }
 }
 
+/// The subscription the member pays in `week` for their seats: a year's
+/// `annual_fee` per group, on the week they take their seats and every 52
+/// weeks after while they keep them. A member who leaves within the year
+/// has paid for it.
+pub(crate) fn subscription_due(member: &Member, week: u32, annual_fee: f64) -> f64 {
+    let due =
+        member.seated() && week >= member.joined_week && (week - member.joined_week) % 52 == 0;
+    if due {
+        annual_fee * member.groups.len() as f64
+    } else {
+        0.0
+    }
+}
+
 /// A networking group.
 #[derive(Clone, Debug)]
 pub(crate) struct Group {

@@ -2,6 +2,7 @@
 //! phase, as the model description (`docs/MODEL.md`) sets them out.
 //!
 //! Each week, in this order:
+//! 0. subscriptions falling due ([`members::subscription_due`]);
 //! 1. [`attendance`] — who attends which group's meeting;
 //! 2. [`meetings`] — round-the-room pitches and one-to-one chats;
 //! 3. [`one_to_ones`] — members' follow-ups with people they like;

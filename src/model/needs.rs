@@ -26,11 +26,19 @@
 //! 5. **pitch** — a member in s whose pitch X heard within
 //!    `pitch_memory_weeks` and whom X does not dislike wins the job with
 //!    probability `pitch_conversion` × their pitch intensity;
-//! 6. otherwise the **market** — nobody simulated gets it.
+//! 6. otherwise the **market** — someone outside the town's networks (an
+//!    advert, a search) gets it, and becomes X's supplier in s: a satisfied
+//!    buyer goes back to them with the same `repeat_rate`, so a need met
+//!    by the market can stay with the market.
+//!
+//! Equally good candidates are chosen between at random — acquaintances
+//! of the same kind (close or not) score the same, and the choice among
+//! them does not favour anyone's place in the population.
 //!
 //! A referral counts as received by the provider when the name is passed,
-//! whether or not the buyer acts on it (as referral groups count them); a
-//! sale follows only if the buyer acts.
+//! whether or not the buyer acts on it (as referral groups count them),
+//! once per need however many people pass the same name; a referral *sale*
+//! follows only if the buyer acts.
 //!
 //! Needs are drawn per block of [`BLOCK`] people per week from the block's
 //! own stream, and each need is decided with its own stream, so the needs
@@ -51,6 +59,10 @@ use super::town::{pitch_intensity, Acquaintance, Between, Buyer, Circle, Ledger,
 use super::{poisson, stochastic_round};
 use crate::metrics::Metric;
 use crate::scenario::Sampler;
+
+/// The supplier of a buyer who last bought from the market: someone
+/// outside the town's networks.
+pub(crate) const MARKET: u32 = u32::MAX - 1;
 
 /// People per block of need generation: a block's needs come from one
 /// stream, so the block size is part of which needs arise.
@@ -82,19 +94,26 @@ pub(crate) enum Source {
 pub(crate) struct Decision {
     /// Names passed on: (provider, referrer, hops), in the order given.
     pub passes: Vec<(u32, u32, u32)>,
-    /// The sale, if any.
+    /// The sale, if someone in the town made it; `None` if the market did.
     pub sale: Option<(u32, Source)>,
+    /// The market made the sale because the buyer went back to the market
+    /// supplier they used last.
+    pub market_repeat: bool,
 }
 
 /// How needs were met, counted across the whole population.
 #[derive(Clone, Copy, Debug, Default, PartialEq, serde::Serialize)]
 pub struct NeedTally {
     pub needs: u64,
+    /// Back to a previous supplier in the town.
     pub repeat: u64,
     pub direct: u64,
     pub referral: u64,
     pub pitch: u64,
+    /// Met by the market (outside the town's networks)…
     pub market: u64,
+    /// … of which back to a market supplier used before.
+    pub market_repeat: u64,
 }
 
 impl NeedTally {
@@ -106,11 +125,13 @@ impl NeedTally {
         self.referral += other.referral;
         self.pitch += other.pitch;
         self.market += other.market;
+        self.market_repeat += other.market_repeat;
     }
 
     /// Counts a decided need by how it was met.
     pub(crate) fn count(&mut self, decision: &Decision) {
         self.needs += 1;
+        self.market_repeat += u64::from(decision.market_repeat);
         match decision.sale {
             None => self.market += 1,
             Some((_, Source::Repeat)) => self.repeat += 1,
@@ -167,12 +188,16 @@ pub(crate) async fn decide(
     let buyer = town.buyer(x, s).await;
     if let Some(p) = buyer.supplier(s) {
         if rng.random::<f64>() < economy.repeat_rate {
-            d.sale = Some((p, Source::Repeat));
+            if p == MARKET {
+                d.market_repeat = true;
+            } else {
+                d.sale = Some((p, Source::Repeat));
+            }
             return d;
         }
     }
     let own = town.trade(x, s).await;
-    if let Some((p, confidence)) = best_provider(town, &own, week, x) {
+    if let Some((p, confidence)) = best_provider(town, &own, week, x, rng) {
         if rng.random::<f64>() < confidence {
             d.sale = Some((p, Source::Direct));
             return d;
@@ -244,12 +269,14 @@ fn confidence(town: &impl Town, between: &Between<'_>, week: u32) -> f64 {
 /// The provider in the trade whom the person has most confidence in
 /// (trust × recall, raised by `reciprocity_weight` for each referral they
 /// gave the person), other than the person and `exclude`, with that score
-/// (capped at 1) as the second value.
-fn best_provider(
+/// (capped at 1) as the second value. Among acquaintances who score the
+/// same, one is drawn at random.
+pub(crate) fn best_provider(
     town: &impl Town,
     trade: &Trade<'_>,
     week: u32,
     exclude: u32,
+    rng: &mut Pcg64Mcg,
 ) -> Option<(u32, f64)> {
     let person = trade.person;
     let rel = &town.scenario().relationships;
@@ -260,7 +287,7 @@ fn best_provider(
             return;
         }
         let score = confidence * (1.0 + weight * received as f64);
-        if best.is_none_or(|(bp, bs)| score > bs || (score == bs && p < bp)) {
+        if best.is_none_or(|(_, bs)| score > bs) {
             *best = Some((p, score));
         }
     };
@@ -277,18 +304,27 @@ fn best_provider(
     // can only raise a provider's score, so an acquaintance who is also a
     // networking tie is considered again below with the higher score, and
     // the best is the same as if each were scored once. All close ties
-    // score the same, and all other acquaintances, so the lowest id of each
-    // (the first in the sorted list) is the only candidate of its kind.
-    let (close, other) = network.first_close_and_other(
-        person,
-        first..first + acquaintances.len(),
-        [person, exclude],
-    );
-    if let Some(p) = close {
-        consider(&mut best, p, rel.close_tie_trust, 0);
-    }
-    if let Some(p) = other {
-        consider(&mut best, p, rel.acquaintance_trust, 0);
+    // score the same, and all other acquaintances: the best of them is
+    // drawn at random among those of the highest score.
+    let eligible = |k: &usize| {
+        let p = acquaintances[*k];
+        p != person && p != exclude
+    };
+    let top = (0..acquaintances.len())
+        .filter(eligible)
+        .map(graph_trust)
+        .fold(0.0, f64::max);
+    let tied = || {
+        (0..acquaintances.len())
+            .filter(eligible)
+            .filter(move |&k| graph_trust(k) == top)
+    };
+    let count = tied().count();
+    if top > 0.0 && count > 0 {
+        let k = tied()
+            .nth(rng.random_range(0..count))
+            .expect("the drawn one of the candidates counted");
+        consider(&mut best, acquaintances[k], top, 0);
     }
     let rules = town.rules();
     for &(p, ref tie) in trade.ties {
@@ -334,7 +370,7 @@ async fn offer_name(
         return None;
     }
     let trade = town.trade(person, s).await;
-    let (p, confidence) = best_provider(town, &trade, week, exclude)?;
+    let (p, confidence) = best_provider(town, &trade, week, exclude, rng)?;
     (draw < generosity * confidence).then_some(p)
 }
 
@@ -536,14 +572,17 @@ pub(crate) fn apply(
     let facts = decision
         .sale
         .map(|(p, source)| sale_facts(ledger, x, p, source, previous));
-    for &(p, referrer, hops) in &decision.passes {
-        let metric = if hops <= 1 {
-            Metric::ReferralsReceivedHop1
-        } else {
-            Metric::ReferralsReceivedHop2plus
-        };
-        ledger.credit_person(p, metric, 1.0);
-        ledger.credit_person(p, Metric::ReferralsReceived, 1.0);
+    for (k, &(p, referrer, hops)) in decision.passes.iter().enumerate() {
+        // A provider named twice for one need has received one referral.
+        if decision.passes[..k].iter().all(|&(q, _, _)| q != p) {
+            let metric = if hops <= 1 {
+                Metric::ReferralsReceivedHop1
+            } else {
+                Metric::ReferralsReceivedHop2plus
+            };
+            ledger.credit_person(p, metric, 1.0);
+            ledger.credit_person(p, Metric::ReferralsReceived, 1.0);
+        }
         ledger.credit_person(referrer, Metric::ReferralsGiven, 1.0);
     }
     let (Some((p, source)), Some(facts)) = (decision.sale, facts) else {
@@ -569,7 +608,8 @@ pub(crate) fn apply(
 struct SaleFacts {
     /// The provider is a member and first met the buyer or the referrer
     /// through networking since joining their current group(s): business
-    /// traced to the group, for the patience rule.
+    /// traced to the group, for the patience rule. (A tie made only by a
+    /// referral's gratitude is no meeting.)
     traced: bool,
     /// The buyer is a member, the provider is new to them, and they found
     /// the provider through a networking tie (the referrer's, or their own
@@ -591,16 +631,17 @@ fn sale_facts(
     };
     let traced = ledger.slot_of(p).is_some_and(|slot| {
         let joined = ledger.member(slot).joined_week;
-        [Some(x), referrer]
-            .into_iter()
-            .flatten()
-            .any(|o| networking_tie(ledger, p, o).is_some_and(|t| t.first_met() >= joined))
+        [Some(x), referrer].into_iter().flatten().any(|o| {
+            networking_tie(ledger, p, o).is_some_and(|t| t.met() && t.first_met() >= joined)
+        })
     });
     let new_supplier = previous != Some(p) && ledger.slot_of(x).is_some();
     let through_network = new_supplier
         && match source {
-            Source::Referral { referrer, .. } => networking_tie(ledger, x, referrer).is_some(),
-            Source::Direct | Source::Pitch => networking_tie(ledger, x, p).is_some(),
+            Source::Referral { referrer, .. } => {
+                networking_tie(ledger, x, referrer).is_some_and(|t| t.met())
+            }
+            Source::Direct | Source::Pitch => networking_tie(ledger, x, p).is_some_and(|t| t.met()),
             Source::Repeat => false,
         };
     SaleFacts {

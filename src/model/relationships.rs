@@ -53,17 +53,23 @@ pub struct Tie {
     pub like: f32,
     last_contact: TieWeek,
     last_pitch: TieWeek,
+    /// The week of their first contact, once they have met (flag `MET`);
+    /// until then the week the tie was made, by a referral's gratitude.
     first_met: TieWeek,
     /// Referrals this person received from the other (the low
-    /// [`RECEIVED_BITS`] bits), and the flags `KNOWN`, `TRUSTED`, `FRIEND`.
+    /// [`RECEIVED_BITS`] bits), and the flags `MET`, `KNOWN`, `TRUSTED`,
+    /// `FRIEND`.
     marks: u16,
 }
 
-/// Bits of [`Tie`]'s `marks` that count referrals received: up to 8,191
+/// Bits of [`Tie`]'s `marks` that count referrals received: up to 4,095
 /// from one person, where the count stops — far more than a century of
 /// weekly needs could bring.
-const RECEIVED_BITS: u32 = 13;
+const RECEIVED_BITS: u32 = 12;
 const RECEIVED_MAX: u16 = (1 << RECEIVED_BITS) - 1;
+/// The two have met: a contact at a meeting or a one-to-one, not only a
+/// referral's gratitude.
+const MET: u16 = 1 << 12;
 /// Counted in the owner's "people known".
 const KNOWN: u16 = 1 << 13;
 /// Counted in the owner's "trusted ties".
@@ -96,6 +102,12 @@ impl Tie {
         if self.received() < RECEIVED_MAX {
             self.marks += 1;
         }
+    }
+
+    /// Whether the two have met through networking (rather than the tie
+    /// being only a referral's gratitude).
+    pub fn met(&self) -> bool {
+        self.marks & MET != 0
     }
 
     /// Whether the tie is counted in the owner's "people known".
@@ -132,7 +144,7 @@ impl Tie {
         (self.last_pitch != NEVER).then_some(self.last_pitch.into())
     }
 
-    /// Week they first met.
+    /// Week they first met (see [`Tie::met`]).
     pub fn first_met(&self) -> u32 {
         self.first_met.into()
     }
@@ -228,8 +240,27 @@ impl Rules {
         tie.like = (tie.like as f64 + self.like_per_hour * hours).min(1.0) as f32;
         let liked = if tie.like > 0.0 { liked + hours } else { liked };
         tie.liked_hours = liked as f32;
+        self.touch(tie, week, hours)
+    }
+
+    /// The owner listens to the other's round-the-room pitch for `hours`
+    /// at `week`: they get to know them a little, and recall them afresh,
+    /// but a pitch heard from across the room is no time spent together —
+    /// liking and trust do not grow (they go on decaying as before).
+    pub fn listen(&self, tie: &mut Tie, week: u32, hours: f64) -> Crossings {
+        tie.liked_hours = self.liked_hours_at(tie, week) as f32;
+        self.touch(tie, week, hours)
+    }
+
+    /// Counts `hours` of contact at `week` (liked hours already brought up
+    /// to date), and the first meeting if this is it.
+    fn touch(&self, tie: &mut Tie, week: u32, hours: f64) -> Crossings {
         tie.hours += hours as f32;
         tie.last_contact = tie.last_contact.max(tie_week(week));
+        if !tie.met() {
+            tie.marks |= MET;
+            tie.first_met = tie_week(week);
+        }
         self.update_flags(tie, week)
     }
 
@@ -339,15 +370,54 @@ mod tests {
             RECEIVED_MAX,
             "the count stops at its maximum"
         );
-        assert!(!tie.known() && !tie.trusted() && !tie.friend());
-        // Enough liked contact for every threshold sets all three flags.
+        assert!(!tie.met() && !tie.known() && !tie.trusted() && !tie.friend());
+        // Enough liked contact for every threshold sets all four flags.
         let c = r.contact(&mut tie, 0, 10_000.0);
         assert!(c.became_known && c.became_trusted && c.became_friend);
-        assert!(tie.known() && tie.trusted() && tie.friend());
+        assert!(tie.met() && tie.known() && tie.trusted() && tie.friend());
         assert_eq!(tie.received(), RECEIVED_MAX);
         tie.set_trusted(false);
         assert!(tie.known() && !tie.trusted() && tie.friend());
         assert_eq!(tie.received(), RECEIVED_MAX);
+    }
+
+    #[test]
+    fn a_tie_made_by_gratitude_has_not_met_until_their_first_contact() {
+        let r = rules();
+        // A provider's tie to whoever referred a buyer to them, made in
+        // week 3 without their meeting.
+        let mut tie = Tie::new(3, 0.1);
+        assert!(!tie.met());
+        assert_eq!(tie.first_met(), 3);
+        r.contact(&mut tie, 9, 0.2);
+        assert!(tie.met());
+        assert_eq!(tie.first_met(), 9, "first met at their first contact");
+        r.contact(&mut tie, 12, 0.2);
+        assert_eq!(tie.first_met(), 9);
+    }
+
+    #[test]
+    fn a_room_pitch_builds_know_and_recall_but_not_trust() {
+        let r = rules();
+        let mut tie = Tie::new(0, 0.5);
+        r.contact(&mut tie, 0, 3.0);
+        let (liked, like) = (tie.liked_hours, tie.like);
+        // Weeks of listening to the same pitch round the room.
+        for week in 1..=40 {
+            r.listen(&mut tie, week, 60.0 / 3600.0);
+        }
+        assert!(tie.met() && tie.hours > 3.0);
+        assert_eq!(tie.like, like, "no mere-exposure liking from a pitch");
+        assert_eq!(tie.last_contact(), 40, "recalled afresh");
+        assert!(
+            tie.liked_hours < liked,
+            "liked hours go on decaying: {} from {liked}",
+            tie.liked_hours
+        );
+        // The same decay as forty weeks without any contact.
+        let mut quiet = Tie::new(0, 0.5);
+        r.contact(&mut quiet, 0, 3.0);
+        assert!((r.liked_hours_at(&quiet, 40) - tie.liked_hours as f64).abs() < 1e-4);
     }
 
     #[test]

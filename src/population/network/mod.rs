@@ -217,48 +217,6 @@ impl Network {
         bit(&self.close, self.offsets[person as usize] + index as u64)
     }
 
-    /// The first close tie and the first other tie among `person`'s ties
-    /// `range` (positions in their sorted list, so the lowest ids), passing
-    /// over the ids in `skip`.
-    ///
-    /// When every close tie counts the same and every other tie counts the
-    /// same, these two are all that a search for the best among the range
-    /// needs to look at. Reads the close flags a word (64 ties) at a time
-    /// and only the ids it returns or skips, where a tie-by-tie walk costs
-    /// tens of instructions per tie.
-    pub fn first_close_and_other(
-        &self,
-        person: u32,
-        range: std::ops::Range<usize>,
-        skip: [u32; 2],
-    ) -> (Option<u32>, Option<u32>) {
-        let ids = self.neighbors(person);
-        let range = range.start..range.end.min(ids.len());
-        let base = self.offsets[person as usize];
-        let (mut close, mut other) = (None, None);
-        let mut at = range.start;
-        while at < range.end && (close.is_none() || other.is_none()) {
-            // The flags of entries `at..end` that share `at`'s word.
-            let i = base + at as u64;
-            let shift = i % 64;
-            let len = (64 - shift).min((range.end - at) as u64);
-            let word = self.close[(i / 64) as usize] >> shift;
-            let mask = if len == 64 { u64::MAX } else { (1 << len) - 1 };
-            for (found, mut bits) in [(&mut close, word & mask), (&mut other, !word & mask)] {
-                while found.is_none() && bits != 0 {
-                    let id = ids[at + bits.trailing_zeros() as usize];
-                    if skip.contains(&id) {
-                        bits &= bits - 1;
-                    } else {
-                        *found = Some(id);
-                    }
-                }
-            }
-            at += len as usize;
-        }
-        (close, other)
-    }
-
     /// Where `person`'s ties start: the entry read first of their row.
     pub fn row_entry(&self, person: u32) -> Option<&u64> {
         self.offsets.get(person as usize)
