@@ -236,18 +236,26 @@ impl Record {
     /// netgrow's, or `None` if it is: recorded and unchanged, being
     /// written, or the temporary file of either (or of the record).
     fn judge(&self, rel: &str, path: &Path, len: u64) -> Option<&'static str> {
+        // A file being rewritten is listed both ways; either content is
+        // netgrow's.
+        if self.writing.contains(rel) {
+            return None;
+        }
         if let Some(stamp) = self.files.get(rel) {
             let same = stamp.bytes == len && Stamp::of_file(path).is_ok_and(|s| s == *stamp);
             return (!same).then_some("changed since netgrow wrote it");
         }
-        if self.writing.contains(rel) {
-            return None;
-        }
         match temporary_of(rel) {
-            Some(target) if target == RECORD || self.lists(&target) => None,
+            Some(target) if self.lists(&target) => None,
             _ => Some("not written by netgrow"),
         }
     }
+}
+
+/// Whether `rel` is the temporary file of the record itself: all a
+/// directory holds if netgrow was stopped while first saving its record.
+fn is_unfinished_record(rel: &str) -> bool {
+    temporary_of(rel).is_some_and(|target| target == RECORD)
 }
 
 /// The file that `rel` is the temporary copy of, by the names netgrow
@@ -306,7 +314,7 @@ fn strangers(dir: &Path, record: Option<&Record>, limit: usize) -> io::Result<Ve
                 return Ok(found);
             }
             let rel = format!("{prefix}{name}");
-            if rel == RECORD {
+            if rel == RECORD || is_unfinished_record(&rel) {
                 continue;
             }
             let meta = fs::symlink_metadata(&path)?;
@@ -317,7 +325,11 @@ fn strangers(dir: &Path, record: Option<&Record>, limit: usize) -> io::Result<Ve
                     stack.push((path, format!("{rel}/")));
                     None
                 } else {
-                    Some("a folder netgrow did not write")
+                    found.push(Stranger {
+                        rel: format!("{rel}/"),
+                        why: "a folder netgrow did not write",
+                    });
+                    None
                 }
             } else if !meta.is_file() {
                 Some("not a plain file")
@@ -372,6 +384,8 @@ fn list(strangers: &[Stranger], reasons: bool) -> String {
 /// What is at a path.
 enum Found {
     Absent,
+    /// An empty directory, or one holding only the temporary file of a
+    /// record netgrow was stopped while first saving.
     Empty,
     Ours(Record),
     /// Not netgrow's: why, and how to get it out of the way.
@@ -392,7 +406,7 @@ fn examine(dir: &Path) -> Result<Found> {
     if meta.is_symlink() {
         return Ok(Found::Foreign {
             why: format!("{shown} is a symbolic link, and netgrow writes only into a real folder"),
-            fix: format!("remove the link {shown}"),
+            fix: "give the folder it points to instead".to_string(),
         });
     }
     if !meta.is_dir() {
@@ -409,6 +423,9 @@ fn examine(dir: &Path) -> Result<Found> {
     match Record::read(dir) {
         Ok(None) => {
             let all = strangers(dir, None, NAMED + 1).with_context(cannot)?;
+            if all.is_empty() {
+                return Ok(Found::Empty);
+            }
             Ok(Found::Foreign {
                 why: format!(
                     "{shown} is not empty and was not written by netgrow (it has no {RECORD}): it holds {}",
@@ -668,7 +685,7 @@ impl Owned {
             return Ok(());
         }
         Err(BadInput(format!(
-            "{} holds files netgrow would overwrite but did not write, or that changed since: {}; netgrow replaces only what it wrote itself: move them out of {}",
+            "{} holds files netgrow would overwrite but did not write, or that changed since: {}; netgrow replaces only what it wrote itself: move them out of {}, then try again",
             self.dir.display(),
             list(&found, true),
             self.dir.display()
@@ -808,8 +825,9 @@ fn remove_in(
             }
             continue;
         }
-        let ours =
-            meta.is_file() && record.is_some_and(|r| r.judge(&rel, &path, meta.len()).is_none());
+        let ours = meta.is_file()
+            && (is_unfinished_record(&rel)
+                || record.is_some_and(|r| r.judge(&rel, &path, meta.len()).is_none()));
         if !(ours && fs::remove_file(&path).is_ok()) {
             left.push(if meta.is_dir() {
                 format!("{rel}/")
@@ -896,7 +914,8 @@ fn recover(dest: &Path) -> Result<()> {
     };
     let mut olds = Vec::new();
     let mut stagings = Vec::new();
-    for (entry, path) in entries {
+    for (entry, _) in entries {
+        let path = dest.with_file_name(&entry);
         match leftover(&entry, &name) {
             Some((kind, pid)) if !alive(pid) => match kind {
                 Leftover::Old => olds.push(path),
@@ -981,10 +1000,288 @@ fn parent_of(dest: &Path) -> PathBuf {
     }
 }
 
-/// `.NAME.WHAT-PID` beside `dest`, for this process.
+/// `.NAME.WHAT-PID` beside `dest` (which has a name: see [`named`]), for
+/// this process.
 fn sibling(dest: &Path, what: &str) -> PathBuf {
     let name = dest
         .file_name()
         .map_or_else(|| "netgrow".into(), |n| n.to_string_lossy().into_owned());
-    parent_of(dest).join(format!(".{name}.{what}-{}", std::process::id()))
+    dest.with_file_name(format!(".{name}.{what}-{}", std::process::id()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A directory netgrow wrote in place: `a.csv` and `charts/b.svg`.
+    fn written(dir: &Path) -> Owned {
+        let mut owned = claim(dir).unwrap().in_place(Kind::Run).unwrap();
+        let files = ["a.csv", "charts/b.svg"];
+        owned.will_write(files).unwrap();
+        fs::create_dir(dir.join("charts")).unwrap();
+        fs::write(dir.join("a.csv"), "x,y\n1,2\n").unwrap();
+        fs::write(dir.join("charts/b.svg"), "<svg/>").unwrap();
+        owned.wrote(files).unwrap();
+        owned
+    }
+
+    fn refusal(dir: &Path) -> String {
+        match claim(dir) {
+            Ok(_) => panic!("{} was claimed", dir.display()),
+            Err(e) => {
+                assert!(e.downcast_ref::<BadInput>().is_some(), "{e:#}");
+                format!("{e:#}")
+            }
+        }
+    }
+
+    /// Every file under `dir`, by relative path, with its bytes.
+    fn contents(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+        let mut out = BTreeMap::new();
+        let mut stack = vec![dir.to_path_buf()];
+        while let Some(d) = stack.pop() {
+            for (_, path) in sorted_entries(&d).unwrap() {
+                if path.is_dir() {
+                    stack.push(path);
+                } else {
+                    let rel = path
+                        .strip_prefix(dir)
+                        .unwrap()
+                        .to_string_lossy()
+                        .into_owned();
+                    out.insert(rel, fs::read(&path).unwrap());
+                }
+            }
+        }
+        out
+    }
+
+    /// A process id no process can have (above the system's maximum).
+    fn dead_pid() -> u32 {
+        let max: u32 = fs::read_to_string("/proc/sys/kernel/pid_max")
+            .ok()
+            .and_then(|t| t.trim().parse().ok())
+            .unwrap_or(4_194_304);
+        max + 1
+    }
+
+    #[test]
+    fn records_round_trip_and_name_size_and_hash_of_each_file() {
+        let mut record = Record::new(Kind::Shard);
+        record
+            .files
+            .insert("points/p.csv".into(), Stamp::of_bytes(b"a"));
+        record.writing.insert("timing.json".into());
+        let bytes = record.to_bytes().unwrap();
+        assert_eq!(Record::from_bytes(&bytes).unwrap(), record);
+        let json: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+        assert_eq!(json["kind"], "shard");
+        assert_eq!(json["netgrow_version"], env!("CARGO_PKG_VERSION"));
+        assert_eq!(json["files"][0]["path"], "points/p.csv");
+        assert_eq!(json["files"][0]["bytes"], 1);
+        // FNV-1a of "a", as in the published test vectors.
+        assert_eq!(json["files"][0]["fnv1a64"], "af63dc4c8601ec8c");
+    }
+
+    #[test]
+    fn records_naming_paths_outside_their_directory_are_refused() {
+        for path in ["../x", "/etc/passwd", "a/../b", "", "a//b", "./a", "a\\b"] {
+            let text = format!(
+                r#"{{"netgrow_version": "0", "kind": "run", "files": [{{"path": {path:?}, "bytes": 1, "fnv1a64": "af63dc4c8601ec8c"}}]}}"#
+            );
+            assert!(Record::from_bytes(text.as_bytes()).is_err(), "{path:?}");
+        }
+    }
+
+    #[test]
+    fn a_directory_netgrow_wrote_is_claimed_and_anything_added_or_edited_is_refused() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("run");
+        written(&dir);
+        assert_eq!(claim(&dir).unwrap().kind(), Some(Kind::Run));
+
+        fs::write(dir.join("notes.txt"), "mine").unwrap();
+        let err = refusal(&dir);
+        assert!(err.contains("notes.txt (not written by netgrow)"), "{err}");
+        assert!(err.contains(&dir.display().to_string()), "{err}");
+        fs::remove_file(dir.join("notes.txt")).unwrap();
+
+        // Same size, other bytes: only the hash tells.
+        fs::write(dir.join("a.csv"), "x,y\n1,3\n").unwrap();
+        let err = refusal(&dir);
+        assert!(
+            err.contains("a.csv (changed since netgrow wrote it)"),
+            "{err}"
+        );
+        fs::write(dir.join("a.csv"), "x,y\n1,2\n").unwrap();
+
+        fs::create_dir(dir.join("figures")).unwrap();
+        assert!(refusal(&dir).contains("figures/ (a folder netgrow did not write)"));
+        fs::remove_dir(dir.join("figures")).unwrap();
+
+        std::os::unix::fs::symlink(dir.join("a.csv"), dir.join("charts/link.svg")).unwrap();
+        assert!(refusal(&dir).contains("charts/link.svg (a symbolic link)"));
+        fs::remove_file(dir.join("charts/link.svg")).unwrap();
+
+        // A temporary file of a recorded file is netgrow's unfinished work;
+        // one of a file it never wrote is not.
+        fs::write(dir.join("charts/.b.svg.partial"), "<sv").unwrap();
+        assert!(claim(&dir).is_ok());
+        fs::write(dir.join("charts/.b.partial.png"), "PN").unwrap();
+        assert!(refusal(&dir).contains("charts/.b.partial.png"));
+        fs::remove_file(dir.join("charts/.b.partial.png")).unwrap();
+        fs::write(dir.join(".thesis.tex.partial"), "draft").unwrap();
+        assert!(refusal(&dir).contains(".thesis.tex.partial"));
+    }
+
+    #[test]
+    fn files_being_written_are_netgrows_whatever_they_hold() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("sweep");
+        let mut owned = written(&dir);
+        owned.will_write(["a.csv", "points/p.csv"]).unwrap();
+        fs::create_dir(dir.join("points")).unwrap();
+        fs::write(dir.join("points/p.csv"), "half").unwrap();
+        fs::write(dir.join("a.csv"), "rewritten").unwrap();
+        assert!(claim(&dir).is_ok());
+        owned.wrote(["a.csv", "points/p.csv"]).unwrap();
+        fs::write(dir.join("points/p.csv"), "edited").unwrap();
+        assert!(refusal(&dir).contains("points/p.csv (changed"));
+    }
+
+    #[test]
+    fn a_file_a_link_and_a_folder_without_a_record_are_refused_untouched() {
+        let tmp = tempfile::tempdir().unwrap();
+        let file = tmp.path().join("file");
+        fs::write(&file, "keep").unwrap();
+        assert!(refusal(&file).contains("is a file"));
+        let mine = tmp.path().join("mine");
+        fs::create_dir(&mine).unwrap();
+        fs::write(mine.join("thesis.tex"), "keep").unwrap();
+        let err = refusal(&mine);
+        assert!(err.contains("no written-by-netgrow.json") && err.contains("thesis.tex"));
+        let link = tmp.path().join("link");
+        std::os::unix::fs::symlink(&mine, &link).unwrap();
+        assert!(refusal(&link).contains("symbolic link"));
+        assert_eq!(fs::read(&file).unwrap(), b"keep");
+        assert_eq!(fs::read(mine.join("thesis.tex")).unwrap(), b"keep");
+        let empty = tmp.path().join("empty");
+        fs::create_dir(&empty).unwrap();
+        assert!(claim(&empty).unwrap().is_fresh());
+    }
+
+    #[test]
+    fn a_commit_deletes_only_the_old_directorys_recorded_files() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dest = tmp.path().join("run");
+        written(&dest);
+        let mut staging = claim(&dest).unwrap().stage(Kind::Run).unwrap();
+        staging.owned_mut().will_write(["new.csv"]).unwrap();
+        fs::write(staging.dir().join("new.csv"), "new").unwrap();
+        staging.owned_mut().wrote(["new.csv"]).unwrap();
+        // Added to the old directory while the new one was being written.
+        fs::write(dest.join("late.txt"), "mine").unwrap();
+        assert_eq!(staging.commit().unwrap(), dest);
+        let now = contents(&dest);
+        assert_eq!(
+            now.keys().collect::<Vec<_>>(),
+            ["new.csv", RECORD],
+            "{now:?}"
+        );
+        // The old directory keeps the late file, and its record so it is
+        // still recognisable; netgrow's files in it are gone.
+        let old = contents(&sibling(&dest, "old"));
+        assert_eq!(old.keys().collect::<Vec<_>>(), ["late.txt", RECORD]);
+        assert_eq!(old["late.txt"], b"mine");
+    }
+
+    #[test]
+    fn an_abandoned_staging_directory_removes_only_netgrows_files() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dest = tmp.path().join("run");
+        let staging = claim(&dest).unwrap().stage(Kind::Run).unwrap();
+        let dir = staging.dir().to_path_buf();
+        assert!(dir.join(RECORD).is_file());
+        let mut staging = staging;
+        staging.owned_mut().will_write(["charts/a.svg"]).unwrap();
+        fs::create_dir(dir.join("charts")).unwrap();
+        fs::write(dir.join("charts/a.svg"), "<svg/>").unwrap();
+        fs::write(dir.join("stray.txt"), "not netgrow's").unwrap();
+        drop(staging);
+        assert_eq!(
+            contents(&dir).keys().collect::<Vec<_>>(),
+            ["stray.txt", RECORD]
+        );
+        assert!(!dest.exists());
+
+        // A stray file under this process's staging name stops the next
+        // staging there, rather than being removed.
+        let err = claim(&dest).unwrap().stage(Kind::Run).unwrap_err();
+        assert!(format!("{err:#}").contains("stray.txt"), "{err:#}");
+        let staging = claim(&tmp.path().join("merged"))
+            .unwrap()
+            .stage(Kind::Merge)
+            .unwrap();
+        let clean = staging.dir().to_path_buf();
+        drop(staging);
+        assert!(!clean.exists());
+    }
+
+    #[test]
+    fn leftovers_of_dead_processes_are_restored_or_removed_and_others_kept() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dest = tmp.path().join("run");
+        let pid = dead_pid();
+        // Killed between its two renames: the previous results aside and
+        // the destination missing.
+        let old = tmp.path().join(format!(".run.old-{pid}"));
+        written(&old);
+        let before = contents(&old);
+        // Killed while writing: a staging directory of netgrow's files.
+        let dead = tmp.path().join(format!(".run.tmp-{}", pid + 1));
+        written(&dead);
+        // Someone else's, under a staging name: left alone.
+        let foreign = tmp.path().join(format!(".run.tmp-{}", pid + 2));
+        fs::create_dir(&foreign).unwrap();
+        fs::write(foreign.join("keep.txt"), "keep").unwrap();
+        // Killed while first saving its record.
+        let unborn = tmp.path().join(format!(".run.tmp-{}", pid + 3));
+        fs::create_dir(&unborn).unwrap();
+        fs::write(unborn.join(format!(".{RECORD}.partial")), "{\"netgr").unwrap();
+        // A live process's staging directory: left alone.
+        let live = tmp.path().join(format!(".run.tmp-{}", std::process::id()));
+        written(&live);
+
+        let claimed = claim(&dest).unwrap();
+        assert_eq!(claimed.kind(), Some(Kind::Run));
+        assert_eq!(contents(&dest), before);
+        assert!(!old.exists() && !dead.exists() && !unborn.exists());
+        assert_eq!(fs::read(foreign.join("keep.txt")).unwrap(), b"keep");
+        assert!(live.join("a.csv").is_file());
+    }
+
+    #[test]
+    fn leftover_and_temporary_names_are_read_exactly() {
+        assert_eq!(
+            leftover(".run.tmp-12", "run"),
+            Some((Leftover::Staging, 12))
+        );
+        assert_eq!(leftover(".run.old-7", "run"), Some((Leftover::Old, 7)));
+        for other in [
+            ".run.tmp-",
+            ".run.tmp-+3",
+            ".run.tmp-12.old",
+            ".runx.tmp-1",
+            "run.tmp-1",
+        ] {
+            assert_eq!(leftover(other, "run"), None, "{other}");
+        }
+        assert_eq!(
+            temporary_of("charts/.a.svg.partial").as_deref(),
+            Some("charts/a.svg")
+        );
+        assert_eq!(temporary_of(".a.partial.png").as_deref(), Some("a.png"));
+        assert_eq!(temporary_of("a.partial"), None);
+        assert_eq!(temporary_of("..partial"), None);
+    }
 }

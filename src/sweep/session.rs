@@ -153,6 +153,13 @@ fn session(
         .collect();
     writing.push(store::TIMING.to_string());
     owned.will_write(&writing)?;
+    // Created once its files are in the record, so it is known to be
+    // netgrow's from the start.
+    if !todo.is_empty() {
+        let points = dir.join(store::POINTS);
+        fs::create_dir_all(&points)
+            .with_context(|| format!("cannot create {}", points.display()))?;
+    }
     let ran = {
         let recording = Recording::new(progress, manifest, owned);
         let ran = runner::run(plan, &todo, &dir, &settings.runner, &recording)?;
@@ -314,14 +321,17 @@ fn prepare_dir(plan: &Plan, settings: &Settings, owned: &mut Owned) -> Result<()
     }
     owned.will_write(&files)?;
     let points = dir.join(store::POINTS);
-    fs::create_dir_all(&points).with_context(|| format!("cannot create {}", points.display()))?;
     // A point being written when an earlier session was killed left only
     // its temporary file (netgrow's: the directory was checked against its
     // record before this session began).
-    for entry in
-        fs::read_dir(&points).with_context(|| format!("cannot read {}", points.display()))?
-    {
-        let path = entry?.path();
+    let leftovers = match fs::read_dir(&points) {
+        Ok(entries) => entries.collect::<Result<Vec<_>, _>>(),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Vec::new()),
+        Err(e) => Err(e),
+    }
+    .with_context(|| format!("cannot read {}", points.display()))?;
+    for entry in leftovers {
+        let path = entry.path();
         let name = path
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
@@ -498,6 +508,7 @@ mod tests {
         owned
             .will_write((0..4).flat_map(|i| point_files(&p.manifest, i)))
             .unwrap();
+        fs::create_dir(cut.join(store::POINTS)).unwrap();
         runner::run(&p, &[1, 2], &cut, &s.runner, &Silent).unwrap();
         fs::write(
             cut.join(store::POINTS).join(".point-0003.csv.partial"),
