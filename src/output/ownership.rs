@@ -66,7 +66,7 @@ impl Kind {
 /// A file's size and FNV-1a (64-bit) hash: enough to notice a file the
 /// user has edited, not a defence against forgery.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Stamp {
+struct Stamp {
     bytes: u64,
     hash: u64,
 }
@@ -75,16 +75,8 @@ const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
 const FNV_PRIME: u64 = 0x0100_0000_01b3;
 
 impl Stamp {
-    /// The stamp of `bytes`.
-    pub fn of_bytes(bytes: &[u8]) -> Stamp {
-        Stamp {
-            bytes: bytes.len() as u64,
-            hash: fnv(FNV_OFFSET, bytes),
-        }
-    }
-
     /// The stamp of the file at `path`, read in pieces.
-    pub fn of_file(path: &Path) -> io::Result<Stamp> {
+    fn of_file(path: &Path) -> io::Result<Stamp> {
         let mut file = fs::File::open(path)?;
         let mut buf = vec![0u8; 1 << 16];
         let mut stamp = Stamp {
@@ -134,7 +126,7 @@ struct RecordFile {
 
 /// A directory's record: paths relative to the directory, with `/`.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Record {
+struct Record {
     kind: Kind,
     files: BTreeMap<String, Stamp>,
     writing: BTreeSet<String>,
@@ -142,7 +134,7 @@ pub struct Record {
 
 impl Record {
     /// An empty record of a directory of `kind`.
-    pub fn new(kind: Kind) -> Record {
+    fn new(kind: Kind) -> Record {
         Record {
             kind,
             files: BTreeMap::new(),
@@ -150,13 +142,8 @@ impl Record {
         }
     }
 
-    /// The kind of directory recorded.
-    pub fn kind(&self) -> Kind {
-        self.kind
-    }
-
     /// The record as written to [`RECORD`].
-    pub fn to_bytes(&self) -> Result<Vec<u8>> {
+    fn to_bytes(&self) -> Result<Vec<u8>> {
         let file = RecordFile {
             netgrow_version: env!("CARGO_PKG_VERSION").to_string(),
             kind: self.kind,
@@ -179,7 +166,7 @@ impl Record {
 
     /// Parses a record, refusing any path that could reach outside its
     /// directory; the error says what is wrong.
-    pub fn from_bytes(bytes: &[u8]) -> Result<Record, String> {
+    fn from_bytes(bytes: &[u8]) -> Result<Record, String> {
         let file: RecordFile = serde_json::from_slice(bytes).map_err(|e| e.to_string())?;
         let mut record = Record::new(file.kind);
         for e in file.files {
@@ -203,7 +190,7 @@ impl Record {
 
     /// Reads `dir`'s record: `Ok(None)` if it has none, `Err` saying why
     /// one that is there cannot be used.
-    pub fn read(dir: &Path) -> Result<Option<Record>, String> {
+    fn read(dir: &Path) -> Result<Option<Record>, String> {
         let path = dir.join(RECORD);
         match fs::symlink_metadata(&path) {
             Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
@@ -234,7 +221,7 @@ impl Record {
 
     /// Why the file at `rel` (`path` on disk, `len` bytes) is not
     /// netgrow's, or `None` if it is: recorded and unchanged, being
-    /// written, or the temporary file of either (or of the record).
+    /// written, or the temporary file of either.
     fn judge(&self, rel: &str, path: &Path, len: u64) -> Option<&'static str> {
         // A file being rewritten is listed both ways; either content is
         // netgrow's.
@@ -285,7 +272,7 @@ fn check_path(path: &str) -> Result<(), String> {
             matches!(
                 (parts.next(), parts.next()),
                 (Some(std::path::Component::Normal(_)), None)
-            ) && part != "."
+            )
         });
     if fine {
         Ok(())
@@ -318,19 +305,14 @@ fn strangers(dir: &Path, record: Option<&Record>, limit: usize) -> io::Result<Ve
                 continue;
             }
             let meta = fs::symlink_metadata(&path)?;
+            let folder = meta.is_dir() && !meta.is_symlink();
             let why = if meta.is_symlink() {
                 Some("a symbolic link")
-            } else if meta.is_dir() {
-                if folders.contains(&rel) {
-                    stack.push((path, format!("{rel}/")));
-                    None
-                } else {
-                    found.push(Stranger {
-                        rel: format!("{rel}/"),
-                        why: "a folder netgrow did not write",
-                    });
-                    None
-                }
+            } else if folder && folders.contains(&rel) {
+                stack.push((path, format!("{rel}/")));
+                None
+            } else if folder {
+                Some("a folder netgrow did not write")
             } else if !meta.is_file() {
                 Some("not a plain file")
             } else {
@@ -340,6 +322,7 @@ fn strangers(dir: &Path, record: Option<&Record>, limit: usize) -> io::Result<Ve
                 }
             };
             if let Some(why) = why {
+                let rel = if folder { format!("{rel}/") } else { rel };
                 found.push(Stranger { rel, why });
             }
         }
@@ -477,11 +460,6 @@ pub fn claim(dest: &Path) -> Result<Claim> {
 }
 
 impl Claim {
-    /// The destination.
-    pub fn dest(&self) -> &Path {
-        &self.dest
-    }
-
     /// The kind of directory netgrow wrote there before, if any.
     pub fn kind(&self) -> Option<Kind> {
         match &self.found {
@@ -578,11 +556,6 @@ impl Owned {
     /// The directory.
     pub fn dir(&self) -> &Path {
         &self.dir
-    }
-
-    /// The kind of directory.
-    pub fn kind(&self) -> Kind {
-        self.record.kind
     }
 
     /// Whether `rel` is listed as being written.
@@ -977,8 +950,13 @@ fn dispose(dir: &Path) {
 /// `dest` with a name of its own: `.`, `..` and `/`-ended forms are
 /// resolved, so leftovers can be put beside it.
 fn named(dest: &Path) -> Result<PathBuf> {
-    if dest.file_name().is_some() {
-        return Ok(dest.to_path_buf());
+    // Rebuilt from its components: `out/.` and `out/` become `out`.
+    let clean: PathBuf = dest.components().collect();
+    if matches!(
+        clean.components().next_back(),
+        Some(std::path::Component::Normal(_))
+    ) {
+        return Ok(clean);
     }
     let full = dest
         .canonicalize()
@@ -1068,9 +1046,11 @@ mod tests {
     #[test]
     fn records_round_trip_and_name_size_and_hash_of_each_file() {
         let mut record = Record::new(Kind::Shard);
-        record
-            .files
-            .insert("points/p.csv".into(), Stamp::of_bytes(b"a"));
+        let stamp = Stamp {
+            bytes: 1,
+            hash: fnv(FNV_OFFSET, b"a"),
+        };
+        record.files.insert("points/p.csv".into(), stamp);
         record.writing.insert("timing.json".into());
         let bytes = record.to_bytes().unwrap();
         assert_eq!(Record::from_bytes(&bytes).unwrap(), record);
