@@ -15,6 +15,7 @@ use clap::{Args, Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::output;
+use crate::output::ownership::{self, Kind, Owned};
 
 use crate::population::network::analysis;
 use crate::population::World;
@@ -194,13 +195,22 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             height,
         } => {
             crate::chart::check_run_dir(&dir).map_err(|e| BadInput(format!("{e:#}")))?;
+            // Only a run directory netgrow wrote, and only charts and a
+            // report it drew itself, are redrawn.
+            let mut owned = Owned::open(&dir, Kind::Run)?;
+            let format = format.format();
+            let mut redrawn = crate::chart::files(format);
+            redrawn.push(crate::report::FILE.to_string());
+            owned.check_replaceable(&redrawn)?;
+            owned.will_write(&redrawn)?;
             let options = crate::chart::ChartOptions {
-                format: format.format(),
+                format,
                 width,
                 height,
             };
             let drawn = crate::chart::draw_all(&dir, &options)?;
             let report = crate::report::write_report(&dir)?;
+            owned.wrote(&redrawn)?;
             if !cli.global.quiet {
                 eprintln!(
                     "{} chart file(s) and {} written",
@@ -282,21 +292,30 @@ fn run_command(args: RunArgs, mut overrides: Vec<Override>, quiet: bool) -> anyh
             .into());
         }
     }
+    // The destination is checked, and the staging directory created, before
+    // simulating: a refused or unwritable location fails at once.
+    let mut staging = ownership::claim(&dest)?.stage(Kind::Run)?;
     let total = scenario.arms().len() as u64 * scenario.simulation.replicates as u64;
     let bar = progress_bar(total, quiet);
     let experiment = pool.install(|| crate::experiment::run(&scenario, &|| bar.inc(1)));
     bar.finish_and_clear();
     let results = output::ResultsFile::new(&experiment);
-    let staging = output::Staging::new(&dest)?;
+    let mut files: Vec<String> = output::RUN_FILES.iter().map(|f| f.to_string()).collect();
+    let options = scenario.output.charts.then(|| crate::chart::ChartOptions {
+        format: ChartFormat::from_scenario(&scenario.output.chart_format).format(),
+        ..Default::default()
+    });
+    if let Some(options) = &options {
+        files.extend(crate::chart::files(options.format));
+        files.push(crate::report::FILE.to_string());
+    }
+    staging.owned_mut().will_write(&files)?;
     output::write_run_files(&experiment, &results, staging.dir())?;
-    if scenario.output.charts {
-        let options = crate::chart::ChartOptions {
-            format: ChartFormat::from_scenario(&scenario.output.chart_format).format(),
-            ..Default::default()
-        };
-        crate::chart::draw_all(staging.dir(), &options)?;
+    if let Some(options) = &options {
+        crate::chart::draw_all(staging.dir(), options)?;
         crate::report::write_report(staging.dir())?;
     }
+    staging.owned_mut().wrote(&files)?;
     let dir = staging.commit()?;
     output::print(&output::table(&results, &scenario.economy.currency));
     if !quiet {

@@ -1,15 +1,17 @@
 //! Writing a run's results: CSV and JSON files in one output directory,
 //! and the short table printed at the end.
 //!
-//! Nothing is lost or half-written: everything goes into a temporary
-//! directory beside the destination, which replaces the destination only
-//! once every file is complete. A failed or interrupted run leaves the
-//! previous results untouched (and at worst a stray `.tmp` directory).
+//! Nothing is lost or half-written, and nothing but netgrow's own files is
+//! ever replaced: [`ownership`] checks the destination before any work,
+//! and everything is written into a staging directory beside it that
+//! replaces it only once every file is complete.
+
+pub mod ownership;
 
 use std::fmt::Write as _;
 use std::fs;
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use anyhow::{Context, Result};
 use serde::Serialize;
@@ -69,82 +71,6 @@ pub const RUN_FILES: [&str; 7] = [
     "network.json",
     "ego_networks.json",
 ];
-
-/// A directory being filled, to be moved into place when complete.
-pub struct Staging {
-    tmp: PathBuf,
-    dest: PathBuf,
-}
-
-impl Staging {
-    /// Creates an empty temporary directory beside `dest`.
-    pub fn new(dest: &Path) -> Result<Staging> {
-        let parent = match dest.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-            _ => PathBuf::from("."),
-        };
-        fs::create_dir_all(&parent)
-            .with_context(|| format!("cannot create output directory {}", parent.display()))?;
-        let name = dest
-            .file_name()
-            .map_or_else(|| "netgrow".into(), |n| n.to_string_lossy().into_owned());
-        let tmp = parent.join(format!(".{name}.tmp-{}", std::process::id()));
-        if tmp.exists() {
-            fs::remove_dir_all(&tmp).with_context(|| format!("cannot clear {}", tmp.display()))?;
-        }
-        fs::create_dir(&tmp).with_context(|| format!("cannot create {}", tmp.display()))?;
-        Ok(Staging {
-            tmp,
-            dest: dest.to_path_buf(),
-        })
-    }
-
-    /// The staging directory itself.
-    pub fn dir(&self) -> &Path {
-        &self.tmp
-    }
-
-    /// Moves the finished directory into place, replacing the old one.
-    pub fn commit(self) -> Result<PathBuf> {
-        let old = self.tmp.with_file_name(format!(
-            "{}.old",
-            self.tmp
-                .file_name()
-                .map_or_else(String::new, |n| n.to_string_lossy().into_owned())
-        ));
-        let had_old = self.dest.exists();
-        if had_old {
-            fs::rename(&self.dest, &old).with_context(|| {
-                format!(
-                    "cannot move the previous results {} aside",
-                    self.dest.display()
-                )
-            })?;
-        }
-        if let Err(e) = fs::rename(&self.tmp, &self.dest) {
-            if had_old {
-                // Put the previous results back rather than lose them.
-                let _ = fs::rename(&old, &self.dest);
-            }
-            return Err(e)
-                .with_context(|| format!("cannot move results into {}", self.dest.display()));
-        }
-        if had_old {
-            fs::remove_dir_all(&old).with_context(|| {
-                format!("cannot remove the previous results at {}", old.display())
-            })?;
-        }
-        Ok(self.dest.clone())
-    }
-}
-
-impl Drop for Staging {
-    fn drop(&mut self) {
-        // An abandoned staging directory is removed; a committed one has
-        // already been renamed away, so this does nothing.
-        let _ = fs::remove_dir_all(&self.tmp);
-    }
-}
 
 /// Writes every run file into `dir`.
 pub fn write_run_files(exp: &Experiment, results: &ResultsFile, dir: &Path) -> Result<()> {

@@ -20,6 +20,9 @@ use crate::chart::numbers::{amount, fixed, money, percent, plain, thousands};
 use crate::chart::{self, sentence, Chart, DEFAULT_HEIGHT, DEFAULT_WIDTH};
 use crate::scenario::{Scenario, Strategy};
 
+/// The report's file name in a run directory.
+pub const FILE: &str = "report.html";
+
 /// Writes `dir/report.html` from the run in `dir`, inlining the SVG charts
 /// of `dir/charts/` (drawing them in memory if they are not there).
 pub fn write_report(dir: &Path) -> Result<PathBuf> {
@@ -29,7 +32,7 @@ pub fn write_report(dir: &Path) -> Result<PathBuf> {
         .map(|&c| Ok((c, chart_svg(&data, c)?)))
         .collect::<Result<Vec<_>>>()?;
     let html = render(&data, &figures);
-    let path = dir.join("report.html");
+    let path = dir.join(FILE);
     chart::write_atomically(&path, html.as_bytes())?;
     Ok(path)
 }

@@ -48,10 +48,12 @@ fn base_run() -> &'static Path {
     })
 }
 
-/// A private copy of the run's own files (no charts, no report).
+/// A private copy of the run's own files and its ownership record (no
+/// charts, no report).
 fn fresh_run() -> tempfile::TempDir {
     let tmp = tempfile::tempdir().expect("temp dir");
-    for name in netgrow::output::RUN_FILES {
+    let record = netgrow::output::ownership::RECORD;
+    for name in netgrow::output::RUN_FILES.iter().chain([&record]) {
         fs::copy(base_run().join(name), tmp.path().join(name)).expect("run file copied");
     }
     tmp

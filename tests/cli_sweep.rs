@@ -65,8 +65,9 @@ fn sweep(file: &Path, out: &Path, extra: &[&str]) -> String {
     String::from_utf8_lossy(&done.get_output().stdout).into_owned()
 }
 
-/// Every file under `dir` by relative path, except the session's timing
-/// and a shard's own description (the files that may differ).
+/// Every file under `dir` by relative path, except the session's timing,
+/// a shard's own description and the ownership record (the files that may
+/// differ).
 fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     let mut out = BTreeMap::new();
     let mut stack = vec![dir.to_path_buf()];
@@ -78,7 +79,7 @@ fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
                 continue;
             }
             let rel = path.strip_prefix(dir).unwrap().display().to_string();
-            if rel != "timing.json" && rel != "shard.json" {
+            if rel != "timing.json" && rel != "shard.json" && rel != "written-by-netgrow.json" {
                 out.insert(rel, fs::read(&path).unwrap());
             }
         }
@@ -470,7 +471,7 @@ fn resuming_someone_elses_sweep_or_overwriting_other_files_is_refused() {
         .args(vary)
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("does not hold a sweep"));
+        .stderr(predicate::str::contains("was not written by netgrow"));
     assert_eq!(
         fs::read_to_string(elsewhere.join("mine.txt")).unwrap(),
         "keep me"

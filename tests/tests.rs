@@ -6,6 +6,7 @@ mod common;
 mod cli_graph;
 mod cli_plot;
 mod cli_run;
+mod cli_safety;
 mod cli_slurm;
 mod cli_sweep;
 mod cli_validate;

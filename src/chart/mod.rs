@@ -44,7 +44,8 @@ pub enum Format {
 }
 
 impl Format {
-    fn extensions(self) -> &'static [&'static str] {
+    /// The file extensions written, in order.
+    pub fn extensions(self) -> &'static [&'static str] {
         match self {
             Format::Png => &["png"],
             Format::Svg => &["svg"],
@@ -186,6 +187,20 @@ impl Chart {
             Chart::OutcomeSpread => spread::draw(data, root, &look, &title),
         }
     }
+}
+
+/// The files [`draw_all`] writes in `format`, relative to the run
+/// directory (`charts/NAME.EXT`).
+pub fn files(format: Format) -> Vec<String> {
+    Chart::ALL
+        .iter()
+        .flat_map(|c| {
+            format
+                .extensions()
+                .iter()
+                .map(move |e| format!("charts/{}.{e}", c.name()))
+        })
+        .collect()
 }
 
 /// Draws every chart from the run directory `dir` into `dir/charts/`. Errors

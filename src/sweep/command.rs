@@ -20,6 +20,7 @@ use super::store;
 use crate::chart::{ChartOptions, Format};
 use crate::cli::BadInput;
 use crate::output;
+use crate::output::ownership::{self, Kind};
 use crate::scenario::{Override, Scenario};
 
 /// Options of `netgrow sweep`.
@@ -232,23 +233,19 @@ pub fn merge(args: MergeArgs, overrides: &[Override], quiet: bool) -> Result<()>
             .into());
         }
     }
-    let occupied = dest.is_dir()
-        && std::fs::read_dir(&dest)
-            .map(|mut d| d.next().is_some())
-            .unwrap_or(false);
-    if occupied && !store::is_sweep_dir(&dest) {
-        return Err(BadInput(format!(
-            "{} exists and does not hold a sweep; choose another --out",
-            dest.display()
-        ))
-        .into());
+    let mut staging = ownership::claim(&dest)?.stage(Kind::Merge)?;
+    let owned = staging.owned_mut();
+    let mut files = vec![store::SCENARIO.to_string(), store::MANIFEST.to_string()];
+    for i in 0..manifest.points.len() {
+        files.push(format!("{}/{}", store::POINTS, manifest.point_file(i)));
+        if manifest.keep_timeseries {
+            files.push(format!("{}/{}", store::POINTS, manifest.timeseries_file(i)));
+        }
     }
-    let staging = output::Staging::new(&dest)?;
-    let merged = shard::merge(&args.dirs, staging.dir())?;
-    session::finish(
-        staging.dir(),
-        chart_options(&scenario, args.no_charts).as_ref(),
-    )?;
+    owned.will_write(&files)?;
+    let merged = shard::merge(&args.dirs, owned.dir())?;
+    owned.wrote(&files)?;
+    session::finish(owned, chart_options(&scenario, args.no_charts).as_ref())?;
     let dir = staging.commit()?;
     if !quiet && !merged.duplicates.is_empty() {
         let listed: Vec<String> = merged

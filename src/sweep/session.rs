@@ -1,16 +1,27 @@
 //! One invocation of `netgrow sweep`: prepare the output directory (fresh,
-//! or resumed), run the points not yet done, and finish the sweep.
+//! resumed, or staged to replace an earlier sweep), run the points not yet
+//! done, and finish the sweep.
 //!
-//! The directory is live while the sweep runs: the manifest and scenario
-//! are written first, then each point as it finishes. Resuming compares
-//! the manifest the plan would write with the one on disk, byte for byte,
-//! so points of a different scenario, seed, design, netgrow version or
+//! A fresh directory is live while the sweep runs: its ownership record
+//! ([`crate::output::ownership`]) first, then the manifest and scenario,
+//! then each point as it finishes. The record names every file before it
+//! is written and is brought up to date as points finish, so whatever a
+//! killed sweep leaves is known to be netgrow's. Resuming compares the
+//! manifest the plan would write with the one on disk, byte for byte, so
+//! points of a different scenario, seed, design, netgrow version or
 //! options are never mixed in; a match means every point file present is
 //! one this sweep would write, and only the others run.
+//!
+//! A sweep without `--resume` into a directory holding an earlier sweep
+//! (or run) does not clear it: the new sweep runs in a hidden staging
+//! directory beside it and replaces it only when complete, so the earlier
+//! results survive an interruption. Such an interrupted replacement cannot
+//! be resumed; the next invocation removes its staging directory.
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::time::Instant;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 use serde::Serialize;
@@ -22,6 +33,7 @@ use super::shard::{self, Shard};
 use super::store::{self, Manifest};
 use crate::chart::ChartOptions;
 use crate::cli::BadInput;
+use crate::output::ownership::{self, Kind, Owned};
 
 /// Where and how to run.
 #[derive(Clone, Debug)]
@@ -74,14 +86,57 @@ pub fn assigned(plan: &Plan, shard: Option<Shard>) -> Vec<usize> {
 /// Runs a sweep session. Call inside the thread pool that should do the
 /// work.
 pub fn execute(plan: &Plan, settings: &Settings, progress: &dyn Progress) -> Result<Outcome> {
+    let kind = if settings.shard.is_some() {
+        Kind::Shard
+    } else {
+        Kind::Sweep
+    };
+    let claim = ownership::claim(&settings.out)?;
+    if settings.resume && claim.kind() == Some(Kind::Run) {
+        return Err(BadInput(format!(
+            "cannot resume {}: it holds a run, not a sweep; run without --resume to replace it, or choose another --out",
+            settings.out.display()
+        ))
+        .into());
+    }
+    if claim.is_fresh() || settings.resume {
+        let mut owned = claim.in_place(kind)?;
+        return session(plan, settings, &mut owned, progress);
+    }
+    // Replacing an earlier sweep: it stays as it is until this one is
+    // complete.
+    let mut staging = claim.stage(kind)?;
+    let fresh = Settings {
+        resume: false,
+        ..settings.clone()
+    };
+    let mut outcome = session(plan, &fresh, staging.owned_mut(), progress)?;
+    outcome.dir = staging.commit()?;
+    Ok(outcome)
+}
+
+/// Runs the session in `owned`'s directory, fresh or resumed.
+fn session(
+    plan: &Plan,
+    settings: &Settings,
+    owned: &mut Owned,
+    progress: &dyn Progress,
+) -> Result<Outcome> {
     let started = Instant::now();
-    let dir = &settings.out;
+    let dir = owned.dir().to_path_buf();
+    let manifest = &plan.manifest;
     let assigned = assigned(plan, settings.shard);
-    prepare_dir(plan, settings)?;
+    prepare_dir(plan, settings, owned)?;
     let mut todo = Vec::new();
+    // Points an interrupted session finished before its record was saved.
+    let mut finished_earlier = Vec::new();
     for &p in &assigned {
-        match store::read_point(dir, &plan.manifest, p) {
-            Ok(Some(_)) => {}
+        match store::read_point(&dir, manifest, p) {
+            Ok(Some(_)) => finished_earlier.extend(
+                point_files(manifest, p)
+                    .into_iter()
+                    .filter(|f| owned.is_writing(f)),
+            ),
             Ok(None) => todo.push(p),
             Err(e) => {
                 // Unreadable or foreign: run it again rather than trust it.
@@ -90,11 +145,30 @@ pub fn execute(plan: &Plan, settings: &Settings, progress: &dyn Progress) -> Res
             }
         }
     }
+    owned.wrote(&finished_earlier)?;
     let skipped = assigned.len() - todo.len();
-    let ran = runner::run(plan, &todo, dir, &settings.runner, progress)?;
+    let mut writing: Vec<String> = todo
+        .iter()
+        .flat_map(|&p| point_files(manifest, p))
+        .collect();
+    writing.push(store::TIMING.to_string());
+    owned.will_write(&writing)?;
+    // Created once its files are in the record, so it is known to be
+    // netgrow's from the start.
+    if !todo.is_empty() {
+        let points = dir.join(store::POINTS);
+        fs::create_dir_all(&points)
+            .with_context(|| format!("cannot create {}", points.display()))?;
+    }
+    let ran = {
+        let recording = Recording::new(progress, manifest, owned);
+        let ran = runner::run(plan, &todo, &dir, &settings.runner, &recording)?;
+        recording.into_inner().save()?;
+        ran
+    };
     let finished = settings.shard.is_none();
     if finished {
-        finish(dir, settings.charts.as_ref())?;
+        finish(owned, settings.charts.as_ref())?;
     }
     let elapsed = started.elapsed().as_secs_f64();
     let timing = Timing {
@@ -107,8 +181,9 @@ pub fn execute(plan: &Plan, settings: &Settings, progress: &dyn Progress) -> Res
     };
     let json = serde_json::to_string_pretty(&timing).context("cannot encode timing.json")?;
     store::write_file(&dir.join(store::TIMING), (json + "\n").as_bytes())?;
+    owned.wrote([store::TIMING])?;
     Ok(Outcome {
-        dir: dir.clone(),
+        dir,
         ran,
         skipped,
         assigned: assigned.len(),
@@ -117,21 +192,117 @@ pub fn execute(plan: &Plan, settings: &Settings, progress: &dyn Progress) -> Res
     })
 }
 
-/// Writes the tables, charts and report of the complete sweep in `dir`.
-pub fn finish(dir: &Path, charts: Option<&ChartOptions>) -> Result<SweepData> {
-    let data = SweepData::load(dir)?;
-    results::write_tables(&data, dir)?;
-    if let Some(options) = charts {
-        let drawn = super::chart::draw_all(&data, dir, options)?;
-        super::report::write_report(&data, dir, &drawn)?;
+/// A point's files, relative to the sweep directory.
+fn point_files(manifest: &Manifest, point: usize) -> Vec<String> {
+    let mut files = vec![format!("{}/{}", store::POINTS, manifest.point_file(point))];
+    if manifest.keep_timeseries {
+        files.push(format!(
+            "{}/{}",
+            store::POINTS,
+            manifest.timeseries_file(point)
+        ));
     }
+    files
+}
+
+/// Passes progress on, and records each point's files as it is written,
+/// saving the record at most about once a second (and never for more than
+/// a twentieth of the time), so a sweep of many points does not spend its
+/// time rewriting the record. The record already names every point as
+/// being written, so one not yet saved as written is still netgrow's.
+struct Recording<'a> {
+    inner: &'a dyn Progress,
+    manifest: &'a Manifest,
+    state: Mutex<Pace<'a>>,
+}
+
+struct Pace<'a> {
+    owned: &'a mut Owned,
+    saved: Instant,
+    cost: Duration,
+}
+
+impl<'a> Recording<'a> {
+    fn new(inner: &'a dyn Progress, manifest: &'a Manifest, owned: &'a mut Owned) -> Self {
+        Recording {
+            inner,
+            manifest,
+            state: Mutex::new(Pace {
+                owned,
+                saved: Instant::now(),
+                cost: Duration::ZERO,
+            }),
+        }
+    }
+
+    fn into_inner(self) -> &'a mut Owned {
+        self.state
+            .into_inner()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .owned
+    }
+}
+
+impl Progress for Recording<'_> {
+    fn start(&self, points: usize, runs: u64) {
+        self.inner.start(points, runs);
+    }
+
+    fn run_done(&self) {
+        self.inner.run_done();
+    }
+
+    fn point_done(&self, point: usize) {
+        {
+            let mut pace = self
+                .state
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+            // A failure here leaves the point listed as being written (still
+            // netgrow's); the session records it again when it ends, and
+            // reports any error then.
+            for file in point_files(self.manifest, point) {
+                let _ = pace.owned.note(&file);
+            }
+            if pace.saved.elapsed() >= Duration::from_secs(1).max(pace.cost * 20) {
+                let began = Instant::now();
+                let _ = pace.owned.save();
+                pace.cost = began.elapsed();
+                pace.saved = Instant::now();
+            }
+        }
+        self.inner.point_done(point);
+    }
+}
+
+/// Writes the tables, charts and report of the complete sweep in `owned`'s
+/// directory, recording them.
+pub fn finish(owned: &mut Owned, charts: Option<&ChartOptions>) -> Result<SweepData> {
+    let dir = owned.dir().to_path_buf();
+    let data = SweepData::load(&dir)?;
+    let mut files = vec!["sweep.csv".to_string(), "sweep_difference.csv".to_string()];
+    if let Some(options) = charts {
+        for c in super::chart::charts(&data) {
+            for ext in options.format.extensions() {
+                files.push(format!("charts/{}.{ext}", c.name()));
+            }
+        }
+        files.push("report.html".to_string());
+    }
+    owned.will_write(&files)?;
+    results::write_tables(&data, &dir)?;
+    if let Some(options) = charts {
+        let drawn = super::chart::draw_all(&data, &dir, options)?;
+        super::report::write_report(&data, &dir, &drawn)?;
+    }
+    owned.wrote(&files)?;
     Ok(data)
 }
 
-/// Makes `settings.out` ready: a fresh directory (clearing an earlier
-/// sweep's files), or, with `--resume`, the same sweep's directory.
-fn prepare_dir(plan: &Plan, settings: &Settings) -> Result<()> {
-    let dir = &settings.out;
+/// Makes `owned`'s directory ready: a fresh one gets the manifest and
+/// scenario; with `--resume`, the directory must hold the same sweep.
+fn prepare_dir(plan: &Plan, settings: &Settings, owned: &mut Owned) -> Result<()> {
+    let dir = owned.dir().to_path_buf();
     let manifest_bytes = plan.manifest.to_bytes()?;
     let shard_bytes = match settings.shard {
         Some(s) => {
@@ -141,33 +312,26 @@ fn prepare_dir(plan: &Plan, settings: &Settings) -> Result<()> {
         }
         None => None,
     };
-    let occupied = dir.is_dir()
-        && fs::read_dir(dir)
-            .with_context(|| format!("cannot read {}", dir.display()))?
-            .next()
-            .is_some();
-    if occupied {
-        if !store::is_sweep_dir(dir) {
-            return Err(BadInput(format!(
-                "{} exists and does not hold a sweep; choose another --out (netgrow will not overwrite other files)",
-                dir.display()
-            ))
-            .into());
-        }
-        if settings.resume {
-            check_resumable(dir, &plan.manifest, &manifest_bytes, settings.shard)?;
-        } else {
-            store::clear(dir)?;
-        }
+    if settings.resume {
+        check_resumable(&dir, &plan.manifest, &manifest_bytes, settings.shard)?;
     }
+    let mut files = vec![store::SCENARIO, store::MANIFEST];
+    if shard_bytes.is_some() {
+        files.push(store::SHARD);
+    }
+    owned.will_write(&files)?;
     let points = dir.join(store::POINTS);
-    fs::create_dir_all(&points).with_context(|| format!("cannot create {}", points.display()))?;
     // A point being written when an earlier session was killed left only
-    // its temporary file.
-    for entry in
-        fs::read_dir(&points).with_context(|| format!("cannot read {}", points.display()))?
-    {
-        let path = entry?.path();
+    // its temporary file (netgrow's: the directory was checked against its
+    // record before this session began).
+    let leftovers = match fs::read_dir(&points) {
+        Ok(entries) => entries.collect::<Result<Vec<_>, _>>(),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Vec::new()),
+        Err(e) => Err(e),
+    }
+    .with_context(|| format!("cannot read {}", points.display()))?;
+    for entry in leftovers {
+        let path = entry.path();
         let name = path
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
@@ -181,7 +345,7 @@ fn prepare_dir(plan: &Plan, settings: &Settings) -> Result<()> {
     if let Some(bytes) = shard_bytes {
         store::write_file(&dir.join(store::SHARD), &bytes)?;
     }
-    Ok(())
+    owned.wrote(&files)
 }
 
 /// Refuses to resume into a directory of another sweep, saying what
@@ -290,7 +454,9 @@ mod tests {
         }
     }
 
-    /// Every file under `dir` but the session's timing, by relative path.
+    /// Every file under `dir` but the session's timing, a shard's own
+    /// description and the ownership record (which lists the timing), by
+    /// relative path.
     fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
         let mut out = BTreeMap::new();
         let mut stack = vec![dir.to_path_buf()];
@@ -301,7 +467,7 @@ mod tests {
                     stack.push(p);
                 } else {
                     let rel = p.strip_prefix(dir).unwrap().display().to_string();
-                    if rel != store::TIMING && rel != store::SHARD {
+                    if rel != store::TIMING && rel != store::SHARD && rel != ownership::RECORD {
                         out.insert(rel, fs::read(&p).unwrap());
                     }
                 }
@@ -332,7 +498,17 @@ mod tests {
         // files, a half-written file, and no tables.
         let cut = tmp.path().join("cut");
         let s = settings(&cut, None, false, u64::MAX);
-        prepare_dir(&p, &s).unwrap();
+        let mut owned = ownership::claim(&cut)
+            .unwrap()
+            .in_place(Kind::Sweep)
+            .unwrap();
+        prepare_dir(&p, &s, &mut owned).unwrap();
+        // What a killed session leaves: every point named in the record as
+        // being written, two of them finished but not yet recorded.
+        owned
+            .will_write((0..4).flat_map(|i| point_files(&p.manifest, i)))
+            .unwrap();
+        fs::create_dir(cut.join(store::POINTS)).unwrap();
         runner::run(&p, &[1, 2], &cut, &s.runner, &Silent).unwrap();
         fs::write(
             cut.join(store::POINTS).join(".point-0003.csv.partial"),
@@ -389,8 +565,12 @@ mod tests {
             dirs.push(d);
         }
         let merged = tmp.path().join("merged");
+        let mut owned = ownership::claim(&merged)
+            .unwrap()
+            .in_place(Kind::Merge)
+            .unwrap();
         shard::merge(&dirs, &merged).unwrap();
-        finish(&merged, None).unwrap();
+        finish(&mut owned, None).unwrap();
         assert_eq!(files(&whole), files(&merged));
 
         // A shard short: the missing points and their shard are named.

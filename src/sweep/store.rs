@@ -370,41 +370,6 @@ pub fn read_shard(dir: &Path) -> Result<Option<ShardFile>> {
     Ok(Some(shard))
 }
 
-/// Files and directories a sweep writes, removed when a directory is
-/// reused for a new sweep.
-pub const OWNED: [&str; 9] = [
-    SCENARIO,
-    MANIFEST,
-    SHARD,
-    POINTS,
-    TIMING,
-    "sweep.csv",
-    "sweep_difference.csv",
-    "charts",
-    "report.html",
-];
-
-/// Whether `dir` looks like a sweep directory (so it may be cleared).
-pub fn is_sweep_dir(dir: &Path) -> bool {
-    dir.join(MANIFEST).is_file() || dir.join(SHARD).is_file() || dir.join(POINTS).is_dir()
-}
-
-/// Removes everything a sweep wrote in `dir`, leaving other files alone.
-pub fn clear(dir: &Path) -> Result<()> {
-    for name in OWNED {
-        let path = dir.join(name);
-        let result = if path.is_dir() {
-            fs::remove_dir_all(&path)
-        } else if path.exists() {
-            fs::remove_file(&path)
-        } else {
-            Ok(())
-        };
-        result.with_context(|| format!("cannot remove {}", path.display()))?;
-    }
-    Ok(())
-}
-
 /// FNV-1a, 64 bits: a stable fingerprint of a text (not a defence against
 /// forgery, only against mixing up sweeps).
 pub fn fingerprint(text: &str) -> String {
