@@ -21,7 +21,10 @@ use crate::common::netgrow;
 fn base_run() -> &'static Path {
     static RUN: OnceLock<PathBuf> = OnceLock::new();
     RUN.get_or_init(|| {
-        let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("cli_plot_run");
+        // A directory of this test process's own, so that a run left by an
+        // earlier version of the tests is never in the way.
+        let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+            .join(format!("cli_plot_run-{}", std::process::id()));
         netgrow()
             .args([
                 "run",
