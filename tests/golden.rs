@@ -164,7 +164,11 @@ fn run_case(case: &Case, out: &Path) -> BTreeMap<String, String> {
         .join("scenarios")
         .join(format!("{}.toml", case.scenario));
     let mut cmd = netgrow();
-    cmd.arg(case.command).arg(&file).arg("--quiet").arg("--out").arg(out);
+    cmd.arg(case.command)
+        .arg(&file)
+        .arg("--quiet")
+        .arg("--out")
+        .arg(out);
     for set in SMALL {
         cmd.args(["--set", set]);
     }

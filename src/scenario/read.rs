@@ -30,10 +30,23 @@ impl fmt::Display for Diagnostic {
             Origin::Default => String::new(),
             o => format!(" ({o})"),
         };
+        let key = shorten(&self.key);
         match &self.value {
-            Some(v) => write!(f, "{} = {v}{place}: {}", self.key, self.message),
-            None => write!(f, "{}{place}: {}", self.key, self.message),
+            Some(v) => write!(f, "{key} = {}{place}: {}", shorten(v), self.message),
+            None => write!(f, "{key}{place}: {}", self.message),
         }
+    }
+}
+
+/// The most characters of a key or value a message repeats: enough to
+/// recognise it, not a megabyte of it.
+pub const SHOWN_CHARS: usize = 200;
+
+/// `text`, cut to [`SHOWN_CHARS`] characters with "…" when longer.
+pub fn shorten(text: &str) -> std::borrow::Cow<'_, str> {
+    match text.char_indices().nth(SHOWN_CHARS) {
+        Some((cut, _)) => format!("{}…", &text[..cut]).into(),
+        None => text.into(),
     }
 }
 
@@ -192,8 +205,9 @@ impl Reader {
         }
     }
 
-    /// A whole number in `min..=max`. Floats with no fractional part (as a
-    /// sweep's log range may produce) are accepted.
+    /// A whole number in `min..=max`, read exactly. Floats with no
+    /// fractional part (as a sweep's log range may produce) are accepted
+    /// where they hold the number exactly (up to 2^53).
     pub fn int(
         &mut self,
         table: &Table<'_>,
@@ -211,20 +225,19 @@ impl Reader {
         } else {
             format!("expected a whole number of {unit} from {min} to {max}")
         };
-        let value = match node.value {
-            Value::Integer(i) => Some(i as f64),
-            Value::Float(x) if x.is_finite() && x.fract() == 0.0 => Some(x),
-            Value::Float(_) | Value::String(_) | Value::Boolean(_) => None,
-            _ => None,
-        };
-        match value {
-            Some(v) if v >= min as f64 && v <= max as f64 => v as u64,
+        match whole(&node.value) {
+            Some(v) if v >= i128::from(min) && v <= i128::from(max) => v as u64,
             Some(_) => {
                 self.error(table.key(key), Some(node), expected);
                 default
             }
             None => {
-                let found = node.value.type_name();
+                let found = match node.value {
+                    Value::Float(x) if x.is_finite() && x.fract() == 0.0 => {
+                        "a float too large to hold a whole number exactly"
+                    }
+                    ref other => other.type_name(),
+                };
                 self.error(
                     table.key(key),
                     Some(node),
@@ -233,6 +246,35 @@ impl Reader {
                 default
             }
         }
+    }
+
+    /// A seed: any whole number from 0 to 2^64 − 1. TOML's integers stop
+    /// at 2^63 − 1, so larger seeds are also accepted as a string of
+    /// decimal digits (which is how [`super::Scenario::to_toml`] writes
+    /// them).
+    pub fn seed(&mut self, table: &Table<'_>, key: &'static str, default: u64) -> u64 {
+        let Some(node) = table.get(key) else {
+            return default;
+        };
+        let value = match &node.value {
+            Value::String(s) if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) => {
+                s.parse::<u64>().ok()
+            }
+            other => whole(other).and_then(|v| u64::try_from(v).ok()),
+        };
+        value.unwrap_or_else(|| {
+            self.error(
+                table.key(key),
+                Some(node),
+                format!(
+                    "expected a whole number from 0 to {} (above {} write it as a string of digits, e.g. \"{}\")",
+                    u64::MAX,
+                    i64::MAX,
+                    u64::MAX
+                ),
+            );
+            default
+        })
     }
 
     /// A boolean.
@@ -316,6 +358,18 @@ impl Reader {
                 default
             }
         }
+    }
+}
+
+/// The whole number `value` holds exactly: an integer, or a float with no
+/// fractional part small enough that no other integer rounds to it.
+fn whole(value: &Value) -> Option<i128> {
+    /// 2^53: beyond it not every whole number is a float.
+    const EXACT: f64 = 9_007_199_254_740_992.0;
+    match *value {
+        Value::Integer(i) => Some(i),
+        Value::Float(x) if x.fract() == 0.0 && x.abs() <= EXACT => Some(x as i128),
+        _ => None,
     }
 }
 

@@ -44,7 +44,7 @@ fn a_three_line_scenario_is_useful() {
 fn resolved_output_reads_back_identically() {
     let text = r#"
 [simulation]
-name = "round trip"
+name = "round-trip"
 seed = 77
 [population]
 size = 3000

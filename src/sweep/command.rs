@@ -530,9 +530,69 @@ impl Progress for Bar {
     }
 }
 
-/// A shell word that stays one word: `'…'`, quotes escaped.
+/// A shell word that stays one word: `'…'`, quotes escaped. Nothing in it
+/// is expanded, whatever it holds.
 fn shell_quote(word: &str) -> String {
     format!("'{}'", word.replace('\'', r"'\''"))
+}
+
+/// An option value on an `#SBATCH` line, which sbatch reads itself rather
+/// than through a shell: in double quotes, with `\` and `"` escaped, so
+/// spaces and `#` stay part of the value. sbatch blanks out the words
+/// "packjob" and "hetjob" anywhere on such a line, so a value holding one
+/// cannot be written there.
+fn sbatch_quote(value: &str) -> Result<String, String> {
+    let lower = value.to_lowercase();
+    if let Some(word) = ["packjob", "hetjob"].iter().find(|w| lower.contains(*w)) {
+        return Err(format!(
+            "{value} holds \"{word}\", which sbatch removes from #SBATCH lines"
+        ));
+    }
+    Ok(format!(
+        "\"{}\"",
+        value.replace('\\', r"\\").replace('"', "\\\"")
+    ))
+}
+
+/// Everything an `--emit-slurm` script is written from.
+#[derive(Clone, Debug)]
+struct SlurmJob {
+    /// `simulation.name` (checked by the scenario loader to be letters,
+    /// digits, `-`, `_` and `.`).
+    name: String,
+    shards: usize,
+    points: usize,
+    replicates: u32,
+    years: u32,
+    /// `--threads`, or `None` to take the task's `SLURM_CPUS_PER_TASK`.
+    threads: Option<u32>,
+    out: String,
+    cwd: String,
+    exe: String,
+    /// The sweep's command line without `--emit-slurm` and `--out`, one
+    /// argument each.
+    args: Vec<String>,
+    no_charts: bool,
+}
+
+/// A path as the script writes it: UTF-8 and free of control characters
+/// (a line break would end a comment or an `#SBATCH` line and start a
+/// command).
+fn script_path(what: &str, path: &Path) -> Result<String> {
+    let text = path.to_str().ok_or_else(|| {
+        BadInput(format!(
+            "cannot write a Slurm script: the {what} {} is not UTF-8",
+            path.display()
+        ))
+    })?;
+    if let Some(c) = text.chars().find(|c| c.is_control()) {
+        return Err(BadInput(format!(
+            "cannot write a Slurm script: the {what} {text:?} holds the control character U+{:04X}",
+            u32::from(c)
+        ))
+        .into());
+    }
+    Ok(text.to_string())
 }
 
 /// The `--emit-slurm N` script: an sbatch array of `n` tasks, task K
@@ -546,6 +606,12 @@ fn slurm_script(plan: &Plan, args: &SweepArgs, n: usize) -> Result<String> {
         ))
         .into());
     }
+    if args.file.as_os_str() == "-" {
+        return Err(BadInput(
+            "--emit-slurm: each shard reads the scenario file again on its machine; give a file, not - (standard input)".into(),
+        )
+        .into());
+    }
     let s = &plan.base;
     let out = args.out.clone().unwrap_or_else(|| {
         PathBuf::from(&s.output.dir).join(format!("{}-sweep", s.simulation.name))
@@ -556,17 +622,63 @@ fn slurm_script(plan: &Plan, args: &SweepArgs, n: usize) -> Result<String> {
         .context("cannot find the netgrow executable")?;
     // This command line without --emit-slurm and --out, for every shard.
     let mut words: Vec<String> = Vec::new();
-    let mut argv = std::env::args().skip(1);
+    let mut argv = std::env::args_os().skip(1);
     while let Some(a) = argv.next() {
-        match a.as_str() {
+        let Some(a) = a.to_str() else {
+            return Err(BadInput(format!(
+                "cannot write a Slurm script: the argument {} is not UTF-8",
+                a.to_string_lossy()
+            ))
+            .into());
+        };
+        match a {
             "--emit-slurm" | "--out" => {
                 argv.next();
             }
             _ if a.starts_with("--emit-slurm=") || a.starts_with("--out=") => {}
-            _ => words.push(shell_quote(&a)),
+            _ => words.push(a.to_string()),
         }
     }
-    let threads = match args.threads {
+    let job = SlurmJob {
+        name: s.simulation.name.clone(),
+        shards: n,
+        points,
+        replicates: plan.manifest.replicates,
+        years: plan.manifest.years,
+        threads: args.threads,
+        out: script_path("output directory", &out)?,
+        cwd: script_path("current directory", &cwd)?,
+        exe: script_path("netgrow executable", &exe)?,
+        args: words,
+        no_charts: args.no_charts,
+    };
+    render_slurm(&job).map_err(|e| BadInput(format!("cannot write a Slurm script: {e}")).into())
+}
+
+/// Writes the script of `job`. Every value from outside the program is
+/// quoted where the shell or sbatch reads it (shell words with
+/// [`shell_quote`], `#SBATCH` values with [`sbatch_quote`]) and appears in
+/// comments only without line breaks ([`script_path`]).
+fn render_slurm(job: &SlurmJob) -> Result<String, String> {
+    let SlurmJob {
+        name,
+        shards: n,
+        points,
+        replicates,
+        years,
+        out,
+        cwd,
+        exe,
+        ..
+    } = job;
+    if let Some(c) = name.chars().find(|c| c.is_control()) {
+        return Err(format!(
+            "the name {name:?} holds the control character U+{:04X}",
+            u32::from(c)
+        ));
+    }
+    let mut words: Vec<String> = job.args.iter().map(|a| shell_quote(a)).collect();
+    let threads = match job.threads {
         Some(t) => t.to_string(),
         None => {
             words.push("--threads".into());
@@ -574,9 +686,7 @@ fn slurm_script(plan: &Plan, args: &SweepArgs, n: usize) -> Result<String> {
             "1".into()
         }
     };
-    let merge_flags = if args.no_charts { " --no-charts" } else { "" };
-    let name = &s.simulation.name;
-    let m = &plan.manifest;
+    let merge_flags = if job.no_charts { " --no-charts" } else { "" };
     Ok(format!(
         r#"#!/usr/bin/env bash
 # {name}: a netgrow sweep as a Slurm job array of {n} shards, then a merge.
@@ -595,9 +705,9 @@ fn slurm_script(plan: &Plan, args: &SweepArgs, n: usize) -> Result<String> {
 # Logs:    slurm-netgrow-{name}-JOBID_K.out in {cwd}
 # Edit the #SBATCH lines (time, memory, partition) to suit your cluster.
 #
-#SBATCH --job-name=netgrow-{name}
+#SBATCH --job-name={job_name_s}
 #SBATCH --array=1-{n}
-#SBATCH --chdir={cwd}
+#SBATCH --chdir={cwd_s}
 #SBATCH --output=slurm-%x-%A_%a.out
 #SBATCH --cpus-per-task={threads}
 ##SBATCH --time=1:00:00
@@ -605,17 +715,17 @@ fn slurm_script(plan: &Plan, args: &SweepArgs, n: usize) -> Result<String> {
 ##SBATCH --partition=...
 set -euo pipefail
 
-NETGROW=${{NETGROW:-{exe}}}
+NETGROW=${{NETGROW:-{exe_q}}}
 SHARDS={n}
 OUT={out_q}
 
 shard_dir() {{ echo "$OUT-shard-$1-of-$SHARDS"; }}
 
+cd {cwd_q}
 if [[ -n ${{SLURM_ARRAY_TASK_ID:-}} ]]; then
     exec "$NETGROW" {words} --shard "$SLURM_ARRAY_TASK_ID/$SHARDS" --out "$(shard_dir "$SLURM_ARRAY_TASK_ID")" --resume
 fi
 
-cd {cwd_q}
 if [[ ${{1:-}} == merge ]]; then
     dirs=()
     for k in $(seq 1 "$SHARDS"); do dirs+=("$(shard_dir "$k")"); done
@@ -627,20 +737,19 @@ array=${{1:-1-$SHARDS}}
 job=$(sbatch --parsable --array="$array" "$self")
 job=${{job%%;*}}
 merge_job=$(sbatch --parsable --dependency="afterok:$job" --kill-on-invalid-dep=yes \
-    --job-name="netgrow-{name}-merge" --chdir={cwd_q} --output="slurm-%x-%j.out" \
-    --wrap="bash '$self' merge")
+    --job-name={merge_name_q} --chdir={cwd_q} --output="slurm-%x-%j.out" \
+    --wrap="bash $(printf %q "$self") merge")
 merge_job=${{merge_job%%;*}}
 echo "netgrow: shards $array of $SHARDS submitted as job array $job"
 echo "netgrow: merge into $OUT submitted as job $merge_job, to start when every shard has succeeded"
 "#,
-        replicates = m.replicates,
-        years = m.years,
-        out = out.display(),
         version = env!("CARGO_PKG_VERSION"),
-        cwd = cwd.display(),
-        cwd_q = shell_quote(&cwd.to_string_lossy()),
-        exe = shell_quote(&exe.to_string_lossy()),
-        out_q = shell_quote(&out.to_string_lossy()),
+        job_name_s = sbatch_quote(&format!("netgrow-{name}"))?,
+        cwd_s = sbatch_quote(cwd)?,
+        cwd_q = shell_quote(cwd),
+        exe_q = shell_quote(exe),
+        out_q = shell_quote(out),
+        merge_name_q = shell_quote(&format!("netgrow-{name}-merge")),
         words = words.join(" "),
     ))
 }

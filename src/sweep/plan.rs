@@ -37,7 +37,7 @@ use super::spec::{plain, KeyKind, Spec};
 use super::store::{fingerprint, KeyInfo, Manifest, PointInfo};
 use crate::scenario::read::{suggest, Diagnostic};
 use crate::scenario::tree::{self, Node, Origin, Value};
-use crate::scenario::{Override, Scenario, ScenarioError};
+use crate::scenario::{self, Override, Scenario, ScenarioError};
 
 /// Most point problems listed before the rest are summarised.
 const MAX_LISTED: usize = 5;
@@ -132,29 +132,17 @@ impl Entry {
     }
 }
 
-/// Reads the scenario file, merges its `[sweep]` table with `request`, and
-/// checks every point. `overrides` are the `--set` options (and shortcuts
-/// such as `--replicates`), applied to every point.
+/// Reads the scenario file (`-` for standard input), merges its `[sweep]`
+/// table with `request`, and checks every point. `overrides` are the
+/// `--set` options (and shortcuts such as `--replicates`), applied to every
+/// point.
 pub fn prepare(
     path: &Path,
     overrides: Vec<Override>,
     request: &Request,
 ) -> Result<Plan, ScenarioError> {
-    let text = std::fs::read_to_string(path).map_err(|source| ScenarioError::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    let stem = path.file_stem().map_or_else(
-        || "scenario".to_string(),
-        |s| s.to_string_lossy().into_owned(),
-    );
-    prepare_text(
-        &text,
-        &path.display().to_string(),
-        &stem,
-        overrides,
-        request,
-    )
+    let source = scenario::Source::read(path)?;
+    prepare_text(&source.text, &source.file, &source.stem, overrides, request)
 }
 
 /// [`prepare`] on a scenario's text (`file` names it in messages; `stem`
@@ -398,7 +386,7 @@ impl FileSweep {
                     )),
                 },
                 "points" => match node.value {
-                    Value::Integer(n) if n >= 1 && n <= design::MAX_POINTS as i64 => {
+                    Value::Integer(n) if n >= 1 && n <= design::MAX_POINTS as i128 => {
                         out.points = Some(n as usize)
                     }
                     _ => problems.push(problem(
@@ -510,7 +498,11 @@ fn flatten(
 fn to_toml(value: &Value) -> Option<toml::Value> {
     Some(match value {
         Value::String(s) => toml::Value::String(s.clone()),
-        Value::Integer(i) => toml::Value::Integer(*i),
+        // Beyond TOML's integers (no key takes one): a float, which the
+        // key's check then refuses with its range.
+        Value::Integer(i) => {
+            i64::try_from(*i).map_or(toml::Value::Float(*i as f64), toml::Value::Integer)
+        }
         Value::Float(x) => toml::Value::Float(*x),
         Value::Boolean(b) => toml::Value::Boolean(*b),
         Value::Datetime(_) => return None,
