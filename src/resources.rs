@@ -225,6 +225,27 @@ mod tests {
     }
 
     #[test]
+    fn an_estimate_beyond_64_bits_saturates_and_says_so() {
+        // The overflow reported: 12 million people with 5.7 million
+        // acquaintances each, 65,536 replicates.
+        let s = scenario(&[
+            "population.size=11999869",
+            "population.acquaintances=5686385",
+            "simulation.replicates=65536",
+            "simulation.years=1",
+        ]);
+        let e = estimate(&s, 2);
+        assert_eq!(e.total(), u64::MAX);
+        let text = e.to_string();
+        assert!(text.starts_with("about 16 EiB or more"), "{text}");
+        assert!(!text.contains("driven by )"), "{text}");
+        // One world of it is counted, and large.
+        let one = world_estimate(&s).total();
+        assert!(one > 200 << 40 && one < u64::MAX, "{one}");
+        assert_eq!(gib(3 << 40), "3.00 TiB");
+    }
+
+    #[test]
     fn the_estimate_covers_what_a_real_world_holds() {
         let s = scenario(&[
             "population.size=3000",

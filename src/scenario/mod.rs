@@ -297,7 +297,7 @@ impl Override {
     /// Parses `KEY=VALUE`; the value is TOML (`5`, `0.3`, `"text"`,
     /// `{ dist = "beta", alpha = 2, beta = 5 }`) or else a bare word.
     pub fn parse(arg: &str) -> Result<Override, String> {
-        let shown = read::shorten(arg);
+        let shown = read::shown(arg);
         let (key, value) = arg.split_once('=').ok_or_else(|| {
             format!("--set {shown}: expected KEY=VALUE, e.g. population.size=50000")
         })?;
@@ -705,7 +705,7 @@ fn check_strategies_used(r: &mut Reader, root: &Node, s: &Scenario) {
                 strategy_node(root, name),
                 format!(
                     "no cohort follows this strategy; {hint}A new strategy must be some cohort's (strategy = \"{}\" in a [cohorts.NAME] table or a variant)",
-                    read::shorten(name)
+                    read::shown(name)
                 ),
             );
         }
@@ -1298,7 +1298,7 @@ fn unknown_name(root: &Node, path: &[&str]) -> Option<String> {
     };
     Some(format!(
         "there is no {kind} \"{}\" to change; {hint} (a new {kind} is defined in the scenario file)",
-        read::shorten(name)
+        read::shown(name)
     ))
 }
 

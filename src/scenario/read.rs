@@ -30,9 +30,9 @@ impl fmt::Display for Diagnostic {
             Origin::Default => String::new(),
             o => format!(" ({o})"),
         };
-        let key = shorten(&self.key);
+        let key = shown(&self.key);
         match &self.value {
-            Some(v) => write!(f, "{key} = {}{place}: {}", shorten(v), self.message),
+            Some(v) => write!(f, "{key} = {}{place}: {}", shown(v), self.message),
             None => write!(f, "{key}{place}: {}", self.message),
         }
     }
@@ -42,12 +42,26 @@ impl fmt::Display for Diagnostic {
 /// recognise it, not a megabyte of it.
 pub const SHOWN_CHARS: usize = 200;
 
-/// `text`, cut to [`SHOWN_CHARS`] characters with "…" when longer.
-pub fn shorten(text: &str) -> std::borrow::Cow<'_, str> {
-    match text.char_indices().nth(SHOWN_CHARS) {
-        Some((cut, _)) => format!("{}…", &text[..cut]).into(),
-        None => text.into(),
+/// `text` as a message repeats it: cut to [`SHOWN_CHARS`] characters with
+/// "…" when longer, and control characters (a line break, a terminal
+/// escape) written as escapes, so the message stays one readable line.
+pub fn shown(text: &str) -> std::borrow::Cow<'_, str> {
+    let cut = text.char_indices().nth(SHOWN_CHARS).map(|(i, _)| i);
+    if cut.is_none() && !text.chars().any(char::is_control) {
+        return text.into();
     }
+    let mut out = String::new();
+    for c in text[..cut.unwrap_or(text.len())].chars() {
+        if c.is_control() {
+            out.extend(c.escape_debug());
+        } else {
+            out.push(c);
+        }
+    }
+    if cut.is_some() {
+        out.push('…');
+    }
+    out.into()
 }
 
 /// Collects diagnostics while the loader reads.
@@ -150,14 +164,21 @@ impl Reader {
             return;
         }
         let used = table.used.borrow();
+        // A key may be asked for more than once; name it once.
+        let mut known: Vec<&str> = Vec::new();
+        for k in used.iter() {
+            if !known.contains(k) {
+                known.push(k);
+            }
+        }
         for (key, origin, node) in table.entries {
             if used.iter().any(|u| u == key) {
                 continue;
             }
-            let message = match suggest(key, &used) {
+            let message = match suggest(key, &known) {
                 Some(s) => format!("unknown key; did you mean `{s}`?"),
-                None if used.is_empty() => "unknown key".to_string(),
-                None => format!("unknown key; expected one of: {}", used.join(", ")),
+                None if known.is_empty() => "unknown key".to_string(),
+                None => format!("unknown key; expected one of: {}", known.join(", ")),
             };
             self.diagnostics.push(Diagnostic {
                 key: table.key(key),
@@ -263,11 +284,17 @@ impl Reader {
             other => whole(other).and_then(|v| u64::try_from(v).ok()),
         };
         value.unwrap_or_else(|| {
+            let found = match node.value {
+                Value::Float(x) if x.is_finite() && x.fract() == 0.0 => {
+                    ", found a float too large to hold a whole number exactly"
+                }
+                _ => "",
+            };
             self.error(
                 table.key(key),
                 Some(node),
                 format!(
-                    "expected a whole number from 0 to {} (above {} write it as a string of digits, e.g. \"{}\")",
+                    "expected a whole number from 0 to {} (above {} write it as a string of digits, e.g. \"{}\"){found}",
                     u64::MAX,
                     i64::MAX,
                     u64::MAX
@@ -451,6 +478,16 @@ mod tests {
         assert_eq!(suggest("acquaintence", &known), Some("acquaintances"));
         assert_eq!(suggest("close_tie", &known), Some("close_ties"));
         assert_eq!(suggest("weather", &known), None);
+    }
+
+    #[test]
+    fn long_and_control_text_is_shown_short_and_on_one_line() {
+        assert_eq!(shown("size"), "size");
+        let long = "k".repeat(1000);
+        let s = shown(&long);
+        assert_eq!(s.chars().count(), SHOWN_CHARS + 1);
+        assert!(s.ends_with("k…"));
+        assert_eq!(shown("a\nb\u{1b}[31m"), "a\\nb\\u{1b}[31m");
     }
 
     #[test]

@@ -25,7 +25,7 @@ impl fmt::Display for Origin {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Origin::File { line, column } => write!(f, "line {line}, column {column}"),
-            Origin::Set(arg) => write!(f, "--set {}", super::read::shorten(arg)),
+            Origin::Set(arg) => write!(f, "--set {}", super::read::shown(arg)),
             Origin::Default => write!(f, "default"),
         }
     }
@@ -76,7 +76,9 @@ impl fmt::Display for Value {
         match self {
             Value::String(s) => write!(f, "{s:?}"),
             Value::Integer(i) => write!(f, "{i}"),
-            Value::Float(x) => write!(f, "{x}"),
+            // As TOML would have it: `2.0`, `1e17`, never a bare `2` that
+            // reads as an integer.
+            Value::Float(x) => write!(f, "{x:?}"),
             Value::Boolean(b) => write!(f, "{b}"),
             Value::Datetime(d) => write!(f, "{d}"),
             Value::Array(items) => {
@@ -355,6 +357,28 @@ mod tests {
             }
         );
         assert_eq!(keys[0].2.value, Value::Integer(12));
+    }
+
+    #[test]
+    fn columns_count_characters_across_checkpoints_and_lines() {
+        // Two-, three- and four-byte characters straddle the checkpoints;
+        // every position is checked against counting from its line start.
+        let text = format!(
+            "x = 1\n{}\n{}\n\n{}",
+            "é£😀a".repeat(300),
+            "b".repeat(700),
+            "😀".repeat(100)
+        );
+        let lines = Lines::new(&text);
+        for (offset, _) in text.char_indices().chain([(text.len(), ' ')]) {
+            let before = &text[..offset];
+            let start = before.rfind('\n').map_or(0, |i| i + 1);
+            let expected = Origin::File {
+                line: before.matches('\n').count() + 1,
+                column: text[start..offset].chars().count() + 1,
+            };
+            assert_eq!(lines.origin(offset), expected, "offset {offset}");
+        }
     }
 
     #[test]

@@ -753,3 +753,112 @@ echo "netgrow: merge into $OUT submitted as job $merge_job, to start when every 
         words = words.join(" "),
     ))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Reads one value of an `#SBATCH` line as sbatch does (`_get_argument`
+    /// in its `opt.c`): up to unquoted white space or `#`, with `\`
+    /// escaping the next character and `"…"` or `'…'` quoting.
+    fn sbatch_reads(text: &str) -> String {
+        let mut out = String::new();
+        let mut chars = text.chars();
+        let mut quote: Option<char> = None;
+        while let Some(c) = chars.next() {
+            match (c, quote) {
+                ('\\', _) => out.extend(chars.next()),
+                (c, Some(q)) if c == q => quote = None,
+                (c, Some(_)) => out.push(c),
+                ('"' | '\'', None) => quote = Some(c),
+                (c, None) if c.is_whitespace() || c == '#' => break,
+                (c, None) => out.push(c),
+            }
+        }
+        out
+    }
+
+    /// Values a shell or sbatch would expand, split or cut short.
+    const AWKWARD: [&str; 4] = [
+        "/tmp/c w d $(touch X) `touch Y` 'q\" #z",
+        "/opt/net grow's \\bin\\/netgrow",
+        "o u t;rm -rf ~ &",
+        "simulation.description=it's \"$HOME\" # ${x:-y}",
+    ];
+
+    fn job() -> SlurmJob {
+        SlurmJob {
+            name: "n.a_m-e".into(),
+            shards: 3,
+            points: 7,
+            replicates: 2,
+            years: 1,
+            threads: None,
+            cwd: AWKWARD[0].into(),
+            exe: AWKWARD[1].into(),
+            out: AWKWARD[2].into(),
+            args: vec![
+                "sweep".into(),
+                "scenario file.toml".into(),
+                "--set".into(),
+                AWKWARD[3].into(),
+            ],
+            no_charts: true,
+        }
+    }
+
+    #[test]
+    fn sbatch_reads_back_each_quoted_value_whole() {
+        for value in AWKWARD {
+            let quoted = sbatch_quote(value).unwrap();
+            assert_eq!(sbatch_reads(&format!("{quoted} # comment")), value);
+        }
+        assert!(sbatch_quote("/home/hetjobs").is_err());
+    }
+
+    #[test]
+    fn every_value_in_a_slurm_script_is_quoted_where_it_is_read() {
+        let job = job();
+        let script = render_slurm(&job).unwrap();
+        // Comment lines are read by nobody; every other line by bash or,
+        // for #SBATCH lines, by sbatch.
+        let read: Vec<&str> = script
+            .lines()
+            .filter(|l| !(l.starts_with("# ") || *l == "#"))
+            .collect();
+        let values = [&job.cwd, &job.exe, &job.out, &job.args[1], &job.args[3]];
+        for value in values {
+            let mut seen = false;
+            for line in &read {
+                let quoted = if line.starts_with("#SBATCH") {
+                    sbatch_quote(value).unwrap()
+                } else {
+                    shell_quote(value)
+                };
+                seen |= line.contains(&quoted);
+                assert!(
+                    !line.replace(&quoted, "").contains(value.as_str()),
+                    "{value} unquoted in: {line}"
+                );
+            }
+            assert!(seen, "{value} is not in the script");
+        }
+        assert!(script.contains("\n#SBATCH --job-name=\"netgrow-n.a_m-e\"\n"));
+        assert!(script.contains(" --job-name='netgrow-n.a_m-e-merge' "));
+        assert!(script.contains(&format!(
+            "\n#SBATCH --chdir={}\n",
+            sbatch_quote(&job.cwd).unwrap()
+        )));
+    }
+
+    #[test]
+    fn a_control_character_never_reaches_a_script() {
+        let mut job = job();
+        job.name = "a\nb".into();
+        assert!(render_slurm(&job).is_err());
+        let err = script_path("output directory", Path::new("o\ntouch P"))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("U+000A"), "{err}");
+    }
+}
