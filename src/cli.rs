@@ -75,7 +75,7 @@ pub enum Command {
         after_help = "Example:\n  netgrow validate scenarios/connecting-vs-networking.toml --set groups.count=30"
     )]
     Validate {
-        /// Scenario file (TOML).
+        /// Scenario file (TOML), or - for standard input.
         file: PathBuf,
     },
     /// Build a scenario's acquaintance network and describe it: degrees,
@@ -84,7 +84,7 @@ pub enum Command {
         after_help = "Example:\n  netgrow graph scenarios/connecting-vs-networking.toml --sources 500 --json"
     )]
     Graph {
-        /// Scenario file (TOML).
+        /// Scenario file (TOML), or - for standard input.
         file: PathBuf,
         /// People from whom separation is measured by breadth-first search.
         #[arg(long, default_value_t = 200, value_parser = clap::value_parser!(u32).range(1..))]
@@ -110,7 +110,7 @@ pub enum Command {
 /// Options of `netgrow run`.
 #[derive(Debug, Args)]
 pub struct RunArgs {
-    /// Scenario file (TOML).
+    /// Scenario file (TOML), or - for standard input.
     pub file: PathBuf,
     /// Output directory [default: <output.dir>/<simulation.name>].
     #[arg(long, value_name = "DIR")]
@@ -253,13 +253,7 @@ fn validate(file: &Path, overrides: Vec<Override>) -> anyhow::Result<()> {
     let source = crate::scenario::Source::read(file)?;
     let scenario = Scenario::from_str(&source.text, &source.file, &source.stem, &overrides)?;
     if scenario.sweep.is_some() {
-        crate::sweep::plan::prepare_text(
-            &source.text,
-            &source.file,
-            &source.stem,
-            overrides,
-            &crate::sweep::plan::Request::default(),
-        )?;
+        crate::sweep::plan::check(&source.text, &source.file, &source.stem, overrides)?;
     }
     let text = scenario
         .try_to_toml()

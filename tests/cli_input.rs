@@ -717,6 +717,14 @@ fn validate_checks_a_sweep_table_as_sweep_does() {
     }
     let f = write(dir.path(), "ok.toml", &tiny_sweep());
     netgrow().arg("validate").arg(&f).assert().success();
+    // A table that varies nothing is complete with --vary; alone it is
+    // valid.
+    let f = write(
+        dir.path(),
+        "metrics.toml",
+        &format!("{TINY}\n[sweep]\nmetrics = [\"revenue\"]\n"),
+    );
+    netgrow().arg("validate").arg(&f).assert().success();
 }
 
 /// The ```toml blocks of the README.

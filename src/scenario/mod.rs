@@ -324,6 +324,7 @@ pub const MAX_NAME_CHARS: usize = 100;
 /// The text of a scenario file, with the names it goes by.
 #[derive(Clone, Debug)]
 pub struct Source {
+    /// The scenario's TOML.
     pub text: String,
     /// Names the file in messages.
     pub file: String,
@@ -1294,6 +1295,7 @@ fn unknown_name(root: &Node, path: &[&str]) -> Option<String> {
     }
     let hint = match read::suggest(name, &names) {
         Some(s) => format!("did you mean \"{s}\"?"),
+        None if names.is_empty() => format!("there are no {section}"),
         None => format!("the {section} are {}", names.join(", ")),
     };
     Some(format!(

@@ -25,7 +25,8 @@ use crate::scenario::{Override, Scenario};
 /// Options of `netgrow sweep`.
 #[derive(Debug, Args)]
 pub struct SweepArgs {
-    /// Scenario file (TOML), usually with a [sweep] table.
+    /// Scenario file (TOML), usually with a [sweep] table; - for standard
+    /// input.
     pub file: PathBuf,
     /// Vary a scenario key (repeatable): a list 1,2,4,8 or open,closed; a
     /// range 1..24:1 (start..end:step); a log range 0.5..64:log8 (8
