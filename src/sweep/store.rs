@@ -177,9 +177,9 @@ fn parse_num(text: &str) -> Option<f64> {
 }
 
 /// Whether a statistic read from a file is the one recomputed from its
-/// replicates: both NaN (written empty), or equal to within a few units in
-/// the last place of the replicates' scale (the file holds every number
-/// exactly, so only a different machine's rounding may differ).
+/// replicates: both NaN (written empty), or equal to within 10^-12 of the
+/// replicates' scale (the file holds every number exactly, so only another
+/// machine's rounding of the sums may differ, in the last few bits).
 fn same_stat(read: f64, computed: f64, scale: f64) -> bool {
     if read.is_nan() || computed.is_nan() {
         return read.is_nan() && computed.is_nan();
