@@ -5,7 +5,7 @@
 //! user's input is at fault (arguments, scenario file, `--set`) and 1 for
 //! anything else, with the message naming the file and key involved.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use std::io::IsTerminal;
@@ -76,7 +76,7 @@ pub enum Command {
         after_help = "Example:\n  netgrow validate scenarios/connecting-vs-networking.toml --set groups.count=30"
     )]
     Validate {
-        /// Scenario file (TOML).
+        /// Scenario file (TOML), or - for standard input.
         file: PathBuf,
     },
     /// Build a scenario's acquaintance network and describe it: degrees,
@@ -85,7 +85,7 @@ pub enum Command {
         after_help = "Example:\n  netgrow graph scenarios/connecting-vs-networking.toml --sources 500 --json"
     )]
     Graph {
-        /// Scenario file (TOML).
+        /// Scenario file (TOML), or - for standard input.
         file: PathBuf,
         /// People from whom separation is measured by breadth-first search.
         #[arg(long, default_value_t = 200, value_parser = clap::value_parser!(u32).range(1..))]
@@ -111,7 +111,7 @@ pub enum Command {
 /// Options of `netgrow run`.
 #[derive(Debug, Args)]
 pub struct RunArgs {
-    /// Scenario file (TOML).
+    /// Scenario file (TOML), or - for standard input.
     pub file: PathBuf,
     /// Output directory [default: <output.dir>/<simulation.name>].
     #[arg(long, value_name = "DIR")]
@@ -194,6 +194,14 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             width,
             height,
         } => {
+            if !overrides.is_empty() {
+                return Err(BadInput(format!(
+                    "plot takes no --set: it draws from the files of the run in {}, whose scenario is fixed; to change it, run again (netgrow run {} --set …), or change the pictures with --format, --width and --height",
+                    dir.display(),
+                    dir.join("scenario.toml").display()
+                ))
+                .into());
+            }
             crate::chart::check_run_dir(&dir).map_err(|e| BadInput(format!("{e:#}")))?;
             // Only a run directory netgrow wrote, and only charts and a
             // report it drew itself, are redrawn.
@@ -222,11 +230,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Sweep(args) => crate::sweep::command::sweep(args, overrides, cli.global.quiet),
         Command::Merge(args) => crate::sweep::command::merge(args, &overrides, cli.global.quiet),
-        Command::Validate { file } => {
-            let scenario = Scenario::load(&file, &overrides)?;
-            print!("{}", scenario.to_toml());
-            Ok(())
-        }
+        Command::Validate { file } => validate(&file, overrides),
         Command::Graph {
             file,
             sources,
@@ -234,6 +238,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             replicate,
         } => {
             let scenario = Scenario::load(&file, &overrides)?;
+            check_memory(&file, &crate::resources::world_estimate(&scenario))?;
             let seed = World::seed(scenario.simulation.seed, replicate);
             let world = World::build(&scenario, seed);
             let report = analysis::analyse(
@@ -242,17 +247,75 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
                 streams::seed_of(seed, Purpose::Analysis, &[]),
             );
             if json {
-                println!(
-                    "{}",
-                    serde_json::to_string_pretty(&report)
-                        .context("cannot encode the report as JSON")?
-                );
+                let text = serde_json::to_string_pretty(&report)
+                    .context("cannot encode the report as JSON")?;
+                print_out(&(text + "\n"))
             } else {
-                print!("{report}");
+                print_out(&report.to_string())
             }
-            Ok(())
         }
     }
+}
+
+/// `netgrow validate`: the scenario with every default filled in, its
+/// `[sweep]` table (if any) checked as `netgrow sweep` would.
+fn validate(file: &Path, overrides: Vec<Override>) -> anyhow::Result<()> {
+    let source = crate::scenario::Source::read(file)?;
+    let scenario = Scenario::from_str(&source.text, &source.file, &source.stem, &overrides)?;
+    if scenario.sweep.is_some() {
+        crate::sweep::plan::check(&source.text, &source.file, &source.stem, overrides)?;
+    }
+    let text = scenario
+        .try_to_toml()
+        .map_err(|e| anyhow::anyhow!("scenario {}: {e}", source.file))?;
+    print_out(&text)
+}
+
+/// Writes `text` to standard output. A reader that stopped early (`| head`)
+/// is not an error; any other failure (a full disk) is, and says so.
+fn print_out(text: &str) -> anyhow::Result<()> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        result => result.context("cannot write to standard output"),
+    }
+}
+
+/// Refuses a scenario whose estimated memory is more than the system has
+/// available, naming what drives the estimate.
+fn check_memory(file: &Path, estimate: &crate::resources::Estimate) -> anyhow::Result<()> {
+    if let Some(available) = crate::resources::available_bytes() {
+        if estimate.total() > available {
+            return Err(BadInput(format!(
+                "{} needs {estimate}\nbut only {} is available: lower the keys named above (e.g. --set population.size=…, --replicates …)",
+                crate::scenario::display_path(file),
+                crate::resources::gib(available)
+            ))
+            .into());
+        }
+    }
+    Ok(())
+}
+
+/// Worker threads beyond this many per core only take turns: they add
+/// switching and memory, not speed.
+const THREADS_PER_CORE: usize = 4;
+
+/// The worker threads to start for `--threads`: as asked, but at most
+/// [`THREADS_PER_CORE`] per core of this machine, with a warning when
+/// fewer than asked. Results do not depend on the number.
+pub fn worker_threads(requested: Option<u32>) -> Option<usize> {
+    let asked = requested? as usize;
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let most = cores.saturating_mul(THREADS_PER_CORE);
+    if asked > most {
+        eprintln!(
+            "warning: --threads {asked} on {cores} core(s): using {most} threads, {THREADS_PER_CORE} per core (more would only slow the run; results are the same)"
+        );
+        return Some(most);
+    }
+    Some(asked)
 }
 
 fn run_command(args: RunArgs, mut overrides: Vec<Override>, quiet: bool) -> anyhow::Result<()> {
@@ -277,21 +340,14 @@ fn run_command(args: RunArgs, mut overrides: Vec<Override>, quiet: bool) -> anyh
         .clone()
         .unwrap_or_else(|| PathBuf::from(&scenario.output.dir).join(&scenario.simulation.name));
     let mut pool = rayon::ThreadPoolBuilder::new();
-    if let Some(t) = args.threads {
-        pool = pool.num_threads(t as usize);
+    if let Some(t) = worker_threads(args.threads) {
+        pool = pool.num_threads(t);
     }
     let pool = pool.build().context("cannot start worker threads")?;
-    let estimate = crate::resources::estimate(&scenario, pool.current_num_threads() as u64);
-    if let Some(available) = crate::resources::available_bytes() {
-        if estimate.total() > available {
-            return Err(BadInput(format!(
-                "{} needs {estimate}\nbut only {} is available: lower the keys named above (e.g. --set population.size=…, --replicates …)",
-                args.file.display(),
-                crate::resources::gib(available)
-            ))
-            .into());
-        }
-    }
+    check_memory(
+        &args.file,
+        &crate::resources::estimate(&scenario, pool.current_num_threads() as u64),
+    )?;
     // The destination is checked, and the staging directory created, before
     // simulating: a refused or unwritable location fails at once.
     let mut staging = ownership::claim(&dest)?.stage(Kind::Run)?;
@@ -317,7 +373,7 @@ fn run_command(args: RunArgs, mut overrides: Vec<Override>, quiet: bool) -> anyh
     }
     staging.owned_mut().wrote(&files)?;
     let dir = staging.commit()?;
-    output::print(&output::table(&results, &scenario.economy.currency));
+    output::print(&output::table(&results, &scenario.economy.currency))?;
     if !quiet {
         eprintln!("results written to {}", dir.display());
     }

@@ -74,7 +74,7 @@ pub const RUN_FILES: [&str; 7] = [
 
 /// Writes every run file into `dir`.
 pub fn write_run_files(exp: &Experiment, results: &ResultsFile, dir: &Path) -> Result<()> {
-    write_text(&dir.join("scenario.toml"), &scenario_file(exp))?;
+    write_text(&dir.join("scenario.toml"), &scenario_file(exp)?)?;
     write_timeseries(exp, &dir.join("timeseries.csv"))?;
     write_summary(exp, &dir.join("summary.csv"))?;
     write_members(exp, &dir.join("members.csv"))?;
@@ -109,12 +109,14 @@ fn ego_networks(exp: &Experiment) -> Vec<EgoNetworks<'_>> {
         .collect()
 }
 
-fn scenario_file(exp: &Experiment) -> String {
-    format!(
+fn scenario_file(exp: &Experiment) -> Result<String> {
+    Ok(format!(
         "# Resolved by netgrow {}: every default filled in. `netgrow run` on this\n# file reproduces these results.\n{}",
         env!("CARGO_PKG_VERSION"),
-        exp.scenario.to_toml()
-    )
+        exp.scenario
+            .try_to_toml()
+            .map_err(|e| anyhow::anyhow!("the resolved scenario {e}"))?
+    ))
 }
 
 fn write_text(path: &Path, text: &str) -> Result<()> {
@@ -139,7 +141,8 @@ fn write_timeseries(exp: &Experiment, path: &Path) -> Result<()> {
     let mut w = csv_writer(path)?;
     let mut header = vec!["variant", "replicate", "week", "cohort"];
     header.extend(Metric::ALL.iter().map(|m| m.name()));
-    w.write_record(&header)?;
+    w.write_record(&header)
+        .with_context(|| format!("cannot write {}", path.display()))?;
     for (a, arm) in exp.arms.iter().enumerate() {
         for rep in 0..exp.replicates as usize {
             for (week, rows) in exp.run(a, rep).rows.iter().enumerate() {
@@ -151,7 +154,8 @@ fn write_timeseries(exp: &Experiment, path: &Path) -> Result<()> {
                         exp.cohorts[a][c].clone(),
                     ];
                     record.extend(row.0.iter().map(|&x| num(x)));
-                    w.write_record(&record)?;
+                    w.write_record(&record)
+                        .with_context(|| format!("cannot write {}", path.display()))?;
                 }
             }
         }
@@ -162,9 +166,11 @@ fn write_timeseries(exp: &Experiment, path: &Path) -> Result<()> {
 
 fn write_summary(exp: &Experiment, path: &Path) -> Result<()> {
     let mut w = csv_writer(path)?;
+    let context = || format!("cannot write {}", path.display());
     w.write_record([
         "variant", "cohort", "week", "metric", "mean", "sd", "ci_low", "ci_high", "n",
-    ])?;
+    ])
+    .with_context(context)?;
     for row in summary::summary_rows(exp) {
         w.write_record([
             exp.arms[row.arm].clone(),
@@ -176,7 +182,8 @@ fn write_summary(exp: &Experiment, path: &Path) -> Result<()> {
             num(row.stat.ci_low),
             num(row.stat.ci_high),
             row.stat.n.to_string(),
-        ])?;
+        ])
+        .with_context(context)?;
     }
     w.flush()
         .with_context(|| format!("cannot write {}", path.display()))
@@ -213,7 +220,8 @@ fn write_members(exp: &Experiment, path: &Path) -> Result<()> {
         "final_year_revenue",
     ];
     header.extend(columns.iter().map(|m| m.name()));
-    w.write_record(&header)?;
+    w.write_record(&header)
+        .with_context(|| format!("cannot write {}", path.display()))?;
     let professions = &exp.scenario.population.professions;
     for (a, arm) in exp.arms.iter().enumerate() {
         for rep in 0..exp.replicates as usize {
@@ -231,7 +239,8 @@ fn write_members(exp: &Experiment, path: &Path) -> Result<()> {
                     num(m.final_year.get(Metric::Revenue)),
                 ];
                 record.extend(columns.iter().map(|&c| num(m.totals.get(c))));
-                w.write_record(&record)?;
+                w.write_record(&record)
+                    .with_context(|| format!("cannot write {}", path.display()))?;
             }
         }
     }
@@ -239,11 +248,16 @@ fn write_members(exp: &Experiment, path: &Path) -> Result<()> {
         .with_context(|| format!("cannot write {}", path.display()))
 }
 
-/// Writes `text` to stdout, ignoring a closed pipe.
-pub fn print(text: &str) {
+/// Writes `text` to stdout. A closed pipe is no error: the reader (e.g.
+/// `| head`) has seen enough.
+pub fn print(text: &str) -> Result<()> {
     let mut out = std::io::stdout().lock();
-    // A broken pipe (e.g. `| head`) means the reader has seen enough.
-    let _ = out.write_all(text.as_bytes());
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(e).context("cannot write to standard output")
+        }
+        _ => Ok(()),
+    }
 }
 
 /// The table a trainer reads first.

@@ -32,9 +32,11 @@ pub struct Estimate {
 }
 
 impl Estimate {
-    /// Total bytes.
+    /// Total bytes, saturating at `u64::MAX`.
     pub fn total(&self) -> u64 {
-        self.parts.iter().map(|p| p.bytes).sum()
+        self.parts
+            .iter()
+            .fold(0u64, |sum, p| sum.saturating_add(p.bytes))
     }
 }
 
@@ -53,42 +55,26 @@ const BASE_BYTES: u64 = 64 << 20;
 
 /// Estimates the peak memory of `netgrow run` on `scenario` when `parallel`
 /// runs are in flight at once (worlds of all replicates are built first).
+///
+/// Every product saturates: a scenario too large to count in 64 bits is
+/// estimated at the largest number there is, and refused like any other
+/// that does not fit.
 pub fn estimate(scenario: &Scenario, parallel: u64) -> Estimate {
     let arms = scenario.arms();
-    let reps = scenario.simulation.replicates as u64;
+    let reps = u64::from(scenario.simulation.replicates);
     let mut populations: Vec<&Scenario> = Vec::new();
     for (_, arm) in &arms {
         if !populations.iter().any(|p| p.population == arm.population) {
             populations.push(arm);
         }
     }
-    let worlds: u64 = populations
+    let worlds = populations
         .iter()
-        .map(|s| {
-            let p = &s.population;
-            let n = p.size;
-            let graph = n * p.acquaintances * 4 + (n + 1) * 8 + n * p.acquaintances / 8;
-            let indexes = n * p.close_ties * 4 + n * (p.professions.len() as u64 + 1) * 2;
-            let traits = n * 4 * 4;
-            graph + indexes + traits
-        })
-        .sum::<u64>()
-        * reps;
-    let runs_in_flight = parallel.min(arms.len() as u64 * reps).max(1);
-    let per_run: u64 = arms
-        .iter()
-        .map(|(_, s)| {
-            let n = s.population.size;
-            let members = s.members();
-            let needs = (n as f64 * s.economy.needs_per_year * s.simulation.years as f64) as u64;
-            let suppliers = needs.min(n * s.population.professions.len() as u64);
-            let ties = members * TIES_PER_MEMBER_YEAR * s.simulation.years as u64;
-            // Per person: member lookups, a book of ties (64 bytes, empty
-            // for most), the lists of member acquaintances and of suppliers.
-            n * 132 + ties * TIE_BYTES + suppliers * SUPPLIER_BYTES
-        })
-        .max()
-        .unwrap_or(0);
+        .fold(0u64, |sum, s| sum.saturating_add(world_bytes(s)))
+        .saturating_mul(reps);
+    let arms_count = u64::try_from(arms.len()).unwrap_or(u64::MAX);
+    let runs_in_flight = parallel.min(arms_count.saturating_mul(reps)).max(1);
+    let per_run: u64 = arms.iter().map(|(_, s)| run_bytes(s)).max().unwrap_or(0);
     Estimate {
         parts: vec![
             Part {
@@ -100,36 +86,103 @@ pub fn estimate(scenario: &Scenario, parallel: u64) -> Estimate {
                 what: "runs in flight (ties, supplier memory)",
                 keys:
                     "population.size, cohorts.*.members × simulation.years, economy.needs_per_year × simulation.years",
-                bytes: per_run * runs_in_flight,
+                bytes: per_run.saturating_mul(runs_in_flight),
             },
-            Part {
-                what: "everything else",
-                keys: "",
-                bytes: BASE_BYTES,
-            },
+            everything_else(),
         ],
     }
+}
+
+/// Estimates the peak memory of building one world of `scenario` (its base
+/// population), as `netgrow graph` does.
+pub fn world_estimate(scenario: &Scenario) -> Estimate {
+    Estimate {
+        parts: vec![
+            Part {
+                what: "acquaintance network",
+                keys: "population.size × population.acquaintances",
+                bytes: world_bytes(scenario),
+            },
+            everything_else(),
+        ],
+    }
+}
+
+/// The fixed allowance.
+fn everything_else() -> Part {
+    Part {
+        what: "everything else",
+        keys: "",
+        bytes: BASE_BYTES,
+    }
+}
+
+/// One world: the network, the per-person indexes and traits.
+fn world_bytes(s: &Scenario) -> u64 {
+    let p = &s.population;
+    let n = p.size;
+    let ties = n.saturating_mul(p.acquaintances);
+    let professions = u64::try_from(p.professions.len()).unwrap_or(u64::MAX);
+    let graph = ties
+        .saturating_mul(4)
+        .saturating_add(n.saturating_add(1).saturating_mul(8))
+        .saturating_add(ties / 8);
+    let indexes = n
+        .saturating_mul(p.close_ties)
+        .saturating_mul(4)
+        .saturating_add(
+            n.saturating_mul(professions.saturating_add(1))
+                .saturating_mul(2),
+        );
+    let traits = n.saturating_mul(4 * 4);
+    graph.saturating_add(indexes).saturating_add(traits)
+}
+
+/// One run in flight.
+fn run_bytes(s: &Scenario) -> u64 {
+    let n = s.population.size;
+    let years = u64::from(s.simulation.years);
+    let professions = u64::try_from(s.population.professions.len()).unwrap_or(u64::MAX);
+    // A float product converts to an integer saturating at the ends.
+    let needs = (n as f64 * s.economy.needs_per_year * f64::from(s.simulation.years)) as u64;
+    let suppliers = needs.min(n.saturating_mul(professions));
+    let ties = s
+        .members()
+        .saturating_mul(TIES_PER_MEMBER_YEAR)
+        .saturating_mul(years);
+    // Per person: member lookups, a book of ties (64 bytes, empty for
+    // most), the lists of member acquaintances and of suppliers.
+    n.saturating_mul(132)
+        .saturating_add(ties.saturating_mul(TIE_BYTES))
+        .saturating_add(suppliers.saturating_mul(SUPPLIER_BYTES))
 }
 
 impl fmt::Display for Estimate {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "about {}", gib(self.total()))?;
         for p in &self.parts {
-            write!(
-                f,
-                "\n  - {}: {} (driven by {})",
-                p.what,
-                gib(p.bytes),
-                p.keys
-            )?;
+            write!(f, "\n  - {}: {}", p.what, gib(p.bytes))?;
+            if !p.keys.is_empty() {
+                write!(f, " (driven by {})", p.keys)?;
+            }
         }
         Ok(())
     }
 }
 
-/// Bytes as GiB with two decimals.
+/// Bytes as GiB with two decimals (TiB beyond 1024 GiB, and a phrase for a
+/// count that reached the largest 64-bit number).
 pub fn gib(bytes: u64) -> String {
-    format!("{:.2} GiB", bytes as f64 / (1u64 << 30) as f64)
+    const GIB: f64 = (1u64 << 30) as f64;
+    if bytes == u64::MAX {
+        return "16 EiB or more (beyond counting)".to_string();
+    }
+    let g = bytes as f64 / GIB;
+    if g < 1024.0 {
+        format!("{g:.2} GiB")
+    } else {
+        format!("{:.2} TiB", g / 1024.0)
+    }
 }
 
 /// Memory the operating system says is available now, if it says.
@@ -137,7 +190,7 @@ pub fn available_bytes() -> Option<u64> {
     let text = std::fs::read_to_string("/proc/meminfo").ok()?;
     let line = text.lines().find(|l| l.starts_with("MemAvailable:"))?;
     let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kib * 1024)
+    Some(kib.saturating_mul(1024))
 }
 
 #[cfg(test)]
@@ -169,6 +222,27 @@ mod tests {
         assert!((90.0..110.0).contains(&ratio), "{ratio}");
         let text = big.to_string();
         assert!(text.contains("population.acquaintances"), "{text}");
+    }
+
+    #[test]
+    fn an_estimate_beyond_64_bits_saturates_and_says_so() {
+        // The overflow reported: 12 million people with 5.7 million
+        // acquaintances each, 65,536 replicates.
+        let s = scenario(&[
+            "population.size=11999869",
+            "population.acquaintances=5686385",
+            "simulation.replicates=65536",
+            "simulation.years=1",
+        ]);
+        let e = estimate(&s, 2);
+        assert_eq!(e.total(), u64::MAX);
+        let text = e.to_string();
+        assert!(text.starts_with("about 16 EiB or more"), "{text}");
+        assert!(!text.contains("driven by )"), "{text}");
+        // One world of it is counted, and large.
+        let one = world_estimate(&s).total();
+        assert!(one > 200 << 40 && one < u64::MAX, "{one}");
+        assert_eq!(gib(3 << 40), "3.00 TiB");
     }
 
     #[test]

@@ -4,6 +4,7 @@
 mod common;
 
 mod cli_graph;
+mod cli_input;
 mod cli_plot;
 mod cli_run;
 mod cli_safety;
@@ -11,3 +12,4 @@ mod cli_slurm;
 mod cli_sweep;
 mod cli_validate;
 mod golden;
+mod input_fuzz;

@@ -69,7 +69,17 @@ pub struct Simulation {
     /// Independent worlds simulated per variant.
     pub replicates: u32,
     /// Seed of every random stream in the run.
+    #[serde(serialize_with = "seed_value")]
     pub seed: u64,
+}
+
+/// A seed as TOML holds it: an integer up to 2^63 − 1, a string of digits
+/// above (TOML's integers stop there), so every seed reads back exactly.
+fn seed_value<S: Serializer>(seed: &u64, serializer: S) -> Result<S::Ok, S::Error> {
+    match i64::try_from(*seed) {
+        Ok(i) => serializer.serialize_i64(i),
+        Err(_) => serializer.serialize_str(&seed.to_string()),
+    }
 }
 
 /// `[population]`: the people and their acquaintance network.
@@ -248,10 +258,12 @@ fn ordered_map<S: Serializer, T: Serialize>(
 /// Why a scenario could not be loaded.
 #[derive(Debug, thiserror::Error)]
 pub enum ScenarioError {
-    #[error("cannot read scenario file {}: {source}", path.display())]
+    // The cause is part of the message and not a `source`, so a report of
+    // the error chain says it once.
+    #[error("cannot read scenario file {}: {cause}", display_path(path))]
     Io {
         path: PathBuf,
-        source: std::io::Error,
+        cause: std::io::Error,
     },
     #[error("{}", Problems(file, diagnostics))]
     Invalid {
@@ -285,13 +297,14 @@ impl Override {
     /// Parses `KEY=VALUE`; the value is TOML (`5`, `0.3`, `"text"`,
     /// `{ dist = "beta", alpha = 2, beta = 5 }`) or else a bare word.
     pub fn parse(arg: &str) -> Result<Override, String> {
+        let shown = read::shown(arg);
         let (key, value) = arg.split_once('=').ok_or_else(|| {
-            format!("--set {arg}: expected KEY=VALUE, e.g. population.size=50000")
+            format!("--set {shown}: expected KEY=VALUE, e.g. population.size=50000")
         })?;
         let key = key.trim();
         if key.is_empty() || key.split('.').any(|p| p.trim().is_empty()) {
             return Err(format!(
-                "--set {arg}: expected a dotted key before '=', e.g. population.size"
+                "--set {shown}: expected a dotted key before '=', e.g. population.size"
             ));
         }
         Ok(Override {
@@ -301,18 +314,138 @@ impl Override {
     }
 }
 
-impl Scenario {
-    /// Reads, overrides and validates a scenario file.
-    pub fn load(path: &Path, overrides: &[Override]) -> Result<Scenario, ScenarioError> {
-        let text = std::fs::read_to_string(path).map_err(|source| ScenarioError::Io {
+/// The most bytes of a scenario file read: a scenario is a few kilobytes,
+/// and a path to something endless (`/dev/zero`) must not fill memory.
+pub const MAX_FILE_BYTES: u64 = 16 << 20;
+
+/// The most characters of `simulation.name`.
+pub const MAX_NAME_CHARS: usize = 100;
+
+/// The text of a scenario file, with the names it goes by.
+#[derive(Clone, Debug)]
+pub struct Source {
+    /// The scenario's TOML.
+    pub text: String,
+    /// Names the file in messages.
+    pub file: String,
+    /// The default `simulation.name`: the file's name without extension,
+    /// with any character a name may not hold replaced by `-`.
+    pub stem: String,
+}
+
+impl Source {
+    /// Reads the scenario at `path`, or standard input for `-`, refusing
+    /// more than [`MAX_FILE_BYTES`].
+    pub fn read(path: &Path) -> Result<Source, ScenarioError> {
+        use std::io::Read;
+        let io = |cause: std::io::Error| ScenarioError::Io {
             path: path.to_path_buf(),
-            source,
+            cause,
+        };
+        let stdin = is_stdin(path);
+        let reader: Box<dyn Read> = if stdin {
+            Box::new(std::io::stdin().lock())
+        } else {
+            Box::new(std::fs::File::open(path).map_err(io)?)
+        };
+        let mut bytes = Vec::new();
+        reader
+            .take(MAX_FILE_BYTES + 1)
+            .read_to_end(&mut bytes)
+            .map_err(io)?;
+        if bytes.len() as u64 > MAX_FILE_BYTES {
+            return Err(io(std::io::Error::other(format!(
+                "larger than {} MiB; a scenario is a few kilobytes of TOML",
+                MAX_FILE_BYTES >> 20
+            ))));
+        }
+        let text = String::from_utf8(bytes).map_err(|e| {
+            io(std::io::Error::other(format!(
+                "not UTF-8 text (byte {} is not part of a character); a scenario is TOML",
+                e.utf8_error().valid_up_to()
+            )))
         })?;
-        let stem = path
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "scenario".to_string());
-        Scenario::from_str(&text, &path.display().to_string(), &stem, overrides)
+        let stem = match path.file_stem() {
+            Some(s) if !stdin => name_from(&s.to_string_lossy()),
+            _ => "scenario".to_string(),
+        };
+        Ok(Source {
+            text,
+            file: display_path(path),
+            stem,
+        })
+    }
+}
+
+/// Whether `path` stands for standard input.
+fn is_stdin(path: &Path) -> bool {
+    path.as_os_str() == "-"
+}
+
+/// A scenario path as messages show it.
+pub fn display_path(path: &Path) -> String {
+    if is_stdin(path) {
+        "(standard input)".to_string()
+    } else {
+        path.display().to_string()
+    }
+}
+
+/// Why `name` cannot be a `simulation.name`, if it cannot: it names a
+/// directory, a report and a cluster job, so it is kept to characters that
+/// are safe in all three.
+pub fn name_problem(name: &str) -> Option<String> {
+    let allowed = "expected letters, digits, '-', '_' and '.' (it names the output directory and cluster jobs)";
+    if name.is_empty() {
+        return Some(format!("empty; {allowed}"));
+    }
+    if name == "." || name == ".." {
+        return Some(format!("{allowed}, not . or .. alone"));
+    }
+    if let Some(c) = name.chars().find(|c| !name_char(*c)) {
+        return Some(format!("{allowed}; found {}", char_name(c)));
+    }
+    let n = name.chars().count();
+    if n > MAX_NAME_CHARS {
+        return Some(format!("{n} characters; expected at most {MAX_NAME_CHARS}"));
+    }
+    None
+}
+
+fn name_char(c: char) -> bool {
+    c.is_alphanumeric() || matches!(c, '-' | '_' | '.')
+}
+
+/// A character as a message shows it: printable ones quoted, others by
+/// code point (a control character would break the message itself).
+fn char_name(c: char) -> String {
+    if c.is_control() || c.is_whitespace() || (!c.is_ascii() && !c.is_alphanumeric()) {
+        format!("U+{:04X}", u32::from(c))
+    } else {
+        format!("'{c}'")
+    }
+}
+
+/// A valid name made from a file's name: other characters become `-`.
+fn name_from(stem: &str) -> String {
+    let name: String = stem
+        .chars()
+        .map(|c| if name_char(c) { c } else { '-' })
+        .take(MAX_NAME_CHARS)
+        .collect();
+    if name_problem(&name).is_some() {
+        "scenario".to_string()
+    } else {
+        name
+    }
+}
+
+impl Scenario {
+    /// Reads, overrides and validates a scenario file (`-` for standard
+    /// input).
+    pub fn load(path: &Path, overrides: &[Override]) -> Result<Scenario, ScenarioError> {
+        let source = Source::read(path)?;
+        Scenario::from_str(&source.text, &source.file, &source.stem, overrides)
     }
 
     /// Reads a scenario from TOML text. `file` names it in errors; `stem` is
@@ -342,8 +475,13 @@ impl Scenario {
                 diagnostics,
             });
         }
+        with_default_cohorts(&mut root);
         for o in overrides {
             let path: Vec<&str> = o.key.split('.').map(str::trim).collect();
+            if let Some(why) = unknown_name(&root, &path) {
+                reader.error(o.key.clone(), Some(&o.node), why);
+                continue;
+            }
             if let Err(why) = root.set_path(&path, o.node.clone()) {
                 reader.error(
                     o.key.clone(),
@@ -353,6 +491,14 @@ impl Scenario {
             }
         }
         let scenario = read_scenario(&mut reader, &root, stem, true);
+        if reader.diagnostics.is_empty() {
+            // What is accepted can be written back: `scenario.toml` of a
+            // run must reproduce it, so a value TOML cannot hold is an
+            // error now, not a broken file later.
+            if let Err(e) = scenario.try_to_toml() {
+                reader.error("scenario".into(), None, e);
+            }
+        }
         if reader.diagnostics.is_empty() {
             Ok(scenario)
         } else {
@@ -366,18 +512,13 @@ impl Scenario {
     /// The fully resolved scenario as TOML; reading it back gives an equal
     /// scenario. Distributions, professions and variant overrides are
     /// written inline, one per line, so the file reads like a hand-written
-    /// one.
-    pub fn to_toml(&self) -> String {
-        // Serialising plain data cannot fail; a failure would be a bug in
-        // the types above, so say so rather than write half a file.
-        match toml::Table::try_from(self) {
-            Ok(table) => {
-                let mut out = String::new();
-                emit_table(&mut out, "", &table);
-                out.trim_start().to_string()
-            }
-            Err(e) => format!("# cannot serialise scenario: {e}\n"),
-        }
+    /// one. Fails, saying why, if a value cannot be written as TOML.
+    pub fn try_to_toml(&self) -> Result<String, String> {
+        let table = toml::Table::try_from(self)
+            .map_err(|e| format!("cannot be written back as TOML: {e}"))?;
+        let mut out = String::new();
+        emit_table(&mut out, "", &table);
+        Ok(out.trim_start().to_string())
     }
 
     /// The arms of the experiment: each variant's scenario, or the scenario
@@ -515,8 +656,107 @@ fn read_scenario(r: &mut Reader, root: &Node, stem: &str, with_variants: bool) -
         if let Some(node) = variants_node {
             scenario.variants = read_variants(r, root, node, stem);
         }
+        check_strategies_used(r, root, &scenario);
     }
     scenario
+}
+
+/// Reports each strategy the scenario defines that no cohort follows — in
+/// the base scenario, any variant, or a `cohorts.*.strategy` entry of
+/// `[sweep.vary]`. A misspelt `[strategies.networkng]` would otherwise be
+/// a new strategy nobody follows, and its values would change nothing.
+/// The built-in strategies may go unused.
+fn check_strategies_used(r: &mut Reader, root: &Node, s: &Scenario) {
+    let built_in: Vec<String> = built_in_strategies().into_iter().map(|(n, _)| n).collect();
+    let arms: Vec<&Scenario> = std::iter::once(s)
+        .chain(s.variants.iter().map(|v| v.resolved.as_ref()))
+        .collect();
+    let mut used: Vec<String> = arms
+        .iter()
+        .flat_map(|a| a.cohorts.iter().map(|(_, c)| c.strategy.clone()))
+        .collect();
+    if let Some(vary) = s.sweep.as_ref().and_then(|t| t.get("vary")) {
+        swept_strategies(vary, "", &mut used);
+    }
+    let mut known = built_in.clone();
+    known.extend(used.iter().cloned());
+    let mut reported: Vec<&str> = Vec::new();
+    for arm in &arms {
+        for (name, _) in &arm.strategies {
+            if known.contains(name) || reported.contains(&name.as_str()) {
+                continue;
+            }
+            reported.push(name);
+            let hint = read::suggest(name, &known)
+                .map(|k| format!("did you mean \"{k}\"? "))
+                .unwrap_or_default();
+            r.error(
+                format!("strategies.{name}"),
+                strategy_node(root, name),
+                format!(
+                    "no cohort follows this strategy; {hint}A new strategy must be some cohort's (strategy = \"{}\" in a [cohorts.NAME] table or a variant)",
+                    read::shown(name)
+                ),
+            );
+        }
+    }
+}
+
+/// Strategy names a `[sweep.vary]` table gives to cohorts
+/// (`"cohorts.NAME.strategy" = ["networking", "giver"]`), added to `out`.
+fn swept_strategies(value: &toml::Value, prefix: &str, out: &mut Vec<String>) {
+    let toml::Value::Table(entries) = value else {
+        let parts: Vec<&str> = prefix.split('.').map(str::trim).collect();
+        if let ["cohorts", _, "strategy"] = parts.as_slice() {
+            match value {
+                toml::Value::String(spec) => {
+                    out.extend(spec.split(',').map(|w| w.trim().to_string()));
+                }
+                toml::Value::Array(items) => {
+                    out.extend(items.iter().filter_map(|v| v.as_str()).map(String::from));
+                }
+                _ => {}
+            }
+        }
+        return;
+    };
+    for (key, inner) in entries {
+        let full = if prefix.is_empty() {
+            key.clone()
+        } else {
+            format!("{prefix}.{key}")
+        };
+        swept_strategies(inner, &full, out);
+    }
+}
+
+/// Where strategy `name` is written: its table in `[strategies]`, else the
+/// first variant entry that sets one of its keys.
+fn strategy_node<'n>(root: &'n Node, name: &str) -> Option<&'n Node> {
+    let child = |node: &'n Node, key: &str| match &node.value {
+        Value::Table(entries) => entries.iter().find(|(k, _, _)| k == key).map(|(_, _, n)| n),
+        _ => None,
+    };
+    if let Some(node) = child(root, "strategies").and_then(|t| child(t, name)) {
+        return Some(node);
+    }
+    let Some(Node {
+        value: Value::Array(variants),
+        ..
+    }) = child(root, "variants")
+    else {
+        return None;
+    };
+    variants.iter().find_map(|v| match &child(v, "set")?.value {
+        Value::Table(entries) => entries
+            .iter()
+            .find(|(k, _, _)| {
+                let parts: Vec<&str> = k.split('.').map(str::trim).collect();
+                parts.len() >= 2 && parts[0] == "strategies" && parts[1] == name
+            })
+            .map(|(_, _, n)| n),
+        _ => None,
+    })
 }
 
 fn read_simulation(r: &mut Reader, top: &Table<'_>, stem: &str) -> Simulation {
@@ -526,15 +766,15 @@ fn read_simulation(r: &mut Reader, top: &Table<'_>, stem: &str) -> Simulation {
         description: r.string(&t, "description", ""),
         years: r.int(&t, "years", 5, 1, 100, "years") as u32,
         replicates: r.int(&t, "replicates", 20, 1, 100_000, "replicates") as u32,
-        seed: r.int(&t, "seed", 1, 0, i64::MAX as u64, "(seed)"),
+        seed: r.seed(&t, "seed", 1),
     };
-    if s.name.trim().is_empty() || s.name.contains(['/', '\\']) || s.name == "." || s.name == ".." {
-        let node = t.get("name");
-        r.error(
-            t.key("name"),
-            node,
-            "expected a non-empty name without slashes (it names the output directory)",
-        );
+    if let Some(problem) = name_problem(&s.name) {
+        // A name the file did not give comes from the file's name.
+        let node = t.get("name").cloned().unwrap_or_else(|| Node {
+            value: Value::String(s.name.clone()),
+            origin: Origin::Default,
+        });
+        r.error(t.key("name"), Some(&node), problem);
     }
     r.finish(t);
     s
@@ -543,8 +783,8 @@ fn read_simulation(r: &mut Reader, top: &Table<'_>, stem: &str) -> Simulation {
 fn read_population(r: &mut Reader, top: &Table<'_>) -> Population {
     let t = r.section(top, "population");
     let size = r.int(&t, "size", 10_000, 2, MAX_PEOPLE, "people");
-    let acquaintances = r.int(&t, "acquaintances", 250, 1, u64::MAX, "people");
-    let close_ties = r.int(&t, "close_ties", 15, 0, u64::MAX, "people");
+    let acquaintances = r.int(&t, "acquaintances", 250, 1, MAX_PEOPLE, "people");
+    let close_ties = r.int(&t, "close_ties", 15, 0, MAX_PEOPLE, "people");
     let network = r
         .choice(
             &t,
@@ -554,7 +794,7 @@ fn read_population(r: &mut Reader, top: &Table<'_>) -> Population {
         )
         .to_string();
     let rewire = r.f64(&t, "rewire", 0.1, Check::Probability);
-    let communities = r.int(&t, "communities", 100, 1, u64::MAX, "communities");
+    let communities = r.int(&t, "communities", 100, 1, MAX_PEOPLE, "communities");
     let long_range = r.f64(&t, "long_range", 0.1, Check::Probability);
     let random_share = r.f64(&t, "random_share", 0.5, Check::Probability);
     let tt = r.section(&t, "traits");
@@ -592,9 +832,9 @@ fn read_population(r: &mut Reader, top: &Table<'_>) -> Population {
     if let Some(node) = t.get("extra_professions") {
         professions.extend(read_professions(r, node, t.key("extra_professions")));
     }
-    let mut seen: Vec<&str> = Vec::new();
+    let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::new();
     for p in &professions {
-        if seen.contains(&p.name.as_str()) {
+        if !seen.insert(&p.name) {
             let key = t.key("professions");
             let value = Node {
                 value: Value::String(p.name.clone()),
@@ -608,7 +848,6 @@ fn read_population(r: &mut Reader, top: &Table<'_>) -> Population {
                 "expected each profession name once; this one is listed twice",
             );
         }
-        seen.push(&p.name);
     }
     if professions.is_empty() {
         r.error(
@@ -711,7 +950,7 @@ fn read_professions(r: &mut Reader, node: &Node, path: String) -> Vec<Profession
 fn read_groups(r: &mut Reader, top: &Table<'_>) -> Groups {
     let t = r.section(top, "groups");
     let g = Groups {
-        count: r.int(&t, "count", 20, 1, u64::MAX, "groups"),
+        count: r.int(&t, "count", 20, 1, MAX_PEOPLE, "groups"),
         format: r
             .choice(&t, "format", "open", &["open", "closed"])
             .to_string(),
@@ -851,6 +1090,15 @@ fn read_output(r: &mut Reader, top: &Table<'_>) -> Output {
     };
     if o.dir.trim().is_empty() {
         r.error(t.key("dir"), t.get("dir"), "expected a directory path");
+    } else if let Some(c) = o.dir.chars().find(|c| c.is_control()) {
+        r.error(
+            t.key("dir"),
+            t.get("dir"),
+            format!(
+                "expected a directory path without control characters; found {}",
+                char_name(c)
+            ),
+        );
     }
     r.finish(t);
     o
@@ -946,28 +1194,112 @@ fn leak(word: &str) -> &'static str {
     }
 }
 
+/// The cohorts of a scenario without a `[cohorts]` section.
+fn default_cohorts() -> Vec<(String, Cohort)> {
+    ["connecting", "networking"]
+        .iter()
+        .map(|name| {
+            (
+                name.to_string(),
+                Cohort {
+                    strategy: name.to_string(),
+                    members: 200,
+                },
+            )
+        })
+        .collect()
+}
+
+/// Writes the default cohorts into a document without a `[cohorts]`
+/// section, so that `--set cohorts.networking.members=…` changes one of
+/// them rather than replacing both with a cohort of its own.
+fn with_default_cohorts(root: &mut Node) {
+    let Value::Table(sections) = &mut root.value else {
+        return;
+    };
+    if sections.iter().any(|(k, _, _)| k == "cohorts") {
+        return;
+    }
+    let node = |value| Node {
+        value,
+        origin: Origin::Default,
+    };
+    let cohorts = default_cohorts()
+        .into_iter()
+        .map(|(name, c)| {
+            let entries = vec![
+                (
+                    "strategy".to_string(),
+                    Origin::Default,
+                    node(Value::String(c.strategy)),
+                ),
+                (
+                    "members".to_string(),
+                    Origin::Default,
+                    node(Value::Integer(i128::from(c.members))),
+                ),
+            ];
+            (name, Origin::Default, node(Value::Table(entries)))
+        })
+        .collect();
+    sections.push((
+        "cohorts".to_string(),
+        Origin::Default,
+        node(Value::Table(cohorts)),
+    ));
+}
+
+/// Why an override of dotted `path` names a cohort or strategy that does
+/// not exist, if it does: a misspelt name would otherwise make a new one
+/// that nothing uses, and the override would be silently ignored.
+fn unknown_name(root: &Node, path: &[&str]) -> Option<String> {
+    let (&[section, name, ..], Value::Table(sections)) = (path, &root.value) else {
+        return None;
+    };
+    let (kind, mut names) = match section {
+        "cohorts" => ("cohort", Vec::new()),
+        "strategies" => (
+            "strategy",
+            built_in_strategies().into_iter().map(|(n, _)| n).collect(),
+        ),
+        _ => return None,
+    };
+    if let Some((
+        _,
+        _,
+        Node {
+            value: Value::Table(entries),
+            ..
+        },
+    )) = sections.iter().find(|(k, _, _)| k == section)
+    {
+        for (n, _, _) in entries {
+            if !names.contains(n) {
+                names.push(n.clone());
+            }
+        }
+    }
+    if names.iter().any(|n| n == name) {
+        return None;
+    }
+    let hint = match read::suggest(name, &names) {
+        Some(s) => format!("did you mean \"{s}\"?"),
+        None if names.is_empty() => format!("there are no {section}"),
+        None => format!("the {section} are {}", names.join(", ")),
+    };
+    Some(format!(
+        "there is no {kind} \"{}\" to change; {hint} (a new {kind} is defined in the scenario file)",
+        read::shown(name)
+    ))
+}
+
 fn read_cohorts(
     r: &mut Reader,
     top: &Table<'_>,
     strategies: &[(String, Strategy)],
 ) -> Vec<(String, Cohort)> {
     let Some(node) = top.get("cohorts") else {
-        return vec![
-            (
-                "connecting".to_string(),
-                Cohort {
-                    strategy: "connecting".into(),
-                    members: 200,
-                },
-            ),
-            (
-                "networking".to_string(),
-                Cohort {
-                    strategy: "networking".into(),
-                    members: 200,
-                },
-            ),
-        ];
+        return default_cohorts();
     };
     let t = r.table(node, "cohorts".to_string());
     let names: Vec<&str> = strategies.iter().map(|(n, _)| n.as_str()).collect();
@@ -1224,7 +1556,13 @@ fn toml_key(key: &str) -> String {
 fn to_toml_value(value: &Value) -> toml::Value {
     match value {
         Value::String(s) | Value::Datetime(s) => toml::Value::String(s.clone()),
-        Value::Integer(i) => toml::Value::Integer(*i),
+        // Beyond TOML's integers: a seed is written as digits (as
+        // `simulation.seed` is); anything larger was refused on reading.
+        Value::Integer(i) => match (i64::try_from(*i), u64::try_from(*i)) {
+            (Ok(v), _) => toml::Value::Integer(v),
+            (_, Ok(v)) => toml::Value::String(v.to_string()),
+            _ => toml::Value::Float(*i as f64),
+        },
         Value::Float(x) => toml::Value::Float(*x),
         Value::Boolean(b) => toml::Value::Boolean(*b),
         Value::Array(items) => {

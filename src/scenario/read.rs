@@ -30,11 +30,38 @@ impl fmt::Display for Diagnostic {
             Origin::Default => String::new(),
             o => format!(" ({o})"),
         };
+        let key = shown(&self.key);
         match &self.value {
-            Some(v) => write!(f, "{} = {v}{place}: {}", self.key, self.message),
-            None => write!(f, "{}{place}: {}", self.key, self.message),
+            Some(v) => write!(f, "{key} = {}{place}: {}", shown(v), self.message),
+            None => write!(f, "{key}{place}: {}", self.message),
         }
     }
+}
+
+/// The most characters of a key or value a message repeats: enough to
+/// recognise it, not a megabyte of it.
+pub const SHOWN_CHARS: usize = 200;
+
+/// `text` as a message repeats it: cut to [`SHOWN_CHARS`] characters with
+/// "…" when longer, and control characters (a line break, a terminal
+/// escape) written as escapes, so the message stays one readable line.
+pub fn shown(text: &str) -> std::borrow::Cow<'_, str> {
+    let cut = text.char_indices().nth(SHOWN_CHARS).map(|(i, _)| i);
+    if cut.is_none() && !text.chars().any(char::is_control) {
+        return text.into();
+    }
+    let mut out = String::new();
+    for c in text[..cut.unwrap_or(text.len())].chars() {
+        if c.is_control() {
+            out.extend(c.escape_debug());
+        } else {
+            out.push(c);
+        }
+    }
+    if cut.is_some() {
+        out.push('…');
+    }
+    out.into()
 }
 
 /// Collects diagnostics while the loader reads.
@@ -137,14 +164,21 @@ impl Reader {
             return;
         }
         let used = table.used.borrow();
+        // A key may be asked for more than once; name it once.
+        let mut known: Vec<&str> = Vec::new();
+        for k in used.iter() {
+            if !known.contains(k) {
+                known.push(k);
+            }
+        }
         for (key, origin, node) in table.entries {
             if used.iter().any(|u| u == key) {
                 continue;
             }
-            let message = match suggest(key, &used) {
+            let message = match suggest(key, &known) {
                 Some(s) => format!("unknown key; did you mean `{s}`?"),
-                None if used.is_empty() => "unknown key".to_string(),
-                None => format!("unknown key; expected one of: {}", used.join(", ")),
+                None if known.is_empty() => "unknown key".to_string(),
+                None => format!("unknown key; expected one of: {}", known.join(", ")),
             };
             self.diagnostics.push(Diagnostic {
                 key: table.key(key),
@@ -192,8 +226,9 @@ impl Reader {
         }
     }
 
-    /// A whole number in `min..=max`. Floats with no fractional part (as a
-    /// sweep's log range may produce) are accepted.
+    /// A whole number in `min..=max`, read exactly. Floats with no
+    /// fractional part (as a sweep's log range may produce) are accepted
+    /// where they hold the number exactly (up to 2^53).
     pub fn int(
         &mut self,
         table: &Table<'_>,
@@ -211,20 +246,19 @@ impl Reader {
         } else {
             format!("expected a whole number of {unit} from {min} to {max}")
         };
-        let value = match node.value {
-            Value::Integer(i) => Some(i as f64),
-            Value::Float(x) if x.is_finite() && x.fract() == 0.0 => Some(x),
-            Value::Float(_) | Value::String(_) | Value::Boolean(_) => None,
-            _ => None,
-        };
-        match value {
-            Some(v) if v >= min as f64 && v <= max as f64 => v as u64,
+        match whole(&node.value) {
+            Some(v) if v >= i128::from(min) && v <= i128::from(max) => v as u64,
             Some(_) => {
                 self.error(table.key(key), Some(node), expected);
                 default
             }
             None => {
-                let found = node.value.type_name();
+                let found = match node.value {
+                    Value::Float(x) if x.is_finite() && x.fract() == 0.0 => {
+                        "a float too large to hold a whole number exactly"
+                    }
+                    ref other => other.type_name(),
+                };
                 self.error(
                     table.key(key),
                     Some(node),
@@ -233,6 +267,41 @@ impl Reader {
                 default
             }
         }
+    }
+
+    /// A seed: any whole number from 0 to 2^64 − 1. TOML's integers stop
+    /// at 2^63 − 1, so larger seeds are also accepted as a string of
+    /// decimal digits (which is how [`super::Scenario::to_toml`] writes
+    /// them).
+    pub fn seed(&mut self, table: &Table<'_>, key: &'static str, default: u64) -> u64 {
+        let Some(node) = table.get(key) else {
+            return default;
+        };
+        let value = match &node.value {
+            Value::String(s) if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) => {
+                s.parse::<u64>().ok()
+            }
+            other => whole(other).and_then(|v| u64::try_from(v).ok()),
+        };
+        value.unwrap_or_else(|| {
+            let found = match node.value {
+                Value::Float(x) if x.is_finite() && x.fract() == 0.0 => {
+                    ", found a float too large to hold a whole number exactly"
+                }
+                _ => "",
+            };
+            self.error(
+                table.key(key),
+                Some(node),
+                format!(
+                    "expected a whole number from 0 to {} (above {} write it as a string of digits, e.g. \"{}\"){found}",
+                    u64::MAX,
+                    i64::MAX,
+                    u64::MAX
+                ),
+            );
+            default
+        })
     }
 
     /// A boolean.
@@ -319,6 +388,18 @@ impl Reader {
     }
 }
 
+/// The whole number `value` holds exactly: an integer, or a float with no
+/// fractional part small enough that no other integer rounds to it.
+fn whole(value: &Value) -> Option<i128> {
+    /// 2^53: beyond it not every whole number is a float.
+    const EXACT: f64 = 9_007_199_254_740_992.0;
+    match *value {
+        Value::Integer(i) => Some(i),
+        Value::Float(x) if x.fract() == 0.0 && x.abs() <= EXACT => Some(x as i128),
+        _ => None,
+    }
+}
+
 /// The range a number must lie in, with a phrase for the error message.
 #[derive(Clone, Copy, Debug)]
 pub enum Check {
@@ -397,6 +478,16 @@ mod tests {
         assert_eq!(suggest("acquaintence", &known), Some("acquaintances"));
         assert_eq!(suggest("close_tie", &known), Some("close_ties"));
         assert_eq!(suggest("weather", &known), None);
+    }
+
+    #[test]
+    fn long_and_control_text_is_shown_short_and_on_one_line() {
+        assert_eq!(shown("size"), "size");
+        let long = "k".repeat(1000);
+        let s = shown(&long);
+        assert_eq!(s.chars().count(), SHOWN_CHARS + 1);
+        assert!(s.ends_with("k…"));
+        assert_eq!(shown("a\nb\u{1b}[31m"), "a\\nb\\u{1b}[31m");
     }
 
     #[test]

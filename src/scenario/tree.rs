@@ -25,7 +25,7 @@ impl fmt::Display for Origin {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Origin::File { line, column } => write!(f, "line {line}, column {column}"),
-            Origin::Set(arg) => write!(f, "--set {arg}"),
+            Origin::Set(arg) => write!(f, "--set {}", super::read::shown(arg)),
             Origin::Default => write!(f, "default"),
         }
     }
@@ -42,7 +42,10 @@ pub struct Node {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Value {
     String(String),
-    Integer(i64),
+    /// Wider than TOML's 64-bit integers, so a whole number up to
+    /// `u64::MAX` (a seed) is read exactly and larger ones are still
+    /// reported as written.
+    Integer(i128),
     Float(f64),
     Boolean(bool),
     /// Dates have no meaning in a scenario; kept only to report them as wrong.
@@ -73,7 +76,9 @@ impl fmt::Display for Value {
         match self {
             Value::String(s) => write!(f, "{s:?}"),
             Value::Integer(i) => write!(f, "{i}"),
-            Value::Float(x) => write!(f, "{x}"),
+            // As TOML would have it: `2.0`, `1e17`, never a bare `2` that
+            // reads as an integer.
+            Value::Float(x) => write!(f, "{x:?}"),
             Value::Boolean(b) => write!(f, "{b}"),
             Value::Datetime(d) => write!(f, "{d}"),
             Value::Array(items) => {
@@ -113,17 +118,43 @@ pub struct SyntaxError {
     pub message: String,
 }
 
-/// Maps byte offsets of a source text to 1-based line and column numbers.
+/// Bytes between the checkpoints of [`Lines`]: each position's character
+/// count is found by counting at most this many bytes.
+const CHECKPOINT: usize = 256;
+
+/// Maps byte offsets of a source text to 1-based line and column numbers,
+/// each in time independent of the length of its line (a scenario may put
+/// thousands of values on one line, and every value's origin is computed).
 struct Lines<'a> {
-    source: &'a str,
+    source: &'a [u8],
     starts: Vec<usize>,
+    /// Characters before byte `k × CHECKPOINT`, for every k.
+    chars_at: Vec<usize>,
 }
 
 impl<'a> Lines<'a> {
     fn new(source: &'a str) -> Self {
         let mut starts = vec![0];
         starts.extend(source.match_indices('\n').map(|(i, _)| i + 1));
-        Lines { source, starts }
+        let bytes = source.as_bytes();
+        let mut chars_at = Vec::with_capacity(bytes.len() / CHECKPOINT + 1);
+        let mut chars = 0;
+        for block in bytes.chunks(CHECKPOINT) {
+            chars_at.push(chars);
+            chars += count_chars(block);
+        }
+        chars_at.push(chars);
+        Lines {
+            source: bytes,
+            starts,
+            chars_at,
+        }
+    }
+
+    /// Characters before byte `offset`.
+    fn chars_before(&self, offset: usize) -> usize {
+        let block = offset / CHECKPOINT;
+        self.chars_at[block] + count_chars(&self.source[block * CHECKPOINT..offset])
     }
 
     fn origin(&self, offset: usize) -> Origin {
@@ -131,13 +162,15 @@ impl<'a> Lines<'a> {
         let line = self.starts.partition_point(|&s| s <= offset).max(1);
         let start = self.starts[line - 1];
         // Columns count characters, as an editor shows them.
-        let column = self
-            .source
-            .get(start..offset)
-            .map_or(offset - start, |s| s.chars().count())
-            + 1;
+        let column = self.chars_before(offset) - self.chars_before(start) + 1;
         Origin::File { line, column }
     }
+}
+
+/// Characters that start in `bytes`: every byte but UTF-8's continuation
+/// bytes (`10xxxxxx`).
+fn count_chars(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| b & 0xC0 != 0x80).count()
 }
 
 /// Parses TOML text into a tree, collecting every syntax error instead of
@@ -225,16 +258,17 @@ fn convert(value: &DeValue<'_>, lines: &Lines<'_>) -> Value {
         DeValue::Integer(i) => {
             let digits = i.as_str().replace('_', "");
             let (sign, body) = match digits.strip_prefix('-') {
-                Some(rest) => (-1i64, rest.to_string()),
+                Some(rest) => (-1i128, rest.to_string()),
                 None => (1, digits.trim_start_matches('+').to_string()),
             };
             let body = body
                 .trim_start_matches("0x")
                 .trim_start_matches("0o")
                 .trim_start_matches("0b");
-            match i64::from_str_radix(body, i.radix()) {
+            match i128::from_str_radix(body, i.radix()) {
                 Ok(v) => Value::Integer(sign * v),
-                // Out of i64 range: keep it as a float so range checks report it.
+                // Out of range even so: keep it as a float so range checks
+                // report it.
                 Err(_) => Value::Float(digits.parse().unwrap_or(f64::INFINITY)),
             }
         }
@@ -323,6 +357,28 @@ mod tests {
             }
         );
         assert_eq!(keys[0].2.value, Value::Integer(12));
+    }
+
+    #[test]
+    fn columns_count_characters_across_checkpoints_and_lines() {
+        // Two-, three- and four-byte characters straddle the checkpoints;
+        // every position is checked against counting from its line start.
+        let text = format!(
+            "x = 1\n{}\n{}\n\n{}",
+            "é£😀a".repeat(300),
+            "b".repeat(700),
+            "😀".repeat(100)
+        );
+        let lines = Lines::new(&text);
+        for (offset, _) in text.char_indices().chain([(text.len(), ' ')]) {
+            let before = &text[..offset];
+            let start = before.rfind('\n').map_or(0, |i| i + 1);
+            let expected = Origin::File {
+                line: before.matches('\n').count() + 1,
+                column: text[start..offset].chars().count() + 1,
+            };
+            assert_eq!(lines.origin(offset), expected, "offset {offset}");
+        }
     }
 
     #[test]

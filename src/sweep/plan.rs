@@ -37,7 +37,7 @@ use super::spec::{plain, KeyKind, Spec};
 use super::store::{fingerprint, KeyInfo, Manifest, PointInfo};
 use crate::scenario::read::{suggest, Diagnostic};
 use crate::scenario::tree::{self, Node, Origin, Value};
-use crate::scenario::{Override, Scenario, ScenarioError};
+use crate::scenario::{self, Override, Scenario, ScenarioError};
 
 /// Most point problems listed before the rest are summarised.
 const MAX_LISTED: usize = 5;
@@ -132,29 +132,17 @@ impl Entry {
     }
 }
 
-/// Reads the scenario file, merges its `[sweep]` table with `request`, and
-/// checks every point. `overrides` are the `--set` options (and shortcuts
-/// such as `--replicates`), applied to every point.
+/// Reads the scenario file (`-` for standard input), merges its `[sweep]`
+/// table with `request`, and checks every point. `overrides` are the
+/// `--set` options (and shortcuts such as `--replicates`), applied to every
+/// point.
 pub fn prepare(
     path: &Path,
     overrides: Vec<Override>,
     request: &Request,
 ) -> Result<Plan, ScenarioError> {
-    let text = std::fs::read_to_string(path).map_err(|source| ScenarioError::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    let stem = path.file_stem().map_or_else(
-        || "scenario".to_string(),
-        |s| s.to_string_lossy().into_owned(),
-    );
-    prepare_text(
-        &text,
-        &path.display().to_string(),
-        &stem,
-        overrides,
-        request,
-    )
+    let source = scenario::Source::read(path)?;
+    prepare_text(&source.text, &source.file, &source.stem, overrides, request)
 }
 
 /// [`prepare`] on a scenario's text (`file` names it in messages; `stem`
@@ -170,57 +158,13 @@ pub fn prepare_text(
         file: file.to_string(),
         diagnostics,
     };
-    let mut base = Scenario::from_str(text, file, stem, &overrides)?;
-    let mut problems = Vec::new();
-    if !base.variants.is_empty() {
-        problems.push(Diagnostic {
-            key: "variants".into(),
-            origin: Origin::Default,
-            value: None,
-            message:
-                "a sweep's points are its variants: remove [[variants]] (or vary the key they set)"
-                    .into(),
-        });
-    }
-    let table = FileSweep::read(text, &overrides, &mut problems);
-    let entries = merge_entries(table.vary, &request.vary, &mut problems);
-    let design = request.design.or(table.design).unwrap_or(Design::Grid);
-    let sample = request.points.or(table.points);
-    if sample.is_some() && !design.samples() {
-        problems.push(Diagnostic {
-            key: "--points / sweep.points".into(),
-            origin: Origin::Default,
-            value: sample.map(|n| n.to_string()),
-            message: format!(
-                "only the random and lhs designs take a number of points; the {design} design's points follow from its values"
-            ),
-        });
-    }
-    let metrics = table
-        .metrics
-        .unwrap_or_else(|| DEFAULT_METRICS.iter().map(|s| s.to_string()).collect());
-    if !problems.is_empty() {
-        return Err(invalid(problems));
-    }
-
-    let resolved = toml::Table::try_from(&base).unwrap_or_default();
-    let mut axes = Vec::new();
-    for entry in &entries {
-        if let Some(axis) = axis(
-            entry,
-            &resolved,
-            text,
-            file,
-            stem,
-            &overrides,
-            &mut problems,
-        ) {
-            axes.push(axis);
-        }
-    }
-    if !problems.is_empty() {
-        return Err(invalid(problems));
-    }
+    let Keys {
+        mut base,
+        design,
+        sample,
+        metrics,
+        axes,
+    } = keys(text, file, stem, &overrides, request)?;
     let points = design::points(design, &axes, sample, base.simulation.seed).map_err(|e| {
         invalid(vec![Diagnostic {
             key: "sweep".into(),
@@ -300,10 +244,17 @@ pub fn prepare_text(
     }
 
     base.sweep = Some(sweep_table(design, sample, &metrics, &axes));
+    let resolved_text = base.try_to_toml().map_err(|e| {
+        invalid(vec![Diagnostic {
+            key: "sweep".into(),
+            origin: Origin::Default,
+            value: None,
+            message: e,
+        }])
+    })?;
     let scenario_toml = format!(
-        "# Resolved by netgrow {}: every default filled in, the [sweep] table\n# included. `netgrow sweep` on this file reproduces the sweep.\n{}",
+        "# Resolved by netgrow {}: every default filled in, the [sweep] table\n# included. `netgrow sweep` on this file reproduces the sweep.\n{resolved_text}",
         env!("CARGO_PKG_VERSION"),
-        base.to_toml()
     );
     let manifest = manifest(
         &base,
@@ -333,6 +284,100 @@ pub fn prepare_text(
         .map(|&p| plan.scenario(p))
         .collect::<Result<_, _>>()?;
     Ok(plan)
+}
+
+/// A sweep's base scenario, design and checked keys: everything but the
+/// points.
+struct Keys {
+    base: Scenario,
+    design: Design,
+    sample: Option<usize>,
+    metrics: Vec<String>,
+    axes: Vec<Axis>,
+}
+
+/// Checks the `[sweep]` table and `request`'s keys, and each value of each
+/// key on its own.
+fn keys(
+    text: &str,
+    file: &str,
+    stem: &str,
+    overrides: &[Override],
+    request: &Request,
+) -> Result<Keys, ScenarioError> {
+    let invalid = |diagnostics: Vec<Diagnostic>| ScenarioError::Invalid {
+        file: file.to_string(),
+        diagnostics,
+    };
+    let base = Scenario::from_str(text, file, stem, overrides)?;
+    let mut problems = Vec::new();
+    if !base.variants.is_empty() {
+        problems.push(Diagnostic {
+            key: "variants".into(),
+            origin: Origin::Default,
+            value: None,
+            message:
+                "a sweep's points are its variants: remove [[variants]] (or vary the key they set)"
+                    .into(),
+        });
+    }
+    let table = FileSweep::read(text, overrides, &mut problems);
+    let entries = merge_entries(table.vary, &request.vary, &mut problems);
+    let design = request.design.or(table.design).unwrap_or(Design::Grid);
+    let sample = request.points.or(table.points);
+    if sample.is_some() && !design.samples() {
+        problems.push(Diagnostic {
+            key: "--points / sweep.points".into(),
+            origin: Origin::Default,
+            value: sample.map(|n| n.to_string()),
+            message: format!(
+                "only the random and lhs designs take a number of points; the {design} design's points follow from its values"
+            ),
+        });
+    }
+    let metrics = table
+        .metrics
+        .unwrap_or_else(|| DEFAULT_METRICS.iter().map(|s| s.to_string()).collect());
+    if !problems.is_empty() {
+        return Err(invalid(problems));
+    }
+
+    let resolved = toml::Table::try_from(&base).unwrap_or_default();
+    let mut axes = Vec::new();
+    for entry in &entries {
+        if let Some(axis) = axis(entry, &resolved, text, file, stem, overrides, &mut problems) {
+            axes.push(axis);
+        }
+    }
+    if !problems.is_empty() {
+        return Err(invalid(problems));
+    }
+    Ok(Keys {
+        base,
+        design,
+        sample,
+        metrics,
+        axes,
+    })
+}
+
+/// Checks a scenario's `[sweep]` table as `netgrow sweep` would, without
+/// running anything: its keys, and each point of the sweep it describes.
+/// A table that varies nothing passes, as its keys may come from `--vary`.
+pub fn check(
+    text: &str,
+    file: &str,
+    stem: &str,
+    overrides: Vec<Override>,
+) -> Result<(), ScenarioError> {
+    let request = Request::default();
+    if keys(text, file, stem, &overrides, &request)?
+        .axes
+        .is_empty()
+    {
+        return Ok(());
+    }
+    prepare_text(text, file, stem, overrides, &request).map(|_| ())
 }
 
 /// The `[sweep]` table as the file wrote it (after `--set`).
@@ -398,7 +443,7 @@ impl FileSweep {
                     )),
                 },
                 "points" => match node.value {
-                    Value::Integer(n) if n >= 1 && n <= design::MAX_POINTS as i64 => {
+                    Value::Integer(n) if n >= 1 && n <= design::MAX_POINTS as i128 => {
                         out.points = Some(n as usize)
                     }
                     _ => problems.push(problem(
@@ -510,7 +555,11 @@ fn flatten(
 fn to_toml(value: &Value) -> Option<toml::Value> {
     Some(match value {
         Value::String(s) => toml::Value::String(s.clone()),
-        Value::Integer(i) => toml::Value::Integer(*i),
+        // Beyond TOML's integers (no key takes one): a float, which the
+        // key's check then refuses with its range.
+        Value::Integer(i) => {
+            i64::try_from(*i).map_or(toml::Value::Float(*i as f64), toml::Value::Integer)
+        }
         Value::Float(x) => toml::Value::Float(*x),
         Value::Boolean(b) => toml::Value::Boolean(*b),
         Value::Datetime(_) => return None,

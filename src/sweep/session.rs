@@ -139,9 +139,13 @@ fn session(
             ),
             Ok(None) => todo.push(p),
             Err(e) => {
-                // Unreadable or foreign: run it again rather than trust it.
-                eprintln!("warning: running point {p} again: {e:#}");
-                todo.push(p);
+                // A point file is written whole or not at all, so one that
+                // does not read back was changed after netgrow wrote it:
+                // refuse it rather than run over it or trust it.
+                return Err(e.context(format!(
+                    "cannot resume: point {p} in {} does not read back as netgrow wrote it; move the file away to run the point again",
+                    dir.display()
+                )));
             }
         }
     }

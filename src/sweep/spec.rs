@@ -430,7 +430,11 @@ fn normalise(value: &toml::Value, kind: KeyKind) -> toml::Value {
 fn scalar(value: &TreeValue, item: &str) -> Result<toml::Value, String> {
     Ok(match value {
         TreeValue::String(s) => toml::Value::String(s.clone()),
-        TreeValue::Integer(i) => toml::Value::Integer(*i),
+        // Beyond TOML's integers (no key takes one): a float, which the
+        // key's check then refuses with its range.
+        TreeValue::Integer(i) => {
+            i64::try_from(*i).map_or(toml::Value::Float(*i as f64), toml::Value::Integer)
+        }
         TreeValue::Float(x) if x.is_finite() => toml::Value::Float(*x),
         TreeValue::Boolean(b) => toml::Value::Boolean(*b),
         _ => {

@@ -167,12 +167,58 @@ impl PointData {
 
 pub use crate::output::num;
 
+/// A number as [`num`] writes it: finite, or empty for NaN. `inf`, `NaN`
+/// and numbers too large for a float are never written, so never read.
 fn parse_num(text: &str) -> Option<f64> {
     if text.is_empty() {
-        Some(f64::NAN)
-    } else {
-        text.parse().ok()
+        return Some(f64::NAN);
     }
+    text.parse::<f64>().ok().filter(|x| x.is_finite())
+}
+
+/// Whether a statistic read from a file is the one recomputed from its
+/// replicates: both NaN (written empty), or equal to within 10^-12 of the
+/// replicates' scale (the file holds every number exactly, so only another
+/// machine's rounding of the sums may differ, in the last few bits).
+fn same_stat(read: f64, computed: f64, scale: f64) -> bool {
+    if read.is_nan() || computed.is_nan() {
+        return read.is_nan() && computed.is_nan();
+    }
+    (read - computed).abs() <= 1e-12 * scale.max(read.abs()).max(computed.abs())
+}
+
+/// Why the statistics of a row differ from those of its replicates, if
+/// they do. `fields` are the row's mean, sd, ci_low, ci_high and n as
+/// written.
+fn check_stats(fields: [&str; 5], values: &[f64]) -> Result<(), String> {
+    let s = Stat::of(values);
+    if fields[4] != s.n.to_string() {
+        return Err(format!(
+            "n is {:?} but the row has {} replicate values",
+            fields[4], s.n
+        ));
+    }
+    let scale = values
+        .iter()
+        .filter(|x| x.is_finite())
+        .fold(0.0f64, |m, x| m.max(x.abs()));
+    let computed = [s.mean, s.sd, s.ci_low, s.ci_high];
+    for ((name, text), want) in ["mean", "sd", "ci_low", "ci_high"]
+        .iter()
+        .zip(fields)
+        .zip(computed)
+    {
+        let read = parse_num(text).ok_or_else(|| format!("{name} {text:?} is not a number"))?;
+        if !same_stat(read, want, scale) {
+            let given = if want.is_nan() {
+                "a replicate's value is empty".to_string()
+            } else {
+                format!("its replicates give {}", num(want))
+            };
+            return Err(format!("{name} is {text:?} but {given}"));
+        }
+    }
+    Ok(())
 }
 
 /// Writes `bytes` to `path` whole or not at all.
@@ -320,9 +366,20 @@ fn parse_point(path: &Path, manifest: &Manifest, index: usize) -> Result<PointDa
             .ok_or_else(|| bad(at(&format!("unknown metric {:?}", field(keys + 3)))))?;
         let first = keys + 9;
         let values = (first..first + reps)
-            .map(|i| parse_num(field(i)))
-            .collect::<Option<Vec<f64>>>()
-            .ok_or_else(|| bad(at("a replicate's value is not a number")))?;
+            .map(|i| {
+                parse_num(field(i)).ok_or_else(|| {
+                    bad(at(&format!(
+                        "{} is {:?}, not a finite number",
+                        header[i],
+                        field(i)
+                    )))
+                })
+            })
+            .collect::<Result<Vec<f64>, _>>()?;
+        let stats = [4, 5, 6, 7, 8].map(|k| field(keys + k));
+        // What the writer never writes: statistics that are not those of
+        // the row's replicates (an edited mean, a blanked replicate).
+        check_stats(stats, &values).map_err(|why| bad(at(&why)))?;
         let slot = &mut data[c][year - 1][m];
         if !slot.is_empty() {
             return Err(bad(at("repeats an earlier row")).into());
