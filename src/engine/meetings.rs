@@ -45,11 +45,29 @@ enum Effect {
 /// One group's meeting, held on its attendees' own books.
 struct Meeting<'r, 'a, 'b> {
     run: &'r Run<'a>,
-    /// The distinct attendees, ascending (so found by binary search), and
-    /// their books, lent by the run.
+    /// The distinct attendees, in the order they attend, and their books,
+    /// lent by the run.
     owners: Vec<u32>,
     books: Vec<&'b mut Book>,
+    /// Where the next book asked for probably is: round the room asks for
+    /// the listeners' books in the order they attend, so looking there
+    /// first finds most of them at once.
+    next: std::cell::Cell<usize>,
     effects: Vec<Effect>,
+}
+
+impl Meeting<'_, '_, '_> {
+    /// Where `person`'s book is among the lent ones, if they attend.
+    fn place(&self, person: u32) -> Option<usize> {
+        let guess = self.next.get();
+        let at = if self.owners.get(guess) == Some(&person) {
+            guess
+        } else {
+            self.owners.iter().position(|&o| o == person)?
+        };
+        self.next.set(at + 1);
+        Some(at)
+    }
 }
 
 impl Reads for Meeting<'_, '_, '_> {
@@ -70,8 +88,7 @@ impl Reads for Meeting<'_, '_, '_> {
     }
 
     fn book(&self, person: u32) -> Option<&Book> {
-        let i = self.owners.binary_search(&person).ok()?;
-        Some(self.books[i])
+        Some(self.books[self.place(person)?])
     }
 }
 
@@ -80,8 +97,7 @@ impl Ties for Meeting<'_, '_, '_> {
         // Contact at a meeting is only ever between its attendees, and every
         // attendee's book was brought along.
         let i = self
-            .owners
-            .binary_search(&person)
+            .place(person)
             .expect("contact at a meeting is between attendees");
         self.books[i]
     }
@@ -180,20 +196,18 @@ impl Run<'_> {
         // (owner, place among the books lent to this wave's meetings).
         let mut lent_at = Vec::new();
         for wave in waves {
-            // Each meeting's distinct attendees, ascending, every one given
-            // a book now if they have none, in the order holding the
-            // meetings one by one would have given them.
+            // Each meeting's distinct attendees, in the order they attend,
+            // every one given a book now if they have none.
             let owners: Vec<Vec<u32>> = wave
                 .iter()
                 .map(|&g| {
-                    let mut owners: Vec<u32> = attendees[g as usize]
-                        .iter()
-                        .map(|&s| self.membership.members[s as usize].person)
-                        .collect();
-                    owners.sort_unstable();
-                    owners.dedup();
-                    for &p in &owners {
-                        self.holders.insert(p);
+                    let mut owners: Vec<u32> = Vec::new();
+                    for &s in &attendees[g as usize] {
+                        let p = self.membership.members[s as usize].person;
+                        if !owners.contains(&p) {
+                            owners.push(p);
+                            self.holders.insert(p);
+                        }
                     }
                     owners
                 })
@@ -212,6 +226,7 @@ impl Run<'_> {
                         run: this,
                         owners,
                         books,
+                        next: std::cell::Cell::new(0),
                         effects: Vec::new(),
                     };
                     meeting.hold(group, &attendees[group as usize], week);
