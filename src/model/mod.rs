@@ -1,5 +1,5 @@
 //! The model's rules: what happens to people, ties and members, phase by
-//! phase, as the model description (`docs/MODEL.md`) sets them out.
+//! phase, as the model description (`docs/ODD.md`) sets them out.
 //!
 //! Each week, in this order:
 //! 0. subscriptions falling due ([`members::subscription_due`]);
