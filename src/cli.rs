@@ -351,7 +351,7 @@ fn run_command(args: RunArgs, mut overrides: Vec<Override>, quiet: bool) -> anyh
     // The destination is checked, and the staging directory created, before
     // simulating: a refused or unwritable location fails at once.
     let mut staging = ownership::claim(&dest)?.stage(Kind::Run)?;
-    let total = scenario.arms().len() as u64 * scenario.simulation.replicates as u64;
+    let total = crate::experiment::runs(&scenario);
     let bar = progress_bar(total, quiet);
     let experiment = pool.install(|| crate::experiment::run(&scenario, &|| bar.inc(1)));
     bar.finish_and_clear();

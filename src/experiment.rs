@@ -7,16 +7,42 @@
 //! streams, named by seed and replicate, and results are collected in
 //! (variant, replicate) order, so the outcome is the same whatever the
 //! number of threads.
+//!
+//! With `simulation.baseline` (the default), every variant is also run
+//! with every member staying home ([`stay_home_baseline`]): the same
+//! people, joining and churning as in the variant, but never networking.
+//! What they earn there is each run's `baseline_revenue`, replicate by
+//! replicate, so revenue above it is a paired difference. Variants whose
+//! baselines are the same run share it.
 
 use std::time::Instant;
 
 use rayon::prelude::*;
 
 use crate::engine::{simulate, RunResult};
+use crate::metrics::Metric;
 use crate::population::network::analysis::{self, NetworkReport};
 use crate::population::World;
-use crate::scenario::Scenario;
+use crate::scenario::{built_in_strategies, Scenario, Strategy};
 use crate::streams::{self, Purpose};
+
+/// Sets each week's `baseline_revenue` of `run` to what the same cohort
+/// earned in its stay-home `baseline`, per member.
+fn credit_baseline(run: &mut RunResult, baseline: &RunResult) {
+    for (week, home) in run.rows.iter_mut().zip(&baseline.rows) {
+        for (row, home) in week.iter_mut().zip(home) {
+            row.set(Metric::BaselineRevenue, home.get(Metric::Revenue));
+        }
+    }
+    for (member, home) in run.members.iter_mut().zip(&baseline.members) {
+        for (totals, home) in [
+            (&mut member.totals, &home.totals),
+            (&mut member.final_year, &home.final_year),
+        ] {
+            totals.set(Metric::BaselineRevenue, home.get(Metric::Revenue));
+        }
+    }
+}
 
 /// Most sources of the sampled breadth-first searches that measure
 /// separation for a run's `network.json`.
@@ -45,6 +71,9 @@ pub struct Experiment {
     pub replicates: u32,
     /// `runs[arm * replicates + replicate]`.
     pub runs: Vec<RunResult>,
+    /// Whether each run's `baseline_revenue` comes from a stay-home
+    /// baseline (`simulation.baseline`).
+    pub baseline: bool,
     pub elapsed_seconds: f64,
     pub threads: usize,
     /// The acquaintance network of replicate 0's world (first variant).
@@ -70,27 +99,102 @@ impl Experiment {
     }
 }
 
+/// The runs an experiment makes: each variant × replicate, and, with
+/// `simulation.baseline`, each distinct stay-home baseline × replicate.
+pub fn runs(scenario: &Scenario) -> u64 {
+    let arms = scenario.arms();
+    let baselines = if scenario.simulation.baseline {
+        distinct(arms.iter().map(|(_, a)| stay_home_baseline(a)).collect()).0.len()
+    } else {
+        0
+    };
+    (arms.len() + baselines) as u64 * u64::from(scenario.simulation.replicates)
+}
+
+/// `arm` with every member staying home: the same cohorts, sizes, churn
+/// and followed cohorts, each following the built-in `stay_home` strategy
+/// with their own strategy's churn. What does not matter to a town where
+/// nobody networks — the groups, other strategies, variants, outputs — is
+/// made the same for every arm, so arms that differ only there share their
+/// baseline.
+pub fn stay_home_baseline(arm: &Scenario) -> Scenario {
+    let home: Strategy = built_in_strategies()
+        .into_iter()
+        .find(|(name, _)| name == "stay_home")
+        .map(|(_, st)| st)
+        .expect("stay_home is a built-in strategy");
+    let mut baseline = arm.clone();
+    baseline.simulation.name = String::new();
+    baseline.simulation.description = String::new();
+    baseline.variants.clear();
+    baseline.sweep = None;
+    baseline.room = None;
+    baseline.focal = None;
+    baseline.groups = crate::scenario::default_groups();
+    baseline.output = crate::scenario::default_output();
+    baseline.strategies.clear();
+    for (_, cohort) in &mut baseline.cohorts {
+        let churn = arm
+            .strategy(&cohort.strategy)
+            .map_or(0.0, |st| st.churn_per_year);
+        let name = format!("stay_home churning {churn}");
+        if !baseline.strategies.iter().any(|(n, _)| *n == name) {
+            let strategy = Strategy {
+                churn_per_year: churn,
+                ..home.clone()
+            };
+            baseline.strategies.push((name.clone(), strategy));
+        }
+        cohort.strategy = name;
+    }
+    baseline
+}
+
+/// The distinct items of `items`, and for each item the index of its
+/// equal among them.
+fn distinct<T: PartialEq>(items: Vec<T>) -> (Vec<T>, Vec<usize>) {
+    let mut kept: Vec<T> = Vec::new();
+    let mut index = Vec::with_capacity(items.len());
+    for item in items {
+        match kept.iter().position(|k| *k == item) {
+            Some(i) => index.push(i),
+            None => {
+                index.push(kept.len());
+                kept.push(item);
+            }
+        }
+    }
+    (kept, index)
+}
+
 /// Runs every variant × replicate of `scenario`. `tick` is called once per
 /// finished run (for a progress bar); it may be called from any thread.
 pub fn run(scenario: &Scenario, tick: &(dyn Fn() + Sync)) -> Experiment {
     let started = Instant::now();
     let arms = scenario.arms();
     let reps = scenario.simulation.replicates;
-    // Arms with the same population share worlds.
-    let mut world_of_arm = Vec::with_capacity(arms.len());
-    let mut populations: Vec<&Scenario> = Vec::new();
-    for (_, arm) in &arms {
-        match populations
-            .iter()
-            .position(|p| p.population == arm.population)
-        {
-            Some(i) => world_of_arm.push(i),
-            None => {
-                world_of_arm.push(populations.len());
-                populations.push(arm);
-            }
-        }
-    }
+    let (baselines, baseline_of) = if scenario.simulation.baseline {
+        distinct(arms.iter().map(|(_, a)| stay_home_baseline(a)).collect())
+    } else {
+        (Vec::new(), Vec::new())
+    };
+    // Every run to make: the arms, then the baselines.
+    let scenarios: Vec<&Scenario> = arms
+        .iter()
+        .map(|(_, a)| *a)
+        .chain(baselines.iter())
+        .collect();
+    // Runs with the same population share worlds.
+    let (populations, world_of_run) = distinct(scenarios.iter().map(|s| &s.population).collect());
+    let populations: Vec<&Scenario> = populations
+        .iter()
+        .map(|p| {
+            *scenarios
+                .iter()
+                .find(|s| &s.population == *p)
+                .expect("every population comes from a run")
+        })
+        .collect();
     let worlds: Vec<World> = (0..populations.len() * reps as usize)
         .into_par_iter()
         .map(|i| {
@@ -101,16 +205,23 @@ pub fn run(scenario: &Scenario, tick: &(dyn Fn() + Sync)) -> Experiment {
             )
         })
         .collect();
-    let runs: Vec<RunResult> = (0..arms.len() * reps as usize)
+    let mut runs: Vec<RunResult> = (0..scenarios.len() * reps as usize)
         .into_par_iter()
         .map(|i| {
             let (a, rep) = (i / reps as usize, i % reps as usize);
-            let world = &worlds[world_of_arm[a] * reps as usize + rep];
-            let result = simulate(arms[a].1, world, rep as u32);
+            let world = &worlds[world_of_run[a] * reps as usize + rep];
+            let result = simulate(scenarios[a], world, rep as u32);
             tick();
             result
         })
         .collect();
+    let baseline_runs = runs.split_off(arms.len() * reps as usize);
+    for (i, run) in runs.iter_mut().enumerate() {
+        let (a, rep) = (i / reps as usize, i % reps as usize);
+        if let Some(&b) = baseline_of.get(a) {
+            credit_baseline(run, &baseline_runs[b * reps as usize + rep]);
+        }
+    }
     let network = analysis::analyse(
         &worlds[0].network,
         network_sources(2 * worlds[0].network.edges()),
@@ -123,6 +234,7 @@ pub fn run(scenario: &Scenario, tick: &(dyn Fn() + Sync)) -> Experiment {
         scenario: scenario.clone(),
         replicates: reps,
         runs,
+        baseline: scenario.simulation.baseline,
         elapsed_seconds: started.elapsed().as_secs_f64(),
         threads: rayon::current_num_threads(),
     }

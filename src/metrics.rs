@@ -48,6 +48,7 @@ pub enum Metric {
     RepeatRevenue,
     PitchRevenue,
     Revenue,
+    BaselineRevenue,
     Hours,
     Cost,
     GroupsLeft,
@@ -62,7 +63,7 @@ pub enum Metric {
 /// Each metric's column name, kind and meaning, in column order — one
 /// table, so names and meanings cannot drift from the list above (a test
 /// checks the order).
-const TABLE: [(Metric, &str, Kind, &str); 31] = [
+const TABLE: [(Metric, &str, Kind, &str); 32] = [
     (
         Metric::Members,
         "members",
@@ -196,6 +197,12 @@ const TABLE: [(Metric, &str, Kind, &str); 31] = [
         "revenue from all sources",
     ),
     (
+        Metric::BaselineRevenue,
+        "baseline_revenue",
+        Kind::Flow,
+        "revenue the same members earn in the stay-home baseline (every member staying home)",
+    ),
+    (
         Metric::Hours,
         "hours",
         Kind::Flow,
@@ -254,7 +261,7 @@ const TABLE: [(Metric, &str, Kind, &str); 31] = [
 impl Metric {
     /// All metrics in column order.
     pub const ALL: &'static [Metric] = &{
-        let mut all = [Metric::Members; 31];
+        let mut all = [Metric::Members; TABLE.len()];
         let mut i = 0;
         while i < TABLE.len() {
             all[i] = TABLE[i].0;

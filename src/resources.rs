@@ -72,8 +72,8 @@ pub fn estimate(scenario: &Scenario, parallel: u64) -> Estimate {
         .iter()
         .fold(0u64, |sum, s| sum.saturating_add(world_bytes(s)))
         .saturating_mul(reps);
-    let arms_count = u64::try_from(arms.len()).unwrap_or(u64::MAX);
-    let runs_in_flight = parallel.min(arms_count.saturating_mul(reps)).max(1);
+    // Every variant's runs, and their stay-home baselines'.
+    let runs_in_flight = parallel.min(crate::experiment::runs(scenario)).max(1);
     let per_run: u64 = arms.iter().map(|(_, s)| run_bytes(s)).max().unwrap_or(0);
     Estimate {
         parts: vec![

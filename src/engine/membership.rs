@@ -64,6 +64,10 @@ pub(crate) struct Membership {
     noticers: PersonSet,
     /// Whether each cohort's strategy notices needs.
     cohort_notices: Vec<bool>,
+    /// Whether each cohort's strategy joins groups at all; the members of a
+    /// cohort that stays home hold their slots (their business is counted)
+    /// but are like anyone else in town to everyone's rules.
+    cohort_joins: Vec<bool>,
     /// Person → the current members among their acquaintances, ascending,
     /// with their cohorts: the people who might notice their needs, kept
     /// up to date as members come and go.
@@ -78,7 +82,7 @@ impl Membership {
         groups: u32,
         cadence: u32,
         seats: u64,
-        cohort_notices: Vec<bool>,
+        (cohort_notices, cohort_joins): (Vec<bool>, Vec<bool>),
     ) -> Membership {
         Membership {
             members: Vec::new(),
@@ -98,6 +102,7 @@ impl Membership {
             current: PersonSet::new(people),
             noticers: PersonSet::new(people),
             cohort_notices,
+            cohort_joins,
             member_acquaintances: Vec::new(),
         }
     }
@@ -176,10 +181,8 @@ impl Membership {
             .network
             .neighbors(x)
             .iter()
-            .filter_map(|&m| match self.member_of[m as usize] {
-                NONE => None,
-                slot => Some((m, self.members[slot as usize].cohort)),
-            })
+            .filter(|&&m| self.current.contains(m))
+            .map(|&m| (m, self.cohort_of[m as usize]))
             .collect()
     }
 
@@ -203,6 +206,9 @@ impl Membership {
 
     fn mark(&mut self, person: u32, slot: u32, cohort: u16) {
         self.member_of[person as usize] = slot;
+        if !self.cohort_joins[cohort as usize] {
+            return;
+        }
         self.current.insert(person);
         self.cohort_of[person as usize] = cohort;
         if self.cohort_notices[cohort as usize] {
@@ -216,11 +222,13 @@ impl Membership {
     pub fn enrol(&mut self, world: &World, person: u32, slot: u32, week: u32) {
         let cohort = self.members[slot as usize].cohort;
         self.mark(person, slot, cohort);
-        self.around(world, person, |list| {
-            if let Err(at) = list.binary_search_by_key(&person, |&(m, _)| m) {
-                list.insert(at, (person, cohort));
-            }
-        });
+        if self.current.contains(person) {
+            self.around(world, person, |list| {
+                if let Err(at) = list.binary_search_by_key(&person, |&(m, _)| m) {
+                    list.insert(at, (person, cohort));
+                }
+            });
+        }
         let m = &mut self.members[slot as usize];
         m.person = person;
         m.last_group = NONE;
@@ -232,6 +240,9 @@ impl Membership {
     /// `person` is no longer a member.
     pub fn withdraw(&mut self, world: &World, person: u32) {
         self.member_of[person as usize] = NONE;
+        if !self.current.contains(person) {
+            return;
+        }
         self.current.remove(person);
         self.cohort_of[person as usize] = NO_COHORT;
         self.noticers.remove(person);

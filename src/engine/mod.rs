@@ -42,7 +42,7 @@ use crate::metrics::{Metric, Row};
 use crate::model::attendance::{meetings_attended, ThisWeek};
 use crate::model::book::Book;
 use crate::model::decisions::{self, Choice};
-use crate::model::members::subscription_due;
+use crate::model::members::{subscription_due, NEVER};
 use crate::model::needs::NeedTally;
 use crate::model::relationships::Rules;
 use crate::model::town::Ledger;
@@ -195,7 +195,11 @@ impl<'a> Run<'a> {
                     .expect("validated scenario: every cohort names a strategy")
             })
             .collect();
-        let notices = strategies.iter().map(|st| st.notices_needs > 0.0).collect();
+        let notices = strategies
+            .iter()
+            .map(|st| !st.stays_home && st.notices_needs > 0.0)
+            .collect();
+        let joins = strategies.iter().map(|st| !st.stays_home).collect();
         let mut run = Run {
             s,
             world,
@@ -208,7 +212,7 @@ impl<'a> Run<'a> {
                 s.groups.count as u32,
                 s.groups.cadence_weeks(),
                 s.groups.seats,
-                notices,
+                (notices, joins),
             ),
             holders: PersonSet::new(n),
             books: (0..n).map(|_| Book::default()).collect(),
@@ -247,15 +251,29 @@ impl<'a> Run<'a> {
         for i in (1..slots.len()).rev() {
             slots.swap(i, rng.random_range(0..=i));
         }
-        for slot in slots {
+        // Followed cohorts take their seats last, so that where everyone
+        // else sits does not depend on what the followed members do.
+        let followed = |slot: &u32| {
+            let cohort = self.membership.members[*slot as usize].cohort as usize;
+            self.s.cohorts[cohort].1.followed
+        };
+        let (mut order, last): (Vec<u32>, Vec<u32>) = slots.into_iter().partition(|s| !followed(s));
+        order.extend(last);
+        for slot in order {
             self.seat(slot, 0, &mut rng);
         }
     }
 
-    /// Seats the member in `slot` in their strategy's number of groups.
+    /// Seats the member in `slot` in their strategy's number of groups
+    /// (none, for ever, if their strategy stays home).
     fn seat(&mut self, slot: u32, week: u32, rng: &mut Pcg64Mcg) -> bool {
         let cohort = self.membership.members[slot as usize].cohort;
-        let wanted = self.strategies[cohort as usize].groups_per_member as usize;
+        let strategy = self.strategies[cohort as usize];
+        if strategy.stays_home {
+            self.membership.members[slot as usize].away_until = NEVER;
+            return false;
+        }
+        let wanted = strategy.groups_per_member as usize;
         self.membership
             .seat(self.world, slot, wanted, &self.s.groups, week, rng)
     }
@@ -352,10 +370,18 @@ impl<'a> Run<'a> {
     /// continuing its member's stream.
     fn decisions(&mut self, week: u32) {
         let n = self.world.people.len() as u32;
+        // Followed cohorts' members are the same people all run.
         let weekly_churn: Vec<f64> = self
             .strategies
             .iter()
-            .map(|st| decisions::weekly_churn(st))
+            .zip(&self.s.cohorts)
+            .map(|(st, (_, cohort))| {
+                if cohort.followed {
+                    0.0
+                } else {
+                    decisions::weekly_churn(st)
+                }
+            })
             .collect();
         let this: &Self = self;
         let choices: Vec<(u32, Choice, Pcg64Mcg)> = (0..self.membership.members.len() as u32)

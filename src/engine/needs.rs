@@ -123,7 +123,8 @@ impl Run<'_> {
                     let supplier = decision.sale.map_or(MARKET, |(p, _)| p);
                     let list = &mut suppliers[(need.buyer % BLOCK) as usize];
                     let previous = needs::set_supplier(list, need.profession, supplier);
-                    let involved = |p: u32| membership.is_member(p);
+                    // Members and the people followed in member slots.
+                    let involved = |p: u32| membership.slot_of(p).is_some();
                     let networked = involved(need.buyer)
                         || decision
                             .passes

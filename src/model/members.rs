@@ -14,6 +14,9 @@ use crate::metrics::Row;
 /// Marks "no such person, slot or group".
 pub(crate) const NONE: u32 = u32::MAX;
 
+/// `away_until` of a member who never joins a group (they stay home).
+pub(crate) const NEVER: u32 = u32::MAX - 1;
+
 /// A member slot and the record of the person holding it.
 #[derive(Clone, Debug)]
 pub(crate) struct Member {

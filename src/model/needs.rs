@@ -18,11 +18,13 @@
 //!    their own most-trusted contact, and so on up to `max_hops`, relaying
 //!    a name with probability = their trust in the person who gave it. X
 //!    acts on a name with probability = X's trust in the contact who gave it;
-//! 4. **referral**, unprompted — each member among X's acquaintances and
-//!    networking ties notices the need with probability `notices_needs` ×
-//!    recall (1 for acquaintances, whom daily life keeps in touch; for a
-//!    networking tie, the member's memory half-life applied to the weeks
-//!    since the two last met), and passes on a name as above (one hop);
+//! 4. **referral**, unprompted — each member among X's networking ties
+//!    notices the need with probability `notices_needs` × their recall of
+//!    X (their memory half-life applied to the weeks since the two last
+//!    met); each member among X's other acquaintances with probability
+//!    `notices_needs` × `acquaintance_touch`, the chance of being in touch
+//!    with a given acquaintance in the week; a member who notices passes
+//!    on a name as above (one hop);
 //! 5. **pitch** — a member in s whose pitch X heard within
 //!    `pitch_memory_weeks` and whom X does not dislike wins the job with
 //!    probability `pitch_conversion` × their pitch intensity;
@@ -513,8 +515,9 @@ fn noticing_members(
         }
     };
     let around = buyer.member_acquaintances;
+    let touch = town.scenario().relationships.acquaintance_touch;
     for &(m, cohort) in around {
-        notice(m, town.cohort_strategy(cohort).notices_needs, rng);
+        notice(m, town.cohort_strategy(cohort).notices_needs * touch, rng);
     }
     if let Some(book) = buyer.book {
         // A member's recall of the buyer is read off the buyer's side of

@@ -49,6 +49,14 @@ pub struct Scenario {
     pub strategies: Vec<(String, Strategy)>,
     #[serde(serialize_with = "ordered_map")]
     pub cohorts: Vec<(String, Cohort)>,
+    /// `[room]`, if the members are given by the culture of the room (the
+    /// cohorts are then made from it, and not written back).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub room: Option<Room>,
+    /// `[focal]`, if the scenario asks the individual's question (its arms
+    /// are then the variants, and not written back).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub focal: Option<Focal>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub variants: Vec<Variant>,
     /// `[sweep]`, kept as written: `netgrow sweep` reads and checks it;
@@ -71,6 +79,9 @@ pub struct Simulation {
     /// Seed of every random stream in the run.
     #[serde(serialize_with = "seed_value")]
     pub seed: u64,
+    /// Also run every arm with every member staying home, so that revenue
+    /// above what the same people earn anyway can be counted.
+    pub baseline: bool,
 }
 
 /// A seed as TOML holds it: an integer up to 2^63 − 1, a string of digits
@@ -180,6 +191,9 @@ pub struct Relationships {
     pub friendship_hours: f64,
     pub known_at: f64,
     pub trusted_at: f64,
+    /// The chance a member is in touch with a given acquaintance in a given
+    /// week, so notices their need (networking ties: recall instead).
+    pub acquaintance_touch: f64,
 }
 
 /// `[economy]`: needs, how they are met, and what time is worth.
@@ -222,6 +236,10 @@ pub struct Strategy {
     pub attendance: f64,
     pub rejoin_after_weeks: u64,
     pub churn_per_year: f64,
+    /// Never joins a group: the member is then like anyone else in town
+    /// (their own generosity, no pitching, no noticing), followed only so
+    /// that what they earn is counted — the baseline of staying home.
+    pub stays_home: bool,
 }
 
 /// `[cohorts.NAME]`: a set of members following one strategy.
@@ -229,6 +247,57 @@ pub struct Strategy {
 pub struct Cohort {
     pub strategy: String,
     pub members: u64,
+    /// The same people for the whole run: they never churn out.
+    pub followed: bool,
+}
+
+/// `[room]`: the town's members by the culture of the room, instead of
+/// `[cohorts]`: `members` in all, of whom a share `networkers` network and
+/// the rest connect (cohorts `connecting` and `networking`).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Room {
+    pub members: u64,
+    pub networkers: f64,
+}
+
+impl Room {
+    /// Members who network: the share of all members, rounded.
+    pub fn networking(&self) -> u64 {
+        (self.members as f64 * self.networkers).round() as u64
+    }
+}
+
+/// `[focal]`: the individual's question. A few focal members, the same
+/// people in every arm and never churning, follow each strategy of `arms`
+/// in turn while the other members (`[room]`) are the same, crossed with
+/// the culture of the room (each share of networkers in `culture`).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Focal {
+    pub members: u64,
+    /// The strategy the focal members follow in this arm.
+    pub strategy: String,
+    /// The strategies compared.
+    pub arms: Vec<String>,
+    /// The shares of networkers among the other members compared.
+    pub culture: Vec<f64>,
+}
+
+impl Focal {
+    /// The name of the arm where the focal members follow `strategy` in a
+    /// room of `networkers` (share): "networking in a 25% networking room".
+    pub fn arm_name(strategy: &str, networkers: f64) -> String {
+        format!("{strategy} in a {} networking room", percent(networkers))
+    }
+}
+
+/// A share as a percentage for names: "25%", "12.5%".
+pub fn percent(share: f64) -> String {
+    let p = share * 100.0;
+    if (p - p.round()).abs() < 1e-9 {
+        format!("{}%", p.round())
+    } else {
+        format!("{:.1}%", p)
+    }
 }
 
 /// `[[variants]]`: a named set of overrides, compared paired with the others.
@@ -514,8 +583,16 @@ impl Scenario {
     /// written inline, one per line, so the file reads like a hand-written
     /// one. Fails, saying why, if a value cannot be written as TOML.
     pub fn try_to_toml(&self) -> Result<String, String> {
-        let table = toml::Table::try_from(self)
+        let mut table = toml::Table::try_from(self)
             .map_err(|e| format!("cannot be written back as TOML: {e}"))?;
+        // Members given by the culture of the room, and a focal design's
+        // arms, are made again from [room] and [focal] when read back.
+        if self.room.is_some() {
+            table.remove("cohorts");
+        }
+        if self.focal.is_some() {
+            table.remove("variants");
+        }
         let mut out = String::new();
         emit_table(&mut out, "", &table);
         Ok(out.trim_start().to_string())
@@ -570,7 +647,9 @@ impl Scenario {
 
 /// The strategies every scenario starts with. Values follow the essay:
 /// connecting pitches hard, gives little and leaves after two meetings
-/// without business; networking pitches little, gives, follows up and stays.
+/// without business; networking pitches little, gives, follows up and stays;
+/// staying home is never joining a group at all (the baseline: the same
+/// person, going about their business).
 pub fn built_in_strategies() -> Vec<(String, Strategy)> {
     vec![
         (
@@ -586,6 +665,7 @@ pub fn built_in_strategies() -> Vec<(String, Strategy)> {
                 attendance: 0.9,
                 rejoin_after_weeks: 4,
                 churn_per_year: 0.15,
+                stays_home: false,
             },
         ),
         (
@@ -601,9 +681,42 @@ pub fn built_in_strategies() -> Vec<(String, Strategy)> {
                 attendance: 0.9,
                 rejoin_after_weeks: 4,
                 churn_per_year: 0.15,
+                stays_home: false,
+            },
+        ),
+        (
+            "stay_home".to_string(),
+            Strategy {
+                pitch_intensity: 0.0,
+                patience_meetings: 0,
+                partner_choice: "mixed".to_string(),
+                one_to_ones_per_month: 0.0,
+                generosity: 0.0,
+                notices_needs: 0.0,
+                groups_per_member: 1,
+                attendance: 0.0,
+                rejoin_after_weeks: 0,
+                churn_per_year: 0.0,
+                stays_home: true,
             },
         ),
     ]
+}
+
+/// The groups of a scenario that says nothing of them.
+pub fn default_groups() -> Groups {
+    let mut r = Reader::default();
+    let root = Node::empty_table();
+    let top = r.table(&root, String::new());
+    read_groups(&mut r, &top)
+}
+
+/// The outputs of a scenario that says nothing of them.
+pub fn default_output() -> Output {
+    let mut r = Reader::default();
+    let root = Node::empty_table();
+    let top = r.table(&root, String::new());
+    read_output(&mut r, &top)
 }
 
 fn read_scenario(r: &mut Reader, root: &Node, stem: &str, with_variants: bool) -> Scenario {
@@ -615,7 +728,7 @@ fn read_scenario(r: &mut Reader, root: &Node, stem: &str, with_variants: bool) -
     let economy = read_economy(r, &top);
     let output = read_output(r, &top);
     let strategies = read_strategies(r, &top);
-    let cohorts = read_cohorts(r, &top, &strategies);
+    let (cohorts, room, focal) = read_members(r, &top, &strategies);
     let variants_node = top.get("variants");
     let sweep = match top.get("sweep") {
         Some(
@@ -648,17 +761,227 @@ fn read_scenario(r: &mut Reader, root: &Node, stem: &str, with_variants: bool) -
         output,
         strategies,
         cohorts,
+        room,
+        focal,
         variants: Vec::new(),
         sweep,
     };
     check_constraints(r, &scenario);
     if with_variants {
-        if let Some(node) = variants_node {
-            scenario.variants = read_variants(r, root, node, stem);
+        match (variants_node, &scenario.focal) {
+            (Some(node), Some(_)) => r.error(
+                "variants".into(),
+                Some(node),
+                "a [focal] design makes its own variants (one per strategy and culture of the room); remove [[variants]], or run them as a scenario of their own",
+            ),
+            (Some(node), None) => scenario.variants = read_variants(r, root, node, stem),
+            (None, Some(focal)) => scenario.variants = focal_variants(r, root, focal, stem),
+            (None, None) => {}
         }
         check_strategies_used(r, root, &scenario);
     }
     scenario
+}
+
+/// The members: from `[cohorts]` (or the default cohorts), or from
+/// `[room]` and `[focal]`, with the room and the focal design if given.
+fn read_members(
+    r: &mut Reader,
+    top: &Table<'_>,
+    strategies: &[(String, Strategy)],
+) -> (Vec<(String, Cohort)>, Option<Room>, Option<Focal>) {
+    if top.get("room").is_none() && top.get("focal").is_none() {
+        return (read_cohorts(r, top, strategies), None, None);
+    }
+    if let Some(node) = top.get("cohorts") {
+        r.error(
+            "cohorts".into(),
+            Some(node),
+            "a scenario gives its members either as [cohorts] or as [room] (with [focal]), not both",
+        );
+    }
+    let room = read_room(r, top);
+    let focal = top
+        .get("focal")
+        .is_some()
+        .then(|| read_focal(r, top, strategies));
+    let mut cohorts = Vec::new();
+    if let Some(f) = &focal {
+        cohorts.push((
+            "focal".to_string(),
+            Cohort {
+                strategy: f.strategy.clone(),
+                members: f.members,
+                followed: true,
+            },
+        ));
+    }
+    let networking = room.networking();
+    for (name, members) in [
+        ("connecting", room.members - networking),
+        ("networking", networking),
+    ] {
+        cohorts.push((
+            name.to_string(),
+            Cohort {
+                strategy: name.to_string(),
+                members,
+                followed: false,
+            },
+        ));
+    }
+    (cohorts, Some(room), focal)
+}
+
+fn read_room(r: &mut Reader, top: &Table<'_>) -> Room {
+    let t = r.section(top, "room");
+    let room = Room {
+        members: r.int(&t, "members", 400, 0, MAX_PEOPLE, "members"),
+        networkers: r.f64(&t, "networkers", 0.5, Check::Probability),
+    };
+    r.finish(t);
+    room
+}
+
+fn read_focal(r: &mut Reader, top: &Table<'_>, strategies: &[(String, Strategy)]) -> Focal {
+    let t = r.section(top, "focal");
+    let names: Vec<&str> = strategies.iter().map(|(n, _)| n.as_str()).collect();
+    let members = r.int(&t, "members", 20, 1, MAX_PEOPLE, "members");
+    let arms = words(r, &t, "arms", &["networking", "connecting", "stay_home"]);
+    for arm in &arms {
+        if !names.contains(&arm.as_str()) {
+            strategy_unknown(r, &t, "arms", arm, &names);
+        }
+    }
+    let culture = shares(r, &t, "culture", &[0.0, 0.25, 0.5, 0.75, 1.0]);
+    let first = arms.first().cloned().unwrap_or_default();
+    let strategy = r.string(&t, "strategy", &first);
+    if !names.contains(&strategy.as_str()) {
+        strategy_unknown(r, &t, "strategy", &strategy, &names);
+    }
+    r.finish(t);
+    Focal {
+        members,
+        strategy,
+        arms,
+        culture,
+    }
+}
+
+/// Reports `name`, given at `table.key`, as no strategy, with the nearest.
+fn strategy_unknown(r: &mut Reader, table: &Table<'_>, key: &'static str, name: &str, names: &[&str]) {
+    let hint = read::suggest(name, names)
+        .map(|s| format!("; did you mean \"{s}\"?"))
+        .unwrap_or_default();
+    r.error(
+        table.key(key),
+        table.get(key),
+        format!(
+            "expected the name of a strategy ({}){hint}, found \"{}\"",
+            names.join(", "),
+            read::shown(name)
+        ),
+    );
+}
+
+/// A non-empty list of distinct words at `table.key`, or `default`.
+fn words(r: &mut Reader, table: &Table<'_>, key: &'static str, default: &[&str]) -> Vec<String> {
+    let Some(node) = table.get(key) else {
+        return default.iter().map(|w| w.to_string()).collect();
+    };
+    let items = match &node.value {
+        Value::Array(items) => items
+            .iter()
+            .map(|i| match &i.value {
+                Value::String(w) => Some(w.clone()),
+                _ => None,
+            })
+            .collect::<Option<Vec<String>>>(),
+        _ => None,
+    };
+    match items {
+        Some(list) if !list.is_empty() && distinct(&list) => list,
+        _ => {
+            r.error(
+                table.key(key),
+                Some(node),
+                "expected a list of distinct strategy names, e.g. [\"networking\", \"connecting\", \"stay_home\"]",
+            );
+            default.iter().map(|w| w.to_string()).collect()
+        }
+    }
+}
+
+/// A non-empty list of distinct shares (0 to 1) at `table.key`, or
+/// `default`.
+fn shares(r: &mut Reader, table: &Table<'_>, key: &'static str, default: &[f64]) -> Vec<f64> {
+    let Some(node) = table.get(key) else {
+        return default.to_vec();
+    };
+    let items = match &node.value {
+        Value::Array(items) => items
+            .iter()
+            .map(|i| match i.value {
+                Value::Integer(n) if (0..=1).contains(&n) => Some(n as f64),
+                Value::Float(x) if (0.0..=1.0).contains(&x) => Some(x),
+                _ => None,
+            })
+            .collect::<Option<Vec<f64>>>(),
+        _ => None,
+    };
+    match items {
+        Some(list) if !list.is_empty() && distinct(&list) => list,
+        _ => {
+            r.error(
+                table.key(key),
+                Some(node),
+                "expected a list of distinct shares between 0 and 1, e.g. [0, 0.25, 0.5, 0.75, 1]",
+            );
+            default.to_vec()
+        }
+    }
+}
+
+fn distinct<T: PartialEq>(items: &[T]) -> bool {
+    items
+        .iter()
+        .enumerate()
+        .all(|(i, a)| items[..i].iter().all(|b| b != a))
+}
+
+/// The arms of a `[focal]` design: for each culture of the room, each
+/// strategy the focal members follow, as variants of the scenario.
+fn focal_variants(r: &mut Reader, root: &Node, focal: &Focal, stem: &str) -> Vec<Variant> {
+    let mut variants = Vec::new();
+    for &networkers in &focal.culture {
+        for strategy in &focal.arms {
+            let name = Focal::arm_name(strategy, networkers);
+            let set: Vec<(String, Node)> = vec![
+                (
+                    "focal.strategy".to_string(),
+                    Node {
+                        value: Value::String(strategy.clone()),
+                        origin: Origin::Default,
+                    },
+                ),
+                (
+                    "room.networkers".to_string(),
+                    Node {
+                        value: Value::Float(networkers),
+                        origin: Origin::Default,
+                    },
+                ),
+            ];
+            variants.push(resolve_variant(
+                r,
+                root,
+                (name, String::new()),
+                ("focal", &set),
+                stem,
+            ));
+        }
+    }
+    variants
 }
 
 /// Reports each strategy the scenario defines that no cohort follows — in
@@ -767,6 +1090,7 @@ fn read_simulation(r: &mut Reader, top: &Table<'_>, stem: &str) -> Simulation {
         years: r.int(&t, "years", 5, 1, 100, "years") as u32,
         replicates: r.int(&t, "replicates", 20, 1, 100_000, "replicates") as u32,
         seed: r.seed(&t, "seed", 1),
+        baseline: r.bool(&t, "baseline", true),
     };
     if let Some(problem) = name_problem(&s.name) {
         // A name the file did not give comes from the file's name.
@@ -1042,6 +1366,7 @@ fn read_relationships(r: &mut Reader, top: &Table<'_>) -> Relationships {
         friendship_hours: r.f64(&t, "friendship_hours", 50.0, Check::Positive("hours")),
         known_at: r.f64(&t, "known_at", 0.5, Check::Probability),
         trusted_at: r.f64(&t, "trusted_at", 0.5, Check::Probability),
+        acquaintance_touch: r.f64(&t, "acquaintance_touch", 0.1, Check::Probability),
     };
     r.finish(t);
     rel
@@ -1112,7 +1437,12 @@ fn read_strategies(r: &mut Reader, top: &Table<'_>) -> Vec<(String, Strategy)> {
         let base_name = if strategies.iter().any(|(n, _)| n == name) {
             name.as_str()
         } else {
-            r.choice(&st, "based_on", "networking", &["connecting", "networking"])
+            r.choice(
+                &st,
+                "based_on",
+                "networking",
+                &["connecting", "networking", "stay_home"],
+            )
         };
         let base = strategies
             .iter()
@@ -1173,6 +1503,7 @@ fn read_strategies(r: &mut Reader, top: &Table<'_>) -> Vec<(String, Strategy)> {
                 base.churn_per_year,
                 Check::Probability,
             ),
+            stays_home: r.bool(&st, "stays_home", base.stays_home),
         };
         r.finish(st);
         match strategies.iter_mut().find(|(n, _)| n == name) {
@@ -1204,6 +1535,7 @@ fn default_cohorts() -> Vec<(String, Cohort)> {
                 Cohort {
                     strategy: name.to_string(),
                     members: 200,
+                    followed: false,
                 },
             )
         })
@@ -1217,7 +1549,10 @@ fn with_default_cohorts(root: &mut Node) {
     let Value::Table(sections) = &mut root.value else {
         return;
     };
-    if sections.iter().any(|(k, _, _)| k == "cohorts") {
+    if sections
+        .iter()
+        .any(|(k, _, _)| k == "cohorts" || k == "room" || k == "focal")
+    {
         return;
     }
     let node = |value| Node {
@@ -1332,9 +1667,17 @@ fn read_cohorts(
                 format!("expected one of the strategies {}{hint}", names.join(", ")),
             );
         }
-        let members = r.int(&ct, "members", 200, 1, MAX_PEOPLE, "members");
+        let members = r.int(&ct, "members", 200, 0, MAX_PEOPLE, "members");
+        let followed = r.bool(&ct, "followed", false);
         r.finish(ct);
-        cohorts.push((name.clone(), Cohort { strategy, members }));
+        cohorts.push((
+            name.clone(),
+            Cohort {
+                strategy,
+                members,
+                followed,
+            },
+        ));
     }
     if cohorts.is_empty() {
         r.error(
@@ -1379,7 +1722,16 @@ fn check_constraints(r: &mut Reader, s: &Scenario) {
     let wanted: u64 = s
         .cohorts
         .iter()
-        .map(|(_, c)| c.members * s.strategy(&c.strategy).map_or(1, |st| st.groups_per_member))
+        .map(|(_, c)| {
+            let seats = s.strategy(&c.strategy).map_or(1, |st| {
+                if st.stays_home {
+                    0
+                } else {
+                    st.groups_per_member
+                }
+            });
+            c.members * seats
+        })
         .sum();
     if wanted > seats {
         r.error(
@@ -1445,45 +1797,64 @@ fn read_variants(r: &mut Reader, root: &Node, node: &Node, stem: &str) -> Vec<Va
             );
         }
         let description = r.string(&t, "description", "");
-        let mut tree = root.clone();
-        if let Value::Table(entries) = &mut tree.value {
-            entries.retain(|(k, _, _)| k != "variants");
-        }
-        let mut set = toml::Table::new();
+        let mut set = Vec::new();
         if let Some(set_node) = t.get("set") {
+            // Every key of `set` is taken; unknown ones surface when the
+            // variant's scenario is read.
             let st = r.table(set_node, t.key("set"));
-            for (key, _, value) in st.entries() {
-                let path: Vec<&str> = key.split('.').map(str::trim).collect();
-                if let Err(why) = tree.set_path(&path, value.clone()) {
-                    r.error(
-                        st.key(key),
-                        Some(value),
-                        format!("cannot set: a parent key {why}"),
-                    );
-                }
-                set.insert(key.clone(), to_toml_value(&value.value));
-            }
-            // Every key of `set` is consumed here; unknown ones surface when
-            // the variant's scenario is read below.
-            drop(st);
+            set.extend(
+                st.entries()
+                    .iter()
+                    .map(|(key, _, value)| (key.clone(), value.clone())),
+            );
         }
+        let prefix = t.key("set");
         r.finish(t);
-        let mut vr = Reader::default();
-        let resolved = read_scenario(&mut vr, &tree, stem, false);
-        for mut d in vr.diagnostics {
-            if !r.diagnostics.contains(&d) {
-                d.key = format!("{} (in variant \"{name}\")", d.key);
-                r.diagnostics.push(d);
-            }
-        }
-        variants.push(Variant {
-            name,
-            description,
-            set,
-            resolved: Box::new(resolved),
-        });
+        variants.push(resolve_variant(r, root, (name, description), (&prefix, &set), stem));
     }
     variants
+}
+
+/// The variant (named and described) of the scenario in `root`: `set`
+/// (dotted keys and their values, written under `prefix`) applied, then
+/// read like a scenario of its own.
+fn resolve_variant(
+    r: &mut Reader,
+    root: &Node,
+    (name, description): (String, String),
+    (prefix, set): (&str, &[(String, Node)]),
+    stem: &str,
+) -> Variant {
+    let mut tree = root.clone();
+    if let Value::Table(entries) = &mut tree.value {
+        entries.retain(|(k, _, _)| k != "variants");
+    }
+    let mut table = toml::Table::new();
+    for (key, value) in set {
+        let path: Vec<&str> = key.split('.').map(str::trim).collect();
+        if let Err(why) = tree.set_path(&path, value.clone()) {
+            r.error(
+                format!("{prefix}.{key}"),
+                Some(value),
+                format!("cannot set: a parent key {why}"),
+            );
+        }
+        table.insert(key.clone(), to_toml_value(&value.value));
+    }
+    let mut vr = Reader::default();
+    let resolved = read_scenario(&mut vr, &tree, stem, false);
+    for mut d in vr.diagnostics {
+        if !r.diagnostics.contains(&d) {
+            d.key = format!("{} (in variant \"{name}\")", d.key);
+            r.diagnostics.push(d);
+        }
+    }
+    Variant {
+        name,
+        description,
+        set: table,
+        resolved: Box::new(resolved),
+    }
 }
 
 /// Writes `table`'s plain and inline values, then its sub-sections.

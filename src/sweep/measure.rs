@@ -182,6 +182,8 @@ pub fn figures(scenario: &Scenario, run: RunResult) -> RunFigures {
         cohorts: vec![scenario.cohort_names()],
         replicates: 1,
         runs: vec![run],
+        // A sweep point's runs have no stay-home baseline.
+        baseline: false,
         elapsed_seconds: 0.0,
         threads: 1,
         network: unanalysed_network(),
@@ -250,6 +252,7 @@ mod tests {
             cohorts: vec![s.cohort_names()],
             replicates: 1,
             runs: vec![run],
+            baseline: false,
             elapsed_seconds: 0.0,
             threads: 1,
             network: unanalysed_network(),
