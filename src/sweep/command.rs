@@ -18,7 +18,7 @@ use super::shard::{self, Shard, ShardArg};
 use super::spec::KeyKind;
 use super::store;
 use crate::chart::{ChartOptions, Format};
-use crate::cli::BadInput;
+use crate::error::BadInput;
 use crate::output;
 use crate::output::ownership::{self, Kind};
 use crate::scenario::{Override, Scenario};
@@ -135,11 +135,7 @@ pub fn sweep(args: SweepArgs, mut overrides: Vec<Override>, quiet: bool) -> Resu
         each_year: args.each_year,
         keep_timeseries: args.keep_timeseries,
     };
-    let mut pool = rayon::ThreadPoolBuilder::new();
-    if let Some(t) = crate::cli::worker_threads(args.threads) {
-        pool = pool.num_threads(t);
-    }
-    let pool = pool.build().context("cannot start worker threads")?;
+    let pool = crate::threads::pool(args.threads)?;
     let plan = pool.install(|| plan::prepare(&args.file, overrides, &request))?;
     if args.dry_run {
         output::print(&describe(&plan, shard))?;

@@ -22,7 +22,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 
 use super::store::{self, Manifest, ShardFile};
-use crate::cli::BadInput;
+use crate::error::BadInput;
 
 /// The K-th of N shares of a sweep (K from 1).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
