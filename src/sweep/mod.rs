@@ -19,6 +19,7 @@
 //! - [`session`]: fresh or resumed directories, and finishing a sweep;
 //! - [`shard`]: `--shard K/N` and `netgrow merge`;
 //! - [`results`]: a finished sweep in memory, and its tables;
+//! - [`labels`]: the names of keys and points in tables, charts and report;
 //! - [`chart`] and [`report`]: pictures and the HTML report;
 //! - [`measure`]: what is recorded of each run;
 //! - [`command`]: the two subcommands.
@@ -26,6 +27,7 @@
 pub mod chart;
 pub mod command;
 pub mod design;
+pub mod labels;
 pub mod measure;
 pub mod plan;
 pub mod report;
