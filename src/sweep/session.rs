@@ -32,7 +32,7 @@ use super::runner::{self, Progress, Ran};
 use super::shard::{self, Shard};
 use super::store::{self, Manifest};
 use crate::chart::ChartOptions;
-use crate::cli::BadInput;
+use crate::error::BadInput;
 use crate::output::ownership::{self, Kind, Owned};
 
 /// Where and how to run.
