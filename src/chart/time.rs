@@ -7,6 +7,7 @@
 //! value in the middle of its month.
 
 use anyhow::Result;
+use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
@@ -85,6 +86,9 @@ fn month_ticks(months: f64) -> Vec<f64> {
     (0..=n).map(|i| i as f64 * step).collect()
 }
 
+/// A panel's plotting area: months along x, the quantity up y.
+type Plot<'a, DB> = ChartContext<'a, DB, Cartesian2d<Ticked, RangedCoordf64>>;
+
 /// Draws curves with bands on a month axis, plus events and references.
 pub fn panel<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
@@ -95,29 +99,51 @@ pub fn panel<DB: DrawingBackend>(
     events: &[Event],
     references: &[Reference],
 ) -> Result<()> {
-    let finite = |s: &Stat| s.mean.is_finite();
-    // Every quantity drawn here is a count or an amount, never negative,
-    // so the axis starts at 0 and an interval reaching below it is cut
-    // there.
-    let lo = 0.0;
+    let top = y_top(curves, references, events.len());
+    let mut chart = month_axes(area, look, months, y, top)?;
+    bands(&mut chart, curves)?;
+    reference_lines(&mut chart, look, months, references)?;
+    lines(&mut chart, look, curves)?;
+    event_lines(&mut chart, look, months, top, events)
+}
+
+/// Where a panel's y axis starts: every quantity drawn here is a count or
+/// an amount, never negative, so the axis starts at 0 and an interval
+/// reaching below it is cut there.
+const Y_FROM: f64 = 0.0;
+
+/// The top of the y axis: above every mean, upper interval end and
+/// reference line, with headroom that keeps `events` labels clear of the
+/// data.
+fn y_top(curves: &[Curve], references: &[Reference], events: usize) -> f64 {
+    let lo = Y_FROM;
     let hi = curves
         .iter()
         .flat_map(|c| c.points.iter().map(|(_, s)| s))
-        .filter(|s| finite(s))
+        .filter(|s| s.mean.is_finite())
         .flat_map(|s| [s.mean, s.ci_high])
         .chain(references.iter().map(|r| r.y))
         .filter(|v| v.is_finite())
         .fold(lo, f64::max);
     let hi = if hi > lo { hi } else { lo + 1.0 };
-    // Headroom keeps event labels clear of the data.
-    let headroom = if events.is_empty() {
+    let headroom = if events == 0 {
         0.06
     } else {
-        0.06 + 0.09 * events.len() as f64
+        0.06 + 0.09 * events as f64
     };
-    let top = hi + (hi - lo) * headroom;
-    let span = top - lo;
+    hi + (hi - lo) * headroom
+}
 
+/// The month axis, ticked by [`month_ticks`], and the y axis up to `top`.
+fn month_axes<'a, DB: DrawingBackend>(
+    area: &'a DrawingArea<DB, Shift>,
+    look: &Look,
+    months: f64,
+    y: &YAxis,
+    top: f64,
+) -> Result<Plot<'a, DB>> {
+    let lo = Y_FROM;
+    let span = top - lo;
     let mut chart = ChartBuilder::on(area)
         .margin_left(look.px(10.0))
         .margin_right(look.px(40.0))
@@ -147,7 +173,11 @@ pub fn panel<DB: DrawingBackend>(
         .set_all_tick_mark_size(look.px(8.0))
         .draw()
         .drawn()?;
+    Ok(chart)
+}
 
+/// Each curve's 95% band, pale, under everything else.
+fn bands<DB: DrawingBackend>(chart: &mut Plot<DB>, curves: &[Curve]) -> Result<()> {
     for c in curves {
         let pts: Vec<&(f64, Stat)> = c
             .points
@@ -157,7 +187,7 @@ pub fn panel<DB: DrawingBackend>(
         let band: Vec<(f64, f64)> = pts
             .iter()
             .map(|(x, s)| (*x, s.ci_high))
-            .chain(pts.iter().rev().map(|(x, s)| (*x, s.ci_low.max(lo))))
+            .chain(pts.iter().rev().map(|(x, s)| (*x, s.ci_low.max(Y_FROM))))
             .collect();
         if band.len() > 2 {
             chart
@@ -168,6 +198,16 @@ pub fn panel<DB: DrawingBackend>(
                 .drawn()?;
         }
     }
+    Ok(())
+}
+
+/// A dashed line across the panel at each reference's height.
+fn reference_lines<DB: DrawingBackend>(
+    chart: &mut Plot<DB>,
+    look: &Look,
+    months: f64,
+    references: &[Reference],
+) -> Result<()> {
     for r in references {
         let style = MUTED.stroke_width(look.upx(3.0));
         chart
@@ -179,21 +219,37 @@ pub fn panel<DB: DrawingBackend>(
             ))
             .drawn()?;
     }
+    Ok(())
+}
+
+/// Each curve's line of means.
+fn lines<DB: DrawingBackend>(chart: &mut Plot<DB>, look: &Look, curves: &[Curve]) -> Result<()> {
     for c in curves {
         let line: Vec<(f64, f64)> = c
             .points
             .iter()
-            .filter(|(_, s)| finite(s))
+            .filter(|(_, s)| s.mean.is_finite())
             .map(|(x, s)| (*x, s.mean))
             .collect();
         chart
             .draw_series(LineSeries::new(line, c.colour.stroke_width(look.line())))
             .drawn()?;
     }
+    Ok(())
+}
+
+/// A dashed vertical line at each event, its label in the headroom.
+fn event_lines<DB: DrawingBackend>(
+    chart: &mut Plot<DB>,
+    look: &Look,
+    months: f64,
+    top: f64,
+    events: &[Event],
+) -> Result<()> {
     for (i, e) in events.iter().enumerate() {
         chart
             .draw_series(DashedLineSeries::new(
-                vec![(e.month, lo), (e.month, top)],
+                vec![(e.month, Y_FROM), (e.month, top)],
                 look.px(14.0),
                 look.px(10.0),
                 INK.stroke_width(look.upx(3.0)),
