@@ -3,7 +3,6 @@
 //! the acquaintance network's degrees of separation.
 
 use anyhow::Result;
-use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
@@ -11,7 +10,8 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use super::data::{RunData, Year};
 use super::numbers::{self, amount, fixed, percent};
 use super::style::{
-    frame, grid, series_colour, Drawn, Header, LegendItem, Look, Mark, Ticked, GRID, INK, NEUTRAL,
+    axes_look, category_label, frame, grid, series_colour, Drawn, Header, LegendItem, Look, Mark,
+    Plot, Ticked, INK, NEUTRAL,
 };
 use super::{by_variant, join, ranked, replicates, sentence, variant_prefix, versus};
 use crate::metrics::Metric;
@@ -145,9 +145,6 @@ pub fn revenue_by_source<DB: DrawingBackend>(
     Ok(())
 }
 
-/// A panel's plotting area: years (or categories) along x, amounts up y.
-type Plot<'a, DB> = ChartContext<'a, DB, Cartesian2d<Ticked, RangedCoordf64>>;
-
 /// A year per tick along x, money up to `top` along y.
 fn year_axes<'a, DB: DrawingBackend>(
     body: &'a DrawingArea<DB, Shift>,
@@ -167,19 +164,13 @@ fn year_axes<'a, DB: DrawingBackend>(
         .build_cartesian_2d(Ticked::new(0.4f64..years as f64 + 0.6, ticks), 0f64..top)
         .drawn()?;
     let y_fmt = |v: &f64| numbers::money_tick(cur, *v, top);
-    chart
-        .configure_mesh()
+    axes_look(&mut chart.configure_mesh(), look)
         .disable_x_mesh()
         .x_desc("Year")
         .y_desc(y_desc)
-        .axis_desc_style(look.axis_desc())
-        .label_style(look.tick())
         .x_label_formatter(&|x| fixed(*x, 0))
         .y_label_formatter(&y_fmt)
         .y_labels(7)
-        .bold_line_style(GRID.stroke_width(look.upx(1.5)))
-        .light_line_style(TRANSPARENT)
-        .axis_style(INK.stroke_width(look.upx(2.0)))
         .draw()
         .drawn()?;
     Ok(chart)
@@ -241,8 +232,6 @@ fn grouped<DB: DrawingBackend>(
         .filter(|v| v.is_finite())
         .fold(0.0f64, f64::max);
     let top = if top > 0.0 { top * 1.12 } else { 1.0 };
-    let n = labels.len();
-    let ticks: Vec<f64> = (0..n).map(|i| i as f64).collect();
     let mut chart = ChartBuilder::on(area)
         .margin_left(look.px(10.0))
         .margin_right(look.px(40.0))
@@ -250,30 +239,17 @@ fn grouped<DB: DrawingBackend>(
         .margin_bottom(look.px(6.0))
         .x_label_area_size(look.px(92.0))
         .y_label_area_size(look.px(150.0))
-        .build_cartesian_2d(Ticked::new(-0.5f64..n as f64 - 0.5, ticks), 0f64..top)
+        .build_cartesian_2d(Ticked::categories(labels.len()), 0f64..top)
         .drawn()?;
-    let x_fmt = |x: &f64| {
-        let i = x.round();
-        if i >= 0.0 && (i as usize) < n {
-            labels[i as usize].clone()
-        } else {
-            String::new()
-        }
-    };
+    let x_fmt = |x: &f64| category_label(labels, *x);
     let y_fmt = |v: &f64| y_fmt(*v);
-    chart
-        .configure_mesh()
+    axes_look(&mut chart.configure_mesh(), look)
         .disable_x_mesh()
         .x_desc(x_desc)
         .y_desc(y_desc)
-        .axis_desc_style(look.axis_desc())
-        .label_style(look.tick())
         .x_label_formatter(&x_fmt)
         .y_label_formatter(&y_fmt)
         .y_labels(7)
-        .bold_line_style(GRID.stroke_width(look.upx(1.5)))
-        .light_line_style(TRANSPARENT)
-        .axis_style(INK.stroke_width(look.upx(2.0)))
         .draw()
         .drawn()?;
     for (c, bars) in values.iter().enumerate() {

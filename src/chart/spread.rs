@@ -7,7 +7,6 @@
 //! chart shows it.
 
 use anyhow::Result;
-use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
@@ -15,7 +14,8 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use super::data::{Outcome, RunData};
 use super::numbers::{self, count, money, percent};
 use super::style::{
-    frame, series_colour, Drawn, Header, LegendItem, Look, Mark, Ticked, GRID, INK,
+    axes_look, category_label, frame, series_colour, Drawn, Header, LegendItem, Look, Mark, Plot,
+    Ticked, INK,
 };
 use super::{by_variant, ranked, sentence, variant_prefix};
 
@@ -246,9 +246,6 @@ struct Violins<'a> {
     y_fmt: &'a dyn Fn(f64, f64) -> String,
 }
 
-/// A panel's plotting area: a category per series along x, the value up y.
-type Plot<'a, DB> = ChartContext<'a, DB, Cartesian2d<Ticked, RangedCoordf64>>;
-
 /// Half the width of a violin at its widest, in category units.
 const HALF_WIDTH: f64 = 0.38;
 
@@ -309,7 +306,6 @@ fn axes<'a, DB: DrawingBackend>(
 ) -> Result<(Plot<'a, DB>, bool)> {
     let labels = panel.labels;
     let n = labels.len();
-    let ticks: Vec<f64> = (0..n).map(|i| i as f64).collect();
     let mut chart = ChartBuilder::on(body)
         .margin_left(look.px(10.0))
         .margin_right(look.px(30.0))
@@ -317,7 +313,7 @@ fn axes<'a, DB: DrawingBackend>(
         .margin_bottom(look.px(6.0))
         .x_label_area_size(look.px(60.0))
         .y_label_area_size(look.px(150.0))
-        .build_cartesian_2d(Ticked::new(-0.5f64..n as f64 - 0.5, ticks), 0f64..top)
+        .build_cartesian_2d(Ticked::categories(n), 0f64..top)
         .drawn()?;
     let slot = (body.dim_in_pixel().0 as i32 - look.px(190.0)) / n.max(1) as i32;
     let mut widest = 0;
@@ -331,26 +327,19 @@ fn axes<'a, DB: DrawingBackend>(
         .0 as i32
         <= slot * 9 / 10;
     let x_fmt = |x: &f64| {
-        let i = x.round();
-        if show_labels && i >= 0.0 && (i as usize) < n {
-            labels[i as usize].clone()
+        if show_labels {
+            category_label(labels, *x)
         } else {
             String::new()
         }
     };
     let y_fmt = |v: &f64| (panel.y_fmt)(*v, top);
-    chart
-        .configure_mesh()
+    axes_look(&mut chart.configure_mesh(), look)
         .disable_x_mesh()
         .y_desc(panel.y_desc)
-        .axis_desc_style(look.axis_desc())
-        .label_style(look.tick())
         .x_label_formatter(&x_fmt)
         .y_label_formatter(&y_fmt)
         .y_labels(7)
-        .bold_line_style(GRID.stroke_width(look.upx(1.5)))
-        .light_line_style(TRANSPARENT)
-        .axis_style(INK.stroke_width(look.upx(2.0)))
         .draw()
         .drawn()?;
     Ok((chart, long_notes))

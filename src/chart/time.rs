@@ -7,7 +7,6 @@
 //! value in the middle of its month.
 
 use anyhow::Result;
-use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
@@ -15,7 +14,8 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use super::data::{RunData, Stat, CUM_REFERRALS, CUM_REVENUE, PEOPLE_KNOWN, TRUSTED_TIES};
 use super::numbers::{self, amount, fixed, money};
 use super::style::{
-    self, frame, series_colour, Drawn, Header, LegendItem, Look, Mark, Ticked, INK, MUTED,
+    axes_look, band, dashed, frame, series_colour, Drawn, Header, LegendItem, Look, Mark, Plot,
+    Ticked, INK, MUTED,
 };
 use super::{by_variant, join, ranked, sentence, variant_prefix, versus};
 use crate::summary::WEEKS_PER_YEAR;
@@ -86,9 +86,6 @@ fn month_ticks(months: f64) -> Vec<f64> {
     (0..=n).map(|i| i as f64 * step).collect()
 }
 
-/// A panel's plotting area: months along x, the quantity up y.
-type Plot<'a, DB> = ChartContext<'a, DB, Cartesian2d<Ticked, RangedCoordf64>>;
-
 /// Draws curves with bands on a month axis, plus events and references.
 pub fn panel<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
@@ -158,18 +155,12 @@ fn month_axes<'a, DB: DrawingBackend>(
         Some(c) => numbers::money_tick(c, *v, span),
         None => numbers::tick(*v, span),
     };
-    chart
-        .configure_mesh()
+    axes_look(&mut chart.configure_mesh(), look)
         .x_desc("Month since the start of the run")
         .y_desc(y.desc)
-        .axis_desc_style(look.axis_desc())
-        .label_style(look.tick())
         .x_label_formatter(&|m| fixed(*m, 0))
         .y_label_formatter(&y_fmt)
         .y_labels(7)
-        .bold_line_style(style::GRID.stroke_width(look.upx(1.5)))
-        .light_line_style(TRANSPARENT)
-        .axis_style(INK.stroke_width(look.upx(2.0)))
         .set_all_tick_mark_size(look.px(8.0))
         .draw()
         .drawn()?;
@@ -179,24 +170,13 @@ fn month_axes<'a, DB: DrawingBackend>(
 /// Each curve's 95% band, pale, under everything else.
 fn bands<DB: DrawingBackend>(chart: &mut Plot<DB>, curves: &[Curve]) -> Result<()> {
     for c in curves {
-        let pts: Vec<&(f64, Stat)> = c
+        let points: Vec<(f64, f64, f64)> = c
             .points
             .iter()
             .filter(|(_, s)| s.ci_low.is_finite() && s.ci_high.is_finite())
+            .map(|(x, s)| (*x, s.ci_low.max(Y_FROM), s.ci_high))
             .collect();
-        let band: Vec<(f64, f64)> = pts
-            .iter()
-            .map(|(x, s)| (*x, s.ci_high))
-            .chain(pts.iter().rev().map(|(x, s)| (*x, s.ci_low.max(Y_FROM))))
-            .collect();
-        if band.len() > 2 {
-            chart
-                .draw_series(std::iter::once(Polygon::new(
-                    band,
-                    c.colour.mix(0.22).filled(),
-                )))
-                .drawn()?;
-        }
+        band(chart, &points, c.colour)?;
     }
     Ok(())
 }
@@ -209,15 +189,7 @@ fn reference_lines<DB: DrawingBackend>(
     references: &[Reference],
 ) -> Result<()> {
     for r in references {
-        let style = MUTED.stroke_width(look.upx(3.0));
-        chart
-            .draw_series(DashedLineSeries::new(
-                vec![(0.0, r.y), (months, r.y)],
-                look.px(14.0),
-                look.px(10.0),
-                style,
-            ))
-            .drawn()?;
+        dashed(chart, look, vec![(0.0, r.y), (months, r.y)], MUTED)?;
     }
     Ok(())
 }
@@ -247,14 +219,7 @@ fn event_lines<DB: DrawingBackend>(
     events: &[Event],
 ) -> Result<()> {
     for (i, e) in events.iter().enumerate() {
-        chart
-            .draw_series(DashedLineSeries::new(
-                vec![(e.month, Y_FROM), (e.month, top)],
-                look.px(14.0),
-                look.px(10.0),
-                INK.stroke_width(look.upx(3.0)),
-            ))
-            .drawn()?;
+        dashed(chart, look, vec![(e.month, Y_FROM), (e.month, top)], INK)?;
         // Labels sit in the headroom, stacked, on whichever side of the line
         // has more room.
         let right_side = e.month < months * 0.6;

@@ -4,12 +4,11 @@
 use std::ops::Range;
 
 use anyhow::Result;
-use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::{amount, cohort_legend, mesh, metric_tick, replicates, y_range, KeyAxis};
-use crate::chart::style::{frame, series_colour, Drawn, Header, Look, Mark, Ticked};
+use crate::chart::style::{band, frame, series_colour, Drawn, Header, Look, Mark, Plot};
 use crate::metrics::Stat;
 use crate::sweep::results::SweepData;
 
@@ -117,9 +116,6 @@ pub fn draw<DB: DrawingBackend>(
     Ok(())
 }
 
-/// The chart's plotting area: the key's values along x, the metric up y.
-type Plot<'a, DB> = ChartContext<'a, DB, Cartesian2d<Ticked, RangedCoordf64>>;
-
 /// A cohort's points along a category axis: at each value a dot at the
 /// mean over a line for its 95% interval, moved `dx` off the category.
 fn dots_with_intervals<DB: DrawingBackend>(
@@ -157,26 +153,12 @@ fn line_with_band<DB: DrawingBackend>(
     y: &Range<f64>,
     pts: &[&(f64, String, Stat)],
 ) -> Result<()> {
-    let has_interval = |s: &Stat| s.ci_low.is_finite() && s.ci_high.is_finite();
-    let band: Vec<(f64, f64)> = pts
+    let points: Vec<(f64, f64, f64)> = pts
         .iter()
-        .filter(|(_, _, s)| has_interval(s))
-        .map(|(x, _, s)| (*x, s.ci_high.min(y.end)))
-        .chain(
-            pts.iter()
-                .rev()
-                .filter(|(_, _, s)| has_interval(s))
-                .map(|(x, _, s)| (*x, s.ci_low.max(y.start))),
-        )
+        .filter(|(_, _, s)| s.ci_low.is_finite() && s.ci_high.is_finite())
+        .map(|(x, _, s)| (*x, s.ci_low.max(y.start), s.ci_high.min(y.end)))
         .collect();
-    if band.len() > 2 {
-        chart
-            .draw_series(std::iter::once(Polygon::new(
-                band,
-                colour.mix(0.22).filled(),
-            )))
-            .drawn()?;
-    }
+    band(chart, &points, colour)?;
     chart
         .draw_series(LineSeries::new(
             pts.iter().map(|(x, _, s)| (*x, s.mean)),

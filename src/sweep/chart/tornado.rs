@@ -18,7 +18,8 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::{amount, metric_tick, replicates, y_range, KeyAxis};
 use crate::chart::style::{
-    frame, series_colour, Drawn, Header, LegendItem, Look, Mark, Ticked, GRID, INK, MUTED,
+    axes_look, dashed, frame, series_colour, Drawn, Header, LegendItem, Look, Mark, Ticked, INK,
+    MUTED,
 };
 use crate::sweep::command::short_key;
 use crate::sweep::results::SweepData;
@@ -287,10 +288,6 @@ fn axes<'a, DB: DrawingBackend>(
 ) -> Result<Plot<'a, DB>> {
     let (data, metric, keys) = (layout.data, layout.metric, layout.keys());
     let span = x.end - x.start;
-    let ys = Ticked::new(
-        -0.5..keys as f64 - 0.5,
-        (0..keys).map(|k| k as f64).collect(),
-    );
     let mut chart = ChartBuilder::on(inner)
         .margin_left(look.px(6.0))
         .margin_right(look.px(48.0))
@@ -302,7 +299,7 @@ fn axes<'a, DB: DrawingBackend>(
         } else {
             look.px(4.0)
         })
-        .build_cartesian_2d(x, ys)
+        .build_cartesian_2d(x, Ticked::categories(keys))
         .drawn()?;
     // Row k from the top holds the k-th ranked key.
     let key_label = |v: &f64| {
@@ -317,18 +314,12 @@ fn axes<'a, DB: DrawingBackend>(
             .map_or_else(String::new, |&k| short_key(&data.manifest.keys[k].key))
     };
     let x_fmt = |v: &f64| metric_tick(data, metric, *v, span);
-    chart
-        .configure_mesh()
+    axes_look(&mut chart.configure_mesh(), look)
         .x_desc("Mean per member")
-        .axis_desc_style(look.axis_desc())
-        .label_style(look.tick())
         .x_label_formatter(&x_fmt)
         .y_label_formatter(&key_label)
         .x_labels(4)
         .disable_y_mesh()
-        .bold_line_style(GRID.stroke_width(look.upx(1.5)))
-        .light_line_style(TRANSPARENT)
-        .axis_style(INK.stroke_width(look.upx(2.0)))
         .set_all_tick_mark_size(look.px(8.0))
         .draw()
         .drawn()?;
@@ -398,15 +389,12 @@ fn base_line<DB: DrawingBackend>(
     if !v.is_finite() {
         return Ok(());
     }
-    chart
-        .draw_series(DashedLineSeries::new(
-            vec![(v, -0.5), (v, layout.keys() as f64 - 0.5)],
-            look.px(14.0),
-            look.px(10.0),
-            MUTED.stroke_width(look.upx(3.0)),
-        ))
-        .drawn()?;
-    Ok(())
+    dashed(
+        chart,
+        look,
+        vec![(v, -0.5), (v, layout.keys() as f64 - 0.5)],
+        MUTED,
+    )
 }
 
 /// The keys that move the metric most and least.
