@@ -21,7 +21,6 @@ use crate::output::ownership::{self, Kind, Owned};
 use crate::population::network::analysis;
 use crate::population::World;
 use crate::scenario::{Override, Scenario};
-use crate::streams::{self, Purpose};
 
 /// Simulate business networking: relationships ("networking") against
 /// pitching and moving on ("connecting"), week by week, over years.
@@ -233,7 +232,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             let report = analysis::analyse(
                 &world.network,
                 sources as usize,
-                streams::seed_of(seed, Purpose::Analysis, &[]),
+                crate::experiment::analysis_seed(seed),
             );
             if json {
                 let text = serde_json::to_string_pretty(&report)
