@@ -3,7 +3,8 @@
 //! Each subcommand is one short function that reads the scenario, calls the
 //! library and prints or writes the result. Errors become exit code 2 when the
 //! user's input is at fault (arguments, scenario file, `--set`) and 1 for
-//! anything else, with the message naming the file and key involved.
+//! anything else (see [`crate::error`]), with the message naming the file and
+//! key involved.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -14,13 +15,12 @@ use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
+use crate::error::BadInput;
 use crate::output;
 use crate::output::ownership::{self, Kind, Owned};
-
 use crate::population::network::analysis;
 use crate::population::World;
-use crate::scenario::{Override, Scenario, ScenarioError};
-use crate::streams::{self, Purpose};
+use crate::scenario::{Override, Scenario};
 
 /// Simulate business networking: relationships ("networking") against
 /// pitching and moving on ("connecting"), week by week, over years.
@@ -159,11 +159,6 @@ impl ChartFormat {
     }
 }
 
-/// A failure caused by what the user gave us (exit code 2).
-#[derive(Debug, thiserror::Error)]
-#[error("{0}")]
-pub struct BadInput(pub String);
-
 /// Runs the command line and returns the process exit code.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -171,14 +166,7 @@ pub fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("error: {error:#}");
-            let bad_input = error.chain().any(|e| {
-                e.downcast_ref::<BadInput>().is_some()
-                    || matches!(
-                        e.downcast_ref::<ScenarioError>(),
-                        Some(ScenarioError::Invalid { .. } | ScenarioError::Io { .. })
-                    )
-            });
-            ExitCode::from(if bad_input { 2 } else { 1 })
+            ExitCode::from(crate::error::exit_code(&error))
         }
     }
 }
@@ -244,14 +232,14 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             let report = analysis::analyse(
                 &world.network,
                 sources as usize,
-                streams::seed_of(seed, Purpose::Analysis, &[]),
+                crate::experiment::analysis_seed(seed),
             );
             if json {
                 let text = serde_json::to_string_pretty(&report)
                     .context("cannot encode the report as JSON")?;
-                print_out(&(text + "\n"))
+                output::print(&(text + "\n"))
             } else {
-                print_out(&report.to_string())
+                output::print(&report.to_string())
             }
         }
     }
@@ -268,18 +256,7 @@ fn validate(file: &Path, overrides: Vec<Override>) -> anyhow::Result<()> {
     let text = scenario
         .try_to_toml()
         .map_err(|e| anyhow::anyhow!("scenario {}: {e}", source.file))?;
-    print_out(&text)
-}
-
-/// Writes `text` to standard output. A reader that stopped early (`| head`)
-/// is not an error; any other failure (a full disk) is, and says so.
-fn print_out(text: &str) -> anyhow::Result<()> {
-    use std::io::Write;
-    let mut out = std::io::stdout().lock();
-    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        result => result.context("cannot write to standard output"),
-    }
+    output::print(&text)
 }
 
 /// Refuses a scenario whose estimated memory is more than the system has
@@ -296,26 +273,6 @@ fn check_memory(file: &Path, estimate: &crate::resources::Estimate) -> anyhow::R
         }
     }
     Ok(())
-}
-
-/// Worker threads beyond this many per core only take turns: they add
-/// switching and memory, not speed.
-const THREADS_PER_CORE: usize = 4;
-
-/// The worker threads to start for `--threads`: as asked, but at most
-/// [`THREADS_PER_CORE`] per core of this machine, with a warning when
-/// fewer than asked. Results do not depend on the number.
-pub fn worker_threads(requested: Option<u32>) -> Option<usize> {
-    let asked = requested? as usize;
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let most = cores.saturating_mul(THREADS_PER_CORE);
-    if asked > most {
-        eprintln!(
-            "warning: --threads {asked} on {cores} core(s): using {most} threads, {THREADS_PER_CORE} per core (more would only slow the run; results are the same)"
-        );
-        return Some(most);
-    }
-    Some(asked)
 }
 
 fn run_command(args: RunArgs, mut overrides: Vec<Override>, quiet: bool) -> anyhow::Result<()> {
@@ -339,11 +296,7 @@ fn run_command(args: RunArgs, mut overrides: Vec<Override>, quiet: bool) -> anyh
         .out
         .clone()
         .unwrap_or_else(|| PathBuf::from(&scenario.output.dir).join(&scenario.simulation.name));
-    let mut pool = rayon::ThreadPoolBuilder::new();
-    if let Some(t) = worker_threads(args.threads) {
-        pool = pool.num_threads(t);
-    }
-    let pool = pool.build().context("cannot start worker threads")?;
+    let pool = crate::threads::pool(args.threads)?;
     check_memory(
         &args.file,
         &crate::resources::estimate(&scenario, pool.current_num_threads() as u64),

@@ -59,6 +59,14 @@ pub fn network_sources(directed: u64) -> usize {
     (NETWORK_VISITS / directed.max(1)).clamp(10, NETWORK_SOURCES as u64) as usize
 }
 
+/// The seed of the analysis of a world built from `world_seed`: which
+/// people its searches start from and which triples it samples. A run's
+/// `network.json` (replicate 0's world) and `netgrow graph --replicate r`
+/// both take it from the world analysed, so they agree on the same world.
+pub fn analysis_seed(world_seed: u64) -> u64 {
+    streams::seed_of(world_seed, Purpose::Analysis, &[])
+}
+
 /// All runs of an experiment and how long they took.
 #[derive(Debug)]
 pub struct Experiment {
@@ -225,7 +233,7 @@ pub fn run(scenario: &Scenario, tick: &(dyn Fn() + Sync)) -> Experiment {
     let network = analysis::analyse(
         &worlds[0].network,
         network_sources(2 * worlds[0].network.edges()),
-        streams::seed_of(scenario.simulation.seed, Purpose::Analysis, &[]),
+        analysis_seed(World::seed(scenario.simulation.seed, 0)),
     );
     Experiment {
         network,

@@ -15,14 +15,16 @@
 //!
 //! [`sweep`] runs the same pipeline over many parameter points (and shards
 //! of them across machines); [`resources`] estimates memory before any of
-//! it starts.
+//! it starts, and [`threads`] sizes the worker threads it runs on.
 //!
-//! The binary (`src/main.rs`) only parses arguments and calls [`cli::main`].
+//! The binary (`src/main.rs`) only parses arguments and calls [`cli::main`],
+//! which turns a failure into an exit code by the rules of [`error`].
 
 pub mod chart;
 pub mod cli;
 pub mod compare;
 pub mod engine;
+pub mod error;
 pub mod experiment;
 pub mod metrics;
 pub mod model;
@@ -34,3 +36,4 @@ pub mod scenario;
 pub mod streams;
 pub mod summary;
 pub mod sweep;
+pub mod threads;

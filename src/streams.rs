@@ -28,7 +28,8 @@ pub enum Purpose {
 }
 
 /// SplitMix64's finaliser: a bijective mix with good avalanche, so nearby
-/// paths give unrelated seeds.
+/// paths give unrelated seeds. Every seed in netgrow is derived through
+/// it: the named streams here, and the network generators' streams.
 pub fn mix(x: u64) -> u64 {
     let mut z = x.wrapping_add(0x9E37_79B9_7F4A_7C15);
     z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);

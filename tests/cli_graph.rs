@@ -81,3 +81,38 @@ fn same_seed_same_graph_other_seed_other_graph() {
     assert_eq!(run("5"), run("5"));
     assert_ne!(run("5"), run("6"));
 }
+
+/// A run's `network.json` describes replicate 0's world as `netgrow graph`
+/// does with as many sources: both seed the analysis from the world they
+/// analyse, so they sample the same people and report the same separation.
+#[test]
+fn graph_and_a_runs_network_json_agree_on_separation() {
+    let dir = TempDir::new().unwrap();
+    let f = write(
+        dir.path(),
+        "g.toml",
+        "[simulation]\nseed = 11\n[population]\nsize = 3000\nacquaintances = 40\nclose_ties = 10\n[groups]\ncount = 5\n[cohorts.networking]\nmembers = 20\n",
+    );
+    let out = dir.path().join("run");
+    netgrow()
+        .arg("run")
+        .arg(&f)
+        .args(["--replicates", "1", "--years", "1", "--quiet", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let run: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("network.json")).unwrap()).unwrap();
+    let sources = run["separation"]["sources"].as_u64().unwrap();
+    // Fewer sources than people, so which people are drawn matters.
+    assert!(sources < 3000, "{sources} sources");
+    let graph = netgrow()
+        .args(["graph", "--replicate", "0", "--json", "--sources"])
+        .arg(sources.to_string())
+        .arg(&f)
+        .assert()
+        .success();
+    let graph: serde_json::Value = serde_json::from_slice(&graph.get_output().stdout).unwrap();
+    assert_eq!(graph["separation"], run["separation"]);
+    assert_eq!(graph["clustering"], run["clustering"]);
+}

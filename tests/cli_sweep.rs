@@ -330,6 +330,11 @@ fn shards_merge_into_the_one_machine_sweep() {
         let mut args = GRID.to_vec();
         let shard = format!("{k}/3");
         args.extend(["--shard", &shard]);
+        // The emitted Slurm script starts every shard with --resume, into
+        // a directory that does not exist yet.
+        if k < 3 {
+            args.push("--resume");
+        }
         let said = sweep(&file, &dir, &args);
         assert!(said.contains(&format!("shard {k}/3")), "{said}");
         let desc: serde_json::Value =
@@ -350,6 +355,20 @@ fn shards_merge_into_the_one_machine_sweep() {
         .assert()
         .success();
     same_files(&whole, &merged);
+
+    // Resuming a finished shard as another shard is refused.
+    let mut args = GRID.to_vec();
+    args.extend(["--shard", "2/3", "--resume", "--out"]);
+    netgrow()
+        .arg("sweep")
+        .arg(&file)
+        .args(&args)
+        .arg(&shards[0])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "it holds shard 1/3, not shard 2/3",
+        ));
 
     // A shard given twice is noted, and the result is the same.
     let twice = tmp.path().join("twice");

@@ -10,7 +10,8 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use super::data::{RunData, Year};
 use super::numbers::{self, amount, fixed, percent};
 use super::style::{
-    frame, grid, series_colour, Drawn, Header, LegendItem, Look, Mark, Ticked, GRID, INK, NEUTRAL,
+    axes_look, category_label, frame, grid, series_colour, Drawn, Header, LegendItem, Look, Mark,
+    Plot, Ticked, INK, NEUTRAL,
 };
 use super::{by_variant, join, ranked, replicates, sentence, variant_prefix, versus};
 use crate::metrics::Metric;
@@ -113,14 +114,11 @@ pub fn revenue_by_source<DB: DrawingBackend>(
             legend: &legend,
         },
     )?;
-    let years = data.years();
     let total = |y: &Year| SOURCES.iter().map(|s| (s.amount)(y).max(0.0)).sum::<f64>();
     let top = (0..data.series.len())
         .flat_map(|i| data.figures(i).years.iter().map(total))
         .fold(0.0f64, f64::max);
     let top = if top > 0.0 { top * 1.12 } else { 1.0 };
-    let y_fmt = |v: &f64| numbers::money_tick(&cur, *v, top);
-    let ticks: Vec<f64> = (1..=years).map(|y| y as f64).collect();
     let panels = grid(&area, data.series.len());
     let labels: Vec<String> = data.series.iter().map(|s| s.label.clone()).collect();
     let heading = match panels.first() {
@@ -129,71 +127,87 @@ pub fn revenue_by_source<DB: DrawingBackend>(
         }
         None => look.panel_title(INK),
     };
+    // Stacked rows of panels leave less height for the axis label.
+    let y_desc = if panels.len() > 3 {
+        format!("{cur} per member per year")
+    } else {
+        format!("Revenue per member per year ({cur})")
+    };
+    // Labels crowd out beyond a dozen years; the axis still reads.
+    let labelled = data.years() <= 12;
     for (i, panel) in panels.iter().enumerate() {
         let body = panel_heading(panel, look, &labels[i], &heading, series_colour(i))?;
-        let mut chart = ChartBuilder::on(&body)
-            .margin_left(look.px(10.0))
-            .margin_right(look.px(30.0))
-            .margin_bottom(look.px(6.0))
-            .x_label_area_size(look.px(92.0))
-            .y_label_area_size(look.px(150.0))
-            .build_cartesian_2d(
-                Ticked::new(0.4f64..years as f64 + 0.6, ticks.clone()),
-                0f64..top,
-            )
-            .drawn()?;
-        // Stacked rows of panels leave less height for the label.
-        let desc = if panels.len() > 3 {
-            format!("{cur} per member per year")
-        } else {
-            format!("Revenue per member per year ({cur})")
-        };
-        chart
-            .configure_mesh()
-            .disable_x_mesh()
-            .x_desc("Year")
-            .y_desc(desc)
-            .axis_desc_style(look.axis_desc())
-            .label_style(look.tick())
-            .x_label_formatter(&|x| fixed(*x, 0))
-            .y_label_formatter(&y_fmt)
-            .y_labels(7)
-            .bold_line_style(GRID.stroke_width(look.upx(1.5)))
-            .light_line_style(TRANSPARENT)
-            .axis_style(INK.stroke_width(look.upx(2.0)))
-            .draw()
-            .drawn()?;
-        let half = 0.32;
+        let mut chart = year_axes(&body, look, data.years(), top, &cur, &y_desc)?;
         for y in &data.figures(i).years {
-            let x = y.year as f64;
-            let mut base = 0.0;
-            for source in &SOURCES {
-                let (v, colour) = ((source.amount)(y).max(0.0), source.colour);
-                if v > 0.0 {
-                    chart
-                        .draw_series(std::iter::once(Rectangle::new(
-                            [(x - half, base), (x + half, base + v)],
-                            colour.filled(),
-                        )))
-                        .drawn()?;
-                }
-                base += v;
-            }
-            // Labels crowd out beyond a dozen years; the axis still reads.
-            if years <= 12 {
-                let style = look.value_label().pos(Pos::new(HPos::Center, VPos::Bottom));
-                chart
-                    .draw_series(std::iter::once(
-                        EmptyElement::at((x, base))
-                            + Text::new(
-                                numbers::money_short(&cur, base),
-                                (0, -look.px(6.0)),
-                                style,
-                            ),
-                    ))
-                    .drawn()?;
-            }
+            stack(&mut chart, look, y, &cur, labelled)?;
         }
+    }
+    Ok(())
+}
+
+/// A year per tick along x, money up to `top` along y.
+fn year_axes<'a, DB: DrawingBackend>(
+    body: &'a DrawingArea<DB, Shift>,
+    look: &Look,
+    years: usize,
+    top: f64,
+    cur: &str,
+    y_desc: &str,
+) -> Result<Plot<'a, DB>> {
+    let ticks: Vec<f64> = (1..=years).map(|y| y as f64).collect();
+    let mut chart = ChartBuilder::on(body)
+        .margin_left(look.px(10.0))
+        .margin_right(look.px(30.0))
+        .margin_bottom(look.px(6.0))
+        .x_label_area_size(look.px(92.0))
+        .y_label_area_size(look.px(150.0))
+        .build_cartesian_2d(Ticked::new(0.4f64..years as f64 + 0.6, ticks), 0f64..top)
+        .drawn()?;
+    let y_fmt = |v: &f64| numbers::money_tick(cur, *v, top);
+    axes_look(&mut chart.configure_mesh(), look)
+        .disable_x_mesh()
+        .x_desc("Year")
+        .y_desc(y_desc)
+        .x_label_formatter(&|x| fixed(*x, 0))
+        .y_label_formatter(&y_fmt)
+        .y_labels(7)
+        .draw()
+        .drawn()?;
+    Ok(chart)
+}
+
+/// One year's revenue as a stack of its sources, bottom to top, and, if
+/// `labelled`, the year's total above it.
+fn stack<DB: DrawingBackend>(
+    chart: &mut Plot<DB>,
+    look: &Look,
+    y: &Year,
+    cur: &str,
+    labelled: bool,
+) -> Result<()> {
+    let half = 0.32;
+    let x = y.year as f64;
+    let mut base = 0.0;
+    for source in &SOURCES {
+        let (v, colour) = ((source.amount)(y).max(0.0), source.colour);
+        if v > 0.0 {
+            chart
+                .draw_series(std::iter::once(Rectangle::new(
+                    [(x - half, base), (x + half, base + v)],
+                    colour.filled(),
+                )))
+                .drawn()?;
+        }
+        base += v;
+    }
+    if labelled {
+        let style = look.value_label().pos(Pos::new(HPos::Center, VPos::Bottom));
+        chart
+            .draw_series(std::iter::once(
+                EmptyElement::at((x, base))
+                    + Text::new(numbers::money_short(cur, base), (0, -look.px(6.0)), style),
+            ))
+            .drawn()?;
     }
     Ok(())
 }
@@ -218,8 +232,6 @@ fn grouped<DB: DrawingBackend>(
         .filter(|v| v.is_finite())
         .fold(0.0f64, f64::max);
     let top = if top > 0.0 { top * 1.12 } else { 1.0 };
-    let n = labels.len();
-    let ticks: Vec<f64> = (0..n).map(|i| i as f64).collect();
     let mut chart = ChartBuilder::on(area)
         .margin_left(look.px(10.0))
         .margin_right(look.px(40.0))
@@ -227,30 +239,17 @@ fn grouped<DB: DrawingBackend>(
         .margin_bottom(look.px(6.0))
         .x_label_area_size(look.px(92.0))
         .y_label_area_size(look.px(150.0))
-        .build_cartesian_2d(Ticked::new(-0.5f64..n as f64 - 0.5, ticks), 0f64..top)
+        .build_cartesian_2d(Ticked::categories(labels.len()), 0f64..top)
         .drawn()?;
-    let x_fmt = |x: &f64| {
-        let i = x.round();
-        if i >= 0.0 && (i as usize) < n {
-            labels[i as usize].clone()
-        } else {
-            String::new()
-        }
-    };
+    let x_fmt = |x: &f64| category_label(labels, *x);
     let y_fmt = |v: &f64| y_fmt(*v);
-    chart
-        .configure_mesh()
+    axes_look(&mut chart.configure_mesh(), look)
         .disable_x_mesh()
         .x_desc(x_desc)
         .y_desc(y_desc)
-        .axis_desc_style(look.axis_desc())
-        .label_style(look.tick())
         .x_label_formatter(&x_fmt)
         .y_label_formatter(&y_fmt)
         .y_labels(7)
-        .bold_line_style(GRID.stroke_width(look.upx(1.5)))
-        .light_line_style(TRANSPARENT)
-        .axis_style(INK.stroke_width(look.upx(2.0)))
         .draw()
         .drawn()?;
     for (c, bars) in values.iter().enumerate() {

@@ -14,7 +14,8 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use super::data::{Outcome, RunData};
 use super::numbers::{self, count, money, percent};
 use super::style::{
-    frame, series_colour, Drawn, Header, LegendItem, Look, Mark, Ticked, GRID, INK,
+    axes_look, category_label, frame, series_colour, Drawn, Header, LegendItem, Look, Mark, Plot,
+    Ticked, INK,
 };
 use super::{by_variant, ranked, sentence, variant_prefix};
 
@@ -207,45 +208,65 @@ pub fn draw<DB: DrawingBackend>(
     violins(
         &left,
         look,
-        "Referrals received in the final year",
-        "Referrals per member",
-        &labels,
-        &referrals,
-        0.5,
-        &|v, span| numbers::tick(v, span),
+        &Violins {
+            heading: "Referrals received in the final year",
+            y_desc: "Referrals per member",
+            labels: &labels,
+            values: &referrals,
+            min_bandwidth: 0.5,
+            y_fmt: &|v, span| numbers::tick(v, span),
+        },
     )?;
     let desc = format!("Revenue per member ({cur})");
     violins(
         &right,
         look,
-        &format!("Revenue in the final year ({cur})"),
-        &desc,
-        &labels,
-        &revenue,
-        0.0,
-        &|v, span| numbers::money_tick(&cur, v, span),
+        &Violins {
+            heading: &format!("Revenue in the final year ({cur})"),
+            y_desc: &desc,
+            labels: &labels,
+            values: &revenue,
+            min_bandwidth: 0.0,
+            y_fmt: &|v, span| numbers::money_tick(&cur, v, span),
+        },
     )
 }
 
-#[allow(clippy::too_many_arguments)]
+/// One panel of violins: a value per member for each series.
+struct Violins<'a> {
+    heading: &'a str,
+    y_desc: &'a str,
+    /// Each series' label, under its violin where there is room.
+    labels: &'a [String],
+    /// `values[series]`: one value per member.
+    values: &'a [Vec<f64>],
+    /// The narrowest kernel of the density (see [`density`]).
+    min_bandwidth: f64,
+    /// A y tick's label, given the value and the axis's span.
+    y_fmt: &'a dyn Fn(f64, f64) -> String,
+}
+
+/// Half the width of a violin at its widest, in category units.
+const HALF_WIDTH: f64 = 0.38;
+
+/// Half the width of the box, in category units.
+const BOX_HALF_WIDTH: f64 = 0.07;
+
+/// Draws one panel: its heading, the axes, and for each series its violin,
+/// box, whiskers, median, mean and the share with none.
 fn violins<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     look: &Look,
-    heading: &str,
-    y_desc: &str,
-    labels: &[String],
-    values: &[Vec<f64>],
-    min_bandwidth: f64,
-    y_fmt: &dyn Fn(f64, f64) -> String,
+    panel: &Violins,
 ) -> Result<()> {
     area.draw_text(
-        heading,
+        panel.heading,
         &look.panel_title(INK),
         (look.px(30.0), look.px(4.0)),
     )
     .drawn()?;
     let body = area.split_vertically(look.px(52.0)).1;
-    let spreads: Vec<Spread> = values.iter().map(|v| Spread::of(v)).collect();
+    let spreads: Vec<Spread> = panel.values.iter().map(|v| Spread::of(v)).collect();
     let top = spreads
         .iter()
         .map(|s| s.p99)
@@ -254,19 +275,46 @@ fn violins<DB: DrawingBackend>(
     // Headroom above the 99th percentile holds the "none" notes.
     let cap = if top > 0.0 { top } else { 1.0 };
     let top = cap * 1.14;
+    let (mut chart, long_notes) = axes(&body, look, panel, top)?;
+    for (i, (v, s)) in panel.values.iter().zip(&spreads).enumerate() {
+        let x = i as f64;
+        let shape = trim(density(
+            v,
+            0.0,
+            cap.min(s.p99.max(0.0) * 1.02).max(cap * 0.02),
+            120,
+            panel.min_bandwidth,
+        ));
+        violin(&mut chart, look, x, series_colour(i), &shape)?;
+        if s.n == 0 {
+            continue;
+        }
+        box_and_whiskers(&mut chart, look, x, s, top)?;
+        none_note(&mut chart, look, (x, top), s.none, long_notes)?;
+    }
+    Ok(())
+}
+
+/// The axes up to `top`, and whether the notes of the share with none have
+/// room for their words. Category labels and notes go only where they fit;
+/// the legend names the colours either way.
+fn axes<'a, DB: DrawingBackend>(
+    body: &'a DrawingArea<DB, Shift>,
+    look: &Look,
+    panel: &Violins,
+    top: f64,
+) -> Result<(Plot<'a, DB>, bool)> {
+    let labels = panel.labels;
     let n = labels.len();
-    let ticks: Vec<f64> = (0..n).map(|i| i as f64).collect();
-    let mut chart = ChartBuilder::on(&body)
+    let mut chart = ChartBuilder::on(body)
         .margin_left(look.px(10.0))
         .margin_right(look.px(30.0))
         .margin_top(look.px(6.0))
         .margin_bottom(look.px(6.0))
         .x_label_area_size(look.px(60.0))
         .y_label_area_size(look.px(150.0))
-        .build_cartesian_2d(Ticked::new(-0.5f64..n as f64 - 0.5, ticks), 0f64..top)
+        .build_cartesian_2d(Ticked::categories(n), 0f64..top)
         .drawn()?;
-    // Category labels and notes only where they fit; the legend names the
-    // colours either way.
     let slot = (body.dim_in_pixel().0 as i32 - look.px(190.0)) / n.max(1) as i32;
     let mut widest = 0;
     for l in labels {
@@ -279,119 +327,133 @@ fn violins<DB: DrawingBackend>(
         .0 as i32
         <= slot * 9 / 10;
     let x_fmt = |x: &f64| {
-        let i = x.round();
-        if show_labels && i >= 0.0 && (i as usize) < n {
-            labels[i as usize].clone()
+        if show_labels {
+            category_label(labels, *x)
         } else {
             String::new()
         }
     };
-    let y_fmt = |v: &f64| y_fmt(*v, top);
-    chart
-        .configure_mesh()
+    let y_fmt = |v: &f64| (panel.y_fmt)(*v, top);
+    axes_look(&mut chart.configure_mesh(), look)
         .disable_x_mesh()
-        .y_desc(y_desc)
-        .axis_desc_style(look.axis_desc())
-        .label_style(look.tick())
+        .y_desc(panel.y_desc)
         .x_label_formatter(&x_fmt)
         .y_label_formatter(&y_fmt)
         .y_labels(7)
-        .bold_line_style(GRID.stroke_width(look.upx(1.5)))
-        .light_line_style(TRANSPARENT)
-        .axis_style(INK.stroke_width(look.upx(2.0)))
         .draw()
         .drawn()?;
-    let half = 0.38;
-    for (i, (v, s)) in values.iter().zip(&spreads).enumerate() {
-        let x = i as f64;
-        let colour = series_colour(i);
-        let shape = trim(density(
-            v,
-            0.0,
-            cap.min(s.p99.max(0.0) * 1.02).max(cap * 0.02),
-            120,
-            min_bandwidth,
-        ));
-        if !shape.is_empty() {
-            let outline: Vec<(f64, f64)> = shape
-                .iter()
-                .map(|&(y, d)| (x + half * d, y))
-                .chain(shape.iter().rev().map(|&(y, d)| (x - half * d, y)))
-                .collect();
-            chart
-                .draw_series(std::iter::once(Polygon::new(
-                    outline.clone(),
-                    colour.mix(0.35).filled(),
-                )))
-                .drawn()?;
-            let mut closed = outline;
-            if let Some(&first) = closed.first() {
-                closed.push(first);
-            }
-            chart
-                .draw_series(std::iter::once(PathElement::new(
-                    closed,
-                    colour.stroke_width(look.upx(2.0)),
-                )))
-                .drawn()?;
-        }
-        if s.n == 0 {
-            continue;
-        }
-        let clip = |y: f64| y.min(top);
-        let stroke = INK.stroke_width(look.upx(3.0));
-        chart
-            .draw_series(std::iter::once(PathElement::new(
-                vec![(x, clip(s.p5)), (x, clip(s.p95))],
-                stroke,
-            )))
-            .drawn()?;
-        let bw = 0.07;
-        chart
-            .draw_series(std::iter::once(Rectangle::new(
-                [(x - bw, clip(s.q1)), (x + bw, clip(s.q3))],
-                INK.filled(),
-            )))
-            .drawn()?;
-        chart
-            .draw_series(std::iter::once(PathElement::new(
-                vec![
-                    (x - bw * 1.6, clip(s.median)),
-                    (x + bw * 1.6, clip(s.median)),
-                ],
-                WHITE.stroke_width(look.upx(4.0)),
-            )))
-            .drawn()?;
-        chart
-            .draw_series(std::iter::once(Circle::new(
-                (x, clip(s.mean)),
-                look.px(9.0),
-                WHITE.filled(),
-            )))
-            .drawn()?;
-        chart
-            .draw_series(std::iter::once(Circle::new(
-                (x, clip(s.mean)),
-                look.px(9.0),
-                INK.stroke_width(look.upx(3.0)),
-            )))
-            .drawn()?;
-        let note = if long_notes {
-            format!("{} none", percent(s.none))
-        } else {
-            percent(s.none)
-        };
-        chart
-            .draw_series(std::iter::once(
-                EmptyElement::at((x, top))
-                    + Text::new(
-                        note,
-                        (0, look.px(6.0)),
-                        look.note().pos(Pos::new(HPos::Center, VPos::Top)),
-                    ),
-            ))
-            .drawn()?;
+    Ok((chart, long_notes))
+}
+
+/// The violin at category `x`: the density `shape` mirrored about `x`,
+/// filled pale and outlined in the series' colour.
+fn violin<DB: DrawingBackend>(
+    chart: &mut Plot<DB>,
+    look: &Look,
+    x: f64,
+    colour: RGBColor,
+    shape: &[(f64, f64)],
+) -> Result<()> {
+    if shape.is_empty() {
+        return Ok(());
     }
+    let outline: Vec<(f64, f64)> = shape
+        .iter()
+        .map(|&(y, d)| (x + HALF_WIDTH * d, y))
+        .chain(shape.iter().rev().map(|&(y, d)| (x - HALF_WIDTH * d, y)))
+        .collect();
+    chart
+        .draw_series(std::iter::once(Polygon::new(
+            outline.clone(),
+            colour.mix(0.35).filled(),
+        )))
+        .drawn()?;
+    let mut closed = outline;
+    if let Some(&first) = closed.first() {
+        closed.push(first);
+    }
+    chart
+        .draw_series(std::iter::once(PathElement::new(
+            closed,
+            colour.stroke_width(look.upx(2.0)),
+        )))
+        .drawn()?;
+    Ok(())
+}
+
+/// The whiskers (5th–95th percentile), the box (middle half), the median
+/// as a white bar across it and the mean as a ringed dot, all cut at `top`.
+fn box_and_whiskers<DB: DrawingBackend>(
+    chart: &mut Plot<DB>,
+    look: &Look,
+    x: f64,
+    s: &Spread,
+    top: f64,
+) -> Result<()> {
+    let clip = |y: f64| y.min(top);
+    let bw = BOX_HALF_WIDTH;
+    chart
+        .draw_series(std::iter::once(PathElement::new(
+            vec![(x, clip(s.p5)), (x, clip(s.p95))],
+            INK.stroke_width(look.upx(3.0)),
+        )))
+        .drawn()?;
+    chart
+        .draw_series(std::iter::once(Rectangle::new(
+            [(x - bw, clip(s.q1)), (x + bw, clip(s.q3))],
+            INK.filled(),
+        )))
+        .drawn()?;
+    chart
+        .draw_series(std::iter::once(PathElement::new(
+            vec![
+                (x - bw * 1.6, clip(s.median)),
+                (x + bw * 1.6, clip(s.median)),
+            ],
+            WHITE.stroke_width(look.upx(4.0)),
+        )))
+        .drawn()?;
+    chart
+        .draw_series(std::iter::once(Circle::new(
+            (x, clip(s.mean)),
+            look.px(9.0),
+            WHITE.filled(),
+        )))
+        .drawn()?;
+    chart
+        .draw_series(std::iter::once(Circle::new(
+            (x, clip(s.mean)),
+            look.px(9.0),
+            INK.stroke_width(look.upx(3.0)),
+        )))
+        .drawn()?;
+    Ok(())
+}
+
+/// The share with none, centred under `at` ("12% none", or "12%" where the
+/// words do not fit).
+fn none_note<DB: DrawingBackend>(
+    chart: &mut Plot<DB>,
+    look: &Look,
+    at: (f64, f64),
+    none: f64,
+    long: bool,
+) -> Result<()> {
+    let note = if long {
+        format!("{} none", percent(none))
+    } else {
+        percent(none)
+    };
+    chart
+        .draw_series(std::iter::once(
+            EmptyElement::at(at)
+                + Text::new(
+                    note,
+                    (0, look.px(6.0)),
+                    look.note().pos(Pos::new(HPos::Center, VPos::Top)),
+                ),
+        ))
+        .drawn()?;
     Ok(())
 }
 

@@ -396,6 +396,23 @@ impl Ticked {
             ticks,
         }
     }
+
+    /// `n` categories at 0, 1, … n − 1, a tick each, with half a category
+    /// of room at either end.
+    pub fn categories(n: usize) -> Ticked {
+        Ticked::new(-0.5..n as f64 - 0.5, (0..n).map(|i| i as f64).collect())
+    }
+}
+
+/// The label of the category at `x` on a [`Ticked::categories`] axis, or
+/// nothing between or beyond them.
+pub fn category_label(labels: &[String], x: f64) -> String {
+    let i = x.round();
+    if i >= 0.0 && (i as usize) < labels.len() {
+        labels[i as usize].clone()
+    } else {
+        String::new()
+    }
 }
 
 impl plotters::coord::ranged1d::Ranged for Ticked {
@@ -422,4 +439,74 @@ impl plotters::coord::ranged1d::Ranged for Ticked {
     fn range(&self) -> std::ops::Range<f64> {
         self.lo..self.hi
     }
+}
+
+/// A plotting area with [`Ticked`] x and a linear y: what most panels draw
+/// on.
+pub type Plot<'a, DB> =
+    ChartContext<'a, DB, Cartesian2d<Ticked, plotters::coord::types::RangedCoordf64>>;
+
+/// Gives a chart's axes the common look: descriptions and tick labels in
+/// their faces, pale grid lines at the labelled ticks only, dark axes.
+pub fn axes_look<'m, 'a, 'b, X, Y, DB>(
+    mesh: &'m mut plotters::chart::MeshStyle<'a, 'b, X, Y, DB>,
+    look: &Look,
+) -> &'m mut plotters::chart::MeshStyle<'a, 'b, X, Y, DB>
+where
+    X: plotters::coord::ranged1d::Ranged,
+    Y: plotters::coord::ranged1d::Ranged,
+    DB: DrawingBackend,
+{
+    mesh.axis_desc_style(look.axis_desc())
+        .label_style(look.tick())
+        .bold_line_style(GRID.stroke_width(look.upx(1.5)))
+        .light_line_style(TRANSPARENT)
+        .axis_style(INK.stroke_width(look.upx(2.0)))
+}
+
+/// A 95% band: the area between `low` and `high` at each `(x, low, high)`,
+/// pale in `colour`, drawn only when there are at least two points.
+pub fn band<DB: DrawingBackend>(
+    chart: &mut Plot<DB>,
+    points: &[(f64, f64, f64)],
+    colour: RGBColor,
+) -> Result<()> {
+    let outline: Vec<(f64, f64)> = points
+        .iter()
+        .map(|&(x, _, high)| (x, high))
+        .chain(points.iter().rev().map(|&(x, low, _)| (x, low)))
+        .collect();
+    if outline.len() > 2 {
+        chart
+            .draw_series(std::iter::once(Polygon::new(
+                outline,
+                colour.mix(0.22).filled(),
+            )))
+            .drawn()?;
+    }
+    Ok(())
+}
+
+/// A dashed line through `points`: a reference value, an event, a base
+/// scenario.
+pub fn dashed<DB, X, Y>(
+    chart: &mut ChartContext<'_, DB, Cartesian2d<X, Y>>,
+    look: &Look,
+    points: Vec<(f64, f64)>,
+    colour: RGBColor,
+) -> Result<()>
+where
+    DB: DrawingBackend,
+    X: plotters::coord::ranged1d::Ranged<ValueType = f64>,
+    Y: plotters::coord::ranged1d::Ranged<ValueType = f64>,
+{
+    chart
+        .draw_series(DashedLineSeries::new(
+            points,
+            look.px(14.0),
+            look.px(10.0),
+            colour.stroke_width(look.upx(3.0)),
+        ))
+        .drawn()?;
+    Ok(())
 }

@@ -14,7 +14,8 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use super::data::{RunData, Stat, CUM_REFERRALS, CUM_REVENUE, PEOPLE_KNOWN, TRUSTED_TIES};
 use super::numbers::{self, amount, fixed, money};
 use super::style::{
-    self, frame, series_colour, Drawn, Header, LegendItem, Look, Mark, Ticked, INK, MUTED,
+    axes_look, band, dashed, frame, series_colour, Drawn, Header, LegendItem, Look, Mark, Plot,
+    Ticked, INK, MUTED,
 };
 use super::{by_variant, join, ranked, sentence, variant_prefix, versus};
 use crate::summary::WEEKS_PER_YEAR;
@@ -95,29 +96,51 @@ pub fn panel<DB: DrawingBackend>(
     events: &[Event],
     references: &[Reference],
 ) -> Result<()> {
-    let finite = |s: &Stat| s.mean.is_finite();
-    // Every quantity drawn here is a count or an amount, never negative,
-    // so the axis starts at 0 and an interval reaching below it is cut
-    // there.
-    let lo = 0.0;
+    let top = y_top(curves, references, events.len());
+    let mut chart = month_axes(area, look, months, y, top)?;
+    bands(&mut chart, curves)?;
+    reference_lines(&mut chart, look, months, references)?;
+    lines(&mut chart, look, curves)?;
+    event_lines(&mut chart, look, months, top, events)
+}
+
+/// Where a panel's y axis starts: every quantity drawn here is a count or
+/// an amount, never negative, so the axis starts at 0 and an interval
+/// reaching below it is cut there.
+const Y_FROM: f64 = 0.0;
+
+/// The top of the y axis: above every mean, upper interval end and
+/// reference line, with headroom that keeps `events` labels clear of the
+/// data.
+fn y_top(curves: &[Curve], references: &[Reference], events: usize) -> f64 {
+    let lo = Y_FROM;
     let hi = curves
         .iter()
         .flat_map(|c| c.points.iter().map(|(_, s)| s))
-        .filter(|s| finite(s))
+        .filter(|s| s.mean.is_finite())
         .flat_map(|s| [s.mean, s.ci_high])
         .chain(references.iter().map(|r| r.y))
         .filter(|v| v.is_finite())
         .fold(lo, f64::max);
     let hi = if hi > lo { hi } else { lo + 1.0 };
-    // Headroom keeps event labels clear of the data.
-    let headroom = if events.is_empty() {
+    let headroom = if events == 0 {
         0.06
     } else {
-        0.06 + 0.09 * events.len() as f64
+        0.06 + 0.09 * events as f64
     };
-    let top = hi + (hi - lo) * headroom;
-    let span = top - lo;
+    hi + (hi - lo) * headroom
+}
 
+/// The month axis, ticked by [`month_ticks`], and the y axis up to `top`.
+fn month_axes<'a, DB: DrawingBackend>(
+    area: &'a DrawingArea<DB, Shift>,
+    look: &Look,
+    months: f64,
+    y: &YAxis,
+    top: f64,
+) -> Result<Plot<'a, DB>> {
+    let lo = Y_FROM;
+    let span = top - lo;
     let mut chart = ChartBuilder::on(area)
         .margin_left(look.px(10.0))
         .margin_right(look.px(40.0))
@@ -132,73 +155,71 @@ pub fn panel<DB: DrawingBackend>(
         Some(c) => numbers::money_tick(c, *v, span),
         None => numbers::tick(*v, span),
     };
-    chart
-        .configure_mesh()
+    axes_look(&mut chart.configure_mesh(), look)
         .x_desc("Month since the start of the run")
         .y_desc(y.desc)
-        .axis_desc_style(look.axis_desc())
-        .label_style(look.tick())
         .x_label_formatter(&|m| fixed(*m, 0))
         .y_label_formatter(&y_fmt)
         .y_labels(7)
-        .bold_line_style(style::GRID.stroke_width(look.upx(1.5)))
-        .light_line_style(TRANSPARENT)
-        .axis_style(INK.stroke_width(look.upx(2.0)))
         .set_all_tick_mark_size(look.px(8.0))
         .draw()
         .drawn()?;
+    Ok(chart)
+}
 
+/// Each curve's 95% band, pale, under everything else.
+fn bands<DB: DrawingBackend>(chart: &mut Plot<DB>, curves: &[Curve]) -> Result<()> {
     for c in curves {
-        let pts: Vec<&(f64, Stat)> = c
+        let points: Vec<(f64, f64, f64)> = c
             .points
             .iter()
             .filter(|(_, s)| s.ci_low.is_finite() && s.ci_high.is_finite())
+            .map(|(x, s)| (*x, s.ci_low.max(Y_FROM), s.ci_high))
             .collect();
-        let band: Vec<(f64, f64)> = pts
-            .iter()
-            .map(|(x, s)| (*x, s.ci_high))
-            .chain(pts.iter().rev().map(|(x, s)| (*x, s.ci_low.max(lo))))
-            .collect();
-        if band.len() > 2 {
-            chart
-                .draw_series(std::iter::once(Polygon::new(
-                    band,
-                    c.colour.mix(0.22).filled(),
-                )))
-                .drawn()?;
-        }
+        band(chart, &points, c.colour)?;
     }
+    Ok(())
+}
+
+/// A dashed line across the panel at each reference's height.
+fn reference_lines<DB: DrawingBackend>(
+    chart: &mut Plot<DB>,
+    look: &Look,
+    months: f64,
+    references: &[Reference],
+) -> Result<()> {
     for r in references {
-        let style = MUTED.stroke_width(look.upx(3.0));
-        chart
-            .draw_series(DashedLineSeries::new(
-                vec![(0.0, r.y), (months, r.y)],
-                look.px(14.0),
-                look.px(10.0),
-                style,
-            ))
-            .drawn()?;
+        dashed(chart, look, vec![(0.0, r.y), (months, r.y)], MUTED)?;
     }
+    Ok(())
+}
+
+/// Each curve's line of means.
+fn lines<DB: DrawingBackend>(chart: &mut Plot<DB>, look: &Look, curves: &[Curve]) -> Result<()> {
     for c in curves {
         let line: Vec<(f64, f64)> = c
             .points
             .iter()
-            .filter(|(_, s)| finite(s))
+            .filter(|(_, s)| s.mean.is_finite())
             .map(|(x, s)| (*x, s.mean))
             .collect();
         chart
             .draw_series(LineSeries::new(line, c.colour.stroke_width(look.line())))
             .drawn()?;
     }
+    Ok(())
+}
+
+/// A dashed vertical line at each event, its label in the headroom.
+fn event_lines<DB: DrawingBackend>(
+    chart: &mut Plot<DB>,
+    look: &Look,
+    months: f64,
+    top: f64,
+    events: &[Event],
+) -> Result<()> {
     for (i, e) in events.iter().enumerate() {
-        chart
-            .draw_series(DashedLineSeries::new(
-                vec![(e.month, lo), (e.month, top)],
-                look.px(14.0),
-                look.px(10.0),
-                INK.stroke_width(look.upx(3.0)),
-            ))
-            .drawn()?;
+        dashed(chart, look, vec![(e.month, Y_FROM), (e.month, top)], INK)?;
         // Labels sit in the headroom, stacked, on whichever side of the line
         // has more room.
         let right_side = e.month < months * 0.6;

@@ -34,7 +34,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
 
-use crate::cli::BadInput;
+use crate::error::BadInput;
 
 /// The ownership record every directory netgrow writes carries.
 pub const RECORD: &str = "written-by-netgrow.json";

@@ -110,139 +110,149 @@ pub fn points(
             ));
         }
     }
-    let plain = |values: Vec<Vec<toml::Value>>| {
-        values
-            .into_iter()
-            .enumerate()
-            .map(|(index, values)| Point {
-                index,
-                values,
-                moves: None,
-            })
+    match design {
+        Design::Grid => grid(axes).map(numbered),
+        Design::Zip => zip(axes).map(numbered),
+        Design::Random | Design::Lhs => sampled(design, axes, n, seed).map(numbered),
+        Design::Oat => one_at_a_time(axes),
+    }
+}
+
+/// Rows of values as points, numbered in order, none moving one key.
+fn numbered(rows: Vec<Vec<toml::Value>>) -> Vec<Point> {
+    rows.into_iter()
+        .enumerate()
+        .map(|(index, values)| Point {
+            index,
+            values,
+            moves: None,
+        })
+        .collect()
+}
+
+/// Every combination of the axes' values, the last key changing fastest.
+fn grid(axes: &[Axis]) -> Result<Vec<Vec<toml::Value>>, String> {
+    let sizes: Vec<usize> = axes.iter().map(|a| a.spec.len()).collect();
+    let total = sizes
+        .iter()
+        .try_fold(1usize, |acc, &s| acc.checked_mul(s))
+        .filter(|&t| t <= MAX_POINTS)
+        .ok_or_else(|| {
+            format!(
+                "a grid of {} values has more than {MAX_POINTS} points; use fewer values, or the lhs design",
+                sizes
+                    .iter()
+                    .map(usize::to_string)
+                    .collect::<Vec<_>>()
+                    .join(" × ")
+            )
+        })?;
+    let values: Vec<Vec<toml::Value>> = axes.iter().map(|a| a.spec.values(a.kind)).collect();
+    Ok((0..total)
+        .map(|i| {
+            // Mixed-radix digits of i, the last key changing fastest.
+            let mut rest = i;
+            let mut row = vec![toml::Value::Boolean(false); axes.len()];
+            for k in (0..axes.len()).rev() {
+                row[k] = values[k][rest % sizes[k]].clone();
+                rest /= sizes[k];
+            }
+            row
+        })
+        .collect())
+}
+
+/// The i-th value of every axis together; every axis needs as many.
+fn zip(axes: &[Axis]) -> Result<Vec<Vec<toml::Value>>, String> {
+    let len = axes[0].spec.len();
+    if let Some(a) = axes.iter().find(|a| a.spec.len() != len) {
+        let lens: Vec<String> = axes
+            .iter()
+            .map(|a| format!("{} has {}", a.key, a.spec.len()))
+            .collect();
+        return Err(format!(
+            "the zip design pairs the i-th values of every key, so every key needs as many values; {} ({})",
+            lens.join(", "),
+            a.key
+        ));
+    }
+    let values: Vec<Vec<toml::Value>> = axes.iter().map(|a| a.spec.values(a.kind)).collect();
+    Ok((0..len)
+        .map(|i| values.iter().map(|v| v[i].clone()).collect())
+        .collect())
+}
+
+/// `n` rows drawn from the design's own stream: independent uniform
+/// quantiles (`random`) or a Latin hypercube (`lhs`), each mapped onto its
+/// axis's values.
+fn sampled(
+    design: Design,
+    axes: &[Axis],
+    n: Option<usize>,
+    seed: u64,
+) -> Result<Vec<Vec<toml::Value>>, String> {
+    let n = match n {
+        Some(n) if (1..=MAX_POINTS).contains(&n) => n,
+        Some(n) => return Err(format!("{n} points: expected from 1 to {MAX_POINTS}")),
+        None => {
+            return Err(format!(
+                "the {design} design needs a number of points: --points N or points = N in [sweep]"
+            ))
+        }
+    };
+    let mut rng = streams::stream(
+        seed,
+        Purpose::Analysis,
+        &[STREAM_TAG, design as u64, n as u64],
+    );
+    let quantiles = if design == Design::Lhs {
+        latin_hypercube(&mut rng, n, axes.len())
+    } else {
+        (0..n)
+            .map(|_| (0..axes.len()).map(|_| rng.random::<f64>()).collect())
             .collect()
     };
-    match design {
-        Design::Grid => {
-            let sizes: Vec<usize> = axes.iter().map(|a| a.spec.len()).collect();
-            let total = sizes
-                .iter()
-                .try_fold(1usize, |acc, &s| acc.checked_mul(s))
-                .filter(|&t| t <= MAX_POINTS)
-                .ok_or_else(|| {
-                    format!(
-                        "a grid of {} values has more than {MAX_POINTS} points; use fewer values, or the lhs design",
-                        sizes
-                            .iter()
-                            .map(usize::to_string)
-                            .collect::<Vec<_>>()
-                            .join(" × ")
-                    )
-                })?;
-            let values: Vec<Vec<toml::Value>> =
-                axes.iter().map(|a| a.spec.values(a.kind)).collect();
-            let rows = (0..total)
-                .map(|i| {
-                    // Mixed-radix digits of i, the last key changing fastest.
-                    let mut rest = i;
-                    let mut row = vec![toml::Value::Boolean(false); axes.len()];
-                    for k in (0..axes.len()).rev() {
-                        row[k] = values[k][rest % sizes[k]].clone();
-                        rest /= sizes[k];
-                    }
-                    row
-                })
-                .collect();
-            Ok(plain(rows))
-        }
-        Design::Zip => {
-            let len = axes[0].spec.len();
-            if let Some(a) = axes.iter().find(|a| a.spec.len() != len) {
-                let lens: Vec<String> = axes
-                    .iter()
-                    .map(|a| format!("{} has {}", a.key, a.spec.len()))
-                    .collect();
-                return Err(format!(
-                    "the zip design pairs the i-th values of every key, so every key needs as many values; {} ({})",
-                    lens.join(", "),
-                    a.key
-                ));
+    Ok(quantiles
+        .into_iter()
+        .map(|us: Vec<f64>| {
+            us.iter()
+                .zip(axes)
+                .map(|(&u, a)| a.spec.at(u, a.kind))
+                .collect()
+        })
+        .collect())
+}
+
+/// The base point, then each axis moved across its values (those other
+/// than its base) while the others stay at base.
+fn one_at_a_time(axes: &[Axis]) -> Result<Vec<Point>, String> {
+    let base: Vec<toml::Value> = axes.iter().map(|a| a.base.clone()).collect();
+    let mut out = vec![Point {
+        index: 0,
+        values: base.clone(),
+        moves: None,
+    }];
+    for (k, a) in axes.iter().enumerate() {
+        for v in a.spec.values(a.kind) {
+            // A value equal to the base would rerun the base point.
+            if same(&v, &a.base) {
+                continue;
             }
-            let values: Vec<Vec<toml::Value>> =
-                axes.iter().map(|a| a.spec.values(a.kind)).collect();
-            Ok(plain(
-                (0..len)
-                    .map(|i| values.iter().map(|v| v[i].clone()).collect())
-                    .collect(),
-            ))
-        }
-        Design::Random | Design::Lhs => {
-            let n = match n {
-                Some(n) if (1..=MAX_POINTS).contains(&n) => n,
-                Some(n) => {
-                    return Err(format!(
-                        "{n} points: expected from 1 to {MAX_POINTS}"
-                    ))
-                }
-                None => {
-                    return Err(format!(
-                        "the {design} design needs a number of points: --points N or points = N in [sweep]"
-                    ))
-                }
-            };
-            let mut rng = streams::stream(
-                seed,
-                Purpose::Analysis,
-                &[STREAM_TAG, design as u64, n as u64],
-            );
-            let quantiles = if design == Design::Lhs {
-                latin_hypercube(&mut rng, n, axes.len())
-            } else {
-                (0..n)
-                    .map(|_| (0..axes.len()).map(|_| rng.random::<f64>()).collect())
-                    .collect()
-            };
-            Ok(plain(
-                quantiles
-                    .into_iter()
-                    .map(|us: Vec<f64>| {
-                        us.iter()
-                            .zip(axes)
-                            .map(|(&u, a)| a.spec.at(u, a.kind))
-                            .collect()
-                    })
-                    .collect(),
-            ))
-        }
-        Design::Oat => {
-            let base: Vec<toml::Value> = axes.iter().map(|a| a.base.clone()).collect();
-            let mut out = vec![Point {
-                index: 0,
-                values: base.clone(),
-                moves: None,
-            }];
-            for (k, a) in axes.iter().enumerate() {
-                for v in a.spec.values(a.kind) {
-                    // A value equal to the base would rerun the base point.
-                    if same(&v, &a.base) {
-                        continue;
-                    }
-                    let mut values = base.clone();
-                    values[k] = v;
-                    out.push(Point {
-                        index: out.len(),
-                        values,
-                        moves: Some(k),
-                    });
-                }
-            }
-            if out.len() > MAX_POINTS {
-                return Err(format!(
-                    "the one-at-a-time design has more than {MAX_POINTS} points"
-                ));
-            }
-            Ok(out)
+            let mut values = base.clone();
+            values[k] = v;
+            out.push(Point {
+                index: out.len(),
+                values,
+                moves: Some(k),
+            });
         }
     }
+    if out.len() > MAX_POINTS {
+        return Err(format!(
+            "the one-at-a-time design has more than {MAX_POINTS} points"
+        ));
+    }
+    Ok(out)
 }
 
 /// Whether two values are the same setting (2 and 2.0 are).

@@ -18,7 +18,9 @@
 //! - [`store`]: the directory layout and file formats;
 //! - [`session`]: fresh or resumed directories, and finishing a sweep;
 //! - [`shard`]: `--shard K/N` and `netgrow merge`;
+//! - [`slurm`]: the `--emit-slurm` script that runs the shards on a cluster;
 //! - [`results`]: a finished sweep in memory, and its tables;
+//! - [`labels`]: the names of keys and points in tables, charts and report;
 //! - [`chart`] and [`report`]: pictures and the HTML report;
 //! - [`measure`]: what is recorded of each run;
 //! - [`command`]: the two subcommands.
@@ -26,6 +28,7 @@
 pub mod chart;
 pub mod command;
 pub mod design;
+pub mod labels;
 pub mod measure;
 pub mod plan;
 pub mod report;
@@ -33,6 +36,7 @@ pub mod results;
 pub mod runner;
 pub mod session;
 pub mod shard;
+pub mod slurm;
 pub mod spec;
 pub mod store;
 

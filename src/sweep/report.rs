@@ -14,7 +14,7 @@ use super::design::Design;
 use super::results::{charted_metrics, metric_label, SweepData};
 use crate::chart::{DEFAULT_HEIGHT, DEFAULT_WIDTH};
 use crate::metrics::Stat;
-use crate::report::{escape, figure};
+use crate::report::html::{self, escape, plural, Extras, Figure};
 
 /// Most rows of the headline table; the rest are in `sweep.csv`.
 const MAX_ROWS: usize = 60;
@@ -43,33 +43,17 @@ pub fn write_report(data: &SweepData, dir: &Path, drawn: &[PathBuf]) -> Result<P
     Ok(path)
 }
 
-const STYLE: &str = "
-body { font-family: system-ui, 'DejaVu Sans', 'Segoe UI', Helvetica, Arial, sans-serif; font-size: 18px; line-height: 1.5; color: #1a1a1a; background: #fff; margin: 0; }
-main { max-width: 1200px; margin: 0 auto; padding: 1.5em 2em 4em; }
-h1 { font-size: 2em; margin-bottom: 0.2em; }
-h2 { font-size: 1.5em; margin-top: 2em; border-bottom: 2px solid #ddd; padding-bottom: 0.2em; }
-h3 { font-size: 1.2em; margin: 1.5em 0 0.5em; }
-p.meta { color: #555; margin-top: 0; }
-p.question { font-size: 1.25em; }
-table { border-collapse: collapse; margin: 0.5em 0 1em; font-size: 0.95em; }
-th, td { border-bottom: 1px solid #ddd; padding: 0.35em 0.7em; vertical-align: top; }
-th { text-align: left; background: #f4f4f4; }
-td.n { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
-figure { margin: 1em 0 2.5em; }
-figure svg { display: block; width: 100%; height: auto; border: 1px solid #eee; }
-figcaption { font-size: 1.1em; margin-top: 0.5em; }
-code { background: #f4f4f4; padding: 0.1em 0.3em; border-radius: 3px; }
-@media print { figure { break-inside: avoid; } }
-";
-
 /// The whole page.
 pub fn render(data: &SweepData, figures: &[(SweepChart, String)]) -> String {
     let m = &data.manifest;
     let mut h = String::new();
-    let _ = write!(
-        h,
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\n<title>{}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<main>\n",
-        escape(&format!("netgrow sweep: {}", m.scenario))
+    html::begin_page(
+        &mut h,
+        &format!("netgrow sweep: {}", m.scenario),
+        Extras {
+            contents: false,
+            swatches: false,
+        },
     );
     let _ = writeln!(h, "<h1>netgrow sweep: {}</h1>", escape(&m.scenario));
     let _ = writeln!(
@@ -85,39 +69,25 @@ pub fn render(data: &SweepData, figures: &[(SweepChart, String)]) -> String {
         plural(m.years as usize),
         m.seed
     );
-    question(&mut h, data);
+    html::question(
+        &mut h,
+        &data.scenario.simulation.description,
+        "How do the cohorts' results change as the scenario's assumptions change?",
+    );
     varied(&mut h, data);
     headline(&mut h, data);
-    h.push_str("<section id=\"charts\">\n<h2>Charts</h2>\n");
-    for (c, svg) in figures {
-        figure(&mut h, &c.name(), &c.title(data), svg, &c.caption(data));
-    }
-    h.push_str("</section>\n");
-    method(&mut h, data);
-    h.push_str("</main>\n</body>\n</html>\n");
-    h
-}
-
-fn plural(n: usize) -> &'static str {
-    if n == 1 {
-        ""
-    } else {
-        "s"
-    }
-}
-
-fn question(h: &mut String, data: &SweepData) {
-    let s = &data.scenario;
-    let text = if s.simulation.description.trim().is_empty() {
-        "How do the cohorts' results change as the scenario's assumptions change?".to_string()
-    } else {
-        s.simulation.description.trim().to_string()
-    };
-    let _ = writeln!(
-        h,
-        "<section id=\"question\">\n<h2>The question</h2>\n<p class=\"question\">{}</p>\n</section>",
-        escape(&text)
+    html::charts(
+        &mut h,
+        figures.iter().map(|(c, svg)| Figure {
+            id: c.name(),
+            title: c.title(data),
+            svg,
+            caption: c.caption(data),
+        }),
     );
+    method(&mut h, data);
+    html::end_page(&mut h);
+    h
 }
 
 fn design_words(design: Design) -> &'static str {
@@ -132,9 +102,10 @@ fn design_words(design: Design) -> &'static str {
 
 fn varied(h: &mut String, data: &SweepData) {
     let m = &data.manifest;
+    html::begin_section(h, "varied", "What was varied");
     let _ = writeln!(
         h,
-        "<section id=\"varied\">\n<h2>What was varied</h2>\n<p>{} points: {}.</p>",
+        "<p>{} points: {}.</p>",
         m.points.len(),
         escape(design_words(m.design))
     );
@@ -152,19 +123,20 @@ fn varied(h: &mut String, data: &SweepData) {
             escape(&key.base)
         );
     }
-    h.push_str("</tbody>\n</table>\n</section>\n");
+    h.push_str("</tbody>\n</table>\n");
+    html::end_section(h);
 }
 
+/// "0.71 (0.65 to 0.77)"
 fn with_ci(data: &SweepData, metric: usize, s: &Stat) -> String {
-    if s.ci_low.is_finite() && s.ci_high.is_finite() && s.n > 1 {
-        format!(
+    match html::interval(s.ci_low, s.ci_high, s.n) {
+        Some((low, high)) => format!(
             "{} ({} to {})",
             amount(data, metric, s.mean),
-            amount(data, metric, s.ci_low),
-            amount(data, metric, s.ci_high)
-        )
-    } else {
-        amount(data, metric, s.mean)
+            amount(data, metric, low),
+            amount(data, metric, high)
+        ),
+        None => amount(data, metric, s.mean),
     }
 }
 
@@ -174,10 +146,14 @@ fn headline(h: &mut String, data: &SweepData) {
         return;
     };
     let year = data.last_year();
+    html::begin_section(
+        h,
+        "headline",
+        &format!("Headline: {}", metric_label(metric)),
+    );
     let _ = writeln!(
         h,
-        "<section id=\"headline\">\n<h2>Headline: {}</h2>\n<p>{} in year {}, mean per member with its 95% interval across replicates{}.</p>",
-        escape(metric_label(metric)),
+        "<p>{} in year {}, mean per member with its 95% interval across replicates{}.</p>",
         escape(&crate::chart::sentence(metric_label(metric))),
         year + 1,
         if data.difference_label().is_some() {
@@ -227,7 +203,7 @@ fn headline(h: &mut String, data: &SweepData) {
             m.points.len()
         );
     }
-    h.push_str("</section>\n");
+    html::end_section(h);
 }
 
 /// The command that reproduces the sweep, in its own folder.
@@ -246,16 +222,18 @@ fn method(h: &mut String, data: &SweepData) {
         "The difference between cohorts is formed within each replicate and then averaged, so its interval is that of a paired comparison.".to_string(),
         "sweep.csv has one row per point, cohort, headline metric (and year, with --each-year); sweep_difference.csv the paired differences; points/ one file per point with every replicate's value.".to_string(),
     ];
-    h.push_str("<section id=\"method\">\n<h2>Method and reproduction</h2>\n<ul>\n");
-    for item in items {
-        let _ = writeln!(h, "<li>{}</li>", escape(&item));
-    }
-    h.push_str("</ul>\n");
-    let _ = writeln!(
-        h,
-        "<p>Made with netgrow {}. <code>scenario.toml</code>, beside this report, is the scenario with every default filled in and the sweep's definition in its <code>[sweep]</code> table (scenario hash <code>{}</code>). To reproduce every number, run this in the folder that holds this report:</p>\n<pre><code>{REPRODUCE}</code></pre>",
-        escape(&m.netgrow_version),
+    let holds = format!(
+        " and the sweep's definition in its <code>[sweep]</code> table (scenario hash <code>{}</code>)",
         escape(&m.scenario_hash)
     );
-    h.push_str("</section>\n");
+    html::method(
+        h,
+        &items,
+        &html::Reproduction {
+            version: &m.netgrow_version,
+            scenario_holds: &holds,
+            command: REPRODUCE,
+            then: "",
+        },
+    );
 }

@@ -12,7 +12,7 @@ use anyhow::{Context, Result};
 
 use super::measure::{self, HEADLINES};
 use super::store::{self, num, Manifest, PointData};
-use crate::cli::BadInput;
+use crate::error::BadInput;
 use crate::metrics::Stat;
 use crate::scenario::Scenario;
 

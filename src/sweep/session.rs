@@ -32,7 +32,7 @@ use super::runner::{self, Progress, Ran};
 use super::shard::{self, Shard};
 use super::store::{self, Manifest};
 use crate::chart::ChartOptions;
-use crate::cli::BadInput;
+use crate::error::BadInput;
 use crate::output::ownership::{self, Kind, Owned};
 
 /// Where and how to run.
@@ -361,8 +361,8 @@ fn check_resumable(
     shard: Option<Shard>,
 ) -> Result<()> {
     let how = "run without --resume to start again, or choose another --out";
-    let on_disk = match store::read_manifest(dir) {
-        Ok(found) => Some(found),
+    let (old, old_bytes) = match store::read_manifest(dir) {
+        Ok(found) => found,
         // Points without a manifest: cannot tell whose they are.
         Err(_) if dir.join(store::POINTS).is_dir() => {
             return Err(BadInput(format!(
@@ -372,35 +372,34 @@ fn check_resumable(
             ))
             .into())
         }
-        Err(_) => None,
+        // Nothing there yet: a fresh start, whatever the shard.
+        Err(_) => return Ok(()),
     };
-    if let Some((old, old_bytes)) = on_disk {
-        if old_bytes != bytes {
-            let what = if old.netgrow_version != manifest.netgrow_version {
-                format!(
-                    "netgrow {}, not {}",
-                    old.netgrow_version, manifest.netgrow_version
-                )
-            } else if old.seed != manifest.seed {
-                format!("seed {}, not {}", old.seed, manifest.seed)
-            } else if old.scenario_hash != manifest.scenario_hash {
-                "a different scenario or sweep definition".to_string()
-            } else if old.each_year != manifest.each_year {
-                format!("--each-year {}", if old.each_year { "on" } else { "off" })
-            } else if old.keep_timeseries != manifest.keep_timeseries {
-                format!(
-                    "--keep-timeseries {}",
-                    if old.keep_timeseries { "on" } else { "off" }
-                )
-            } else {
-                "different settings".to_string()
-            };
-            return Err(BadInput(format!(
-                "cannot resume {}: it holds a sweep with {what}; {how}",
-                dir.display()
-            ))
-            .into());
-        }
+    if old_bytes != bytes {
+        let what = if old.netgrow_version != manifest.netgrow_version {
+            format!(
+                "netgrow {}, not {}",
+                old.netgrow_version, manifest.netgrow_version
+            )
+        } else if old.seed != manifest.seed {
+            format!("seed {}, not {}", old.seed, manifest.seed)
+        } else if old.scenario_hash != manifest.scenario_hash {
+            "a different scenario or sweep definition".to_string()
+        } else if old.each_year != manifest.each_year {
+            format!("--each-year {}", if old.each_year { "on" } else { "off" })
+        } else if old.keep_timeseries != manifest.keep_timeseries {
+            format!(
+                "--keep-timeseries {}",
+                if old.keep_timeseries { "on" } else { "off" }
+            )
+        } else {
+            "different settings".to_string()
+        };
+        return Err(BadInput(format!(
+            "cannot resume {}: it holds a sweep with {what}; {how}",
+            dir.display()
+        ))
+        .into());
     }
     let old_shard = store::read_shard(dir)?;
     let same = match (&old_shard, shard) {

@@ -22,7 +22,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 
 use super::store::{self, Manifest, ShardFile};
-use crate::cli::BadInput;
+use crate::error::BadInput;
 
 /// The K-th of N shares of a sweep (K from 1).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -235,11 +235,52 @@ pub fn merge(dirs: &[PathBuf], into: &Path) -> Result<Merged> {
             store::SCENARIO
         ))
     })?;
+    let shard_count = check_one_sweep(dirs, &manifest, &manifest_bytes)?;
+    let (found, mut duplicates) = find_points(dirs, &manifest)?;
+    let total = manifest.points.len();
+    let missing: Vec<usize> = (0..total).filter(|&i| found[i].is_none()).collect();
+    if !missing.is_empty() {
+        return Err(BadInput(missing_message(&missing, total, shard_count)).into());
+    }
+    let points = into.join(store::POINTS);
+    fs::create_dir_all(&points).with_context(|| format!("cannot create {}", points.display()))?;
+    store::write_file(&into.join(store::SCENARIO), &scenario)?;
+    store::write_file(&into.join(store::MANIFEST), &manifest_bytes)?;
+    for (i, f) in found.into_iter().enumerate() {
+        let Some(f) = f else { continue };
+        if manifest.keep_timeseries {
+            let name = manifest.timeseries_file(i);
+            let from = f.dir.join(store::POINTS).join(&name);
+            fs::copy(&from, points.join(&name))
+                .with_context(|| format!("cannot copy {}", from.display()))?;
+        }
+        store::write_file(&points.join(manifest.point_file(i)), &f.bytes)?;
+    }
+    duplicates.sort_unstable();
+    duplicates.dedup();
+    Ok(Merged {
+        points: total,
+        duplicates,
+    })
+}
+
+/// Refuses directories that are not parts of the sweep the first one's
+/// `manifest` describes (`manifest_bytes` as read), or shards of it split
+/// in two different ways; warns about a shard given twice. Returns how
+/// many shards the sweep was split into, if any directory says.
+fn check_one_sweep(
+    dirs: &[PathBuf],
+    manifest: &Manifest,
+    manifest_bytes: &[u8],
+) -> Result<Option<usize>> {
+    let Some(first) = dirs.first() else {
+        return Ok(None);
+    };
     let mut shard_count: Option<(usize, PathBuf)> = None;
     let mut shard_seen: Vec<(usize, PathBuf)> = Vec::new();
     for dir in dirs {
         let (m, bytes) = store::read_manifest(dir)?;
-        check_same(first, &manifest, dir, &m)?;
+        check_same(first, manifest, dir, &m)?;
         if bytes != manifest_bytes {
             return Err(BadInput(format!(
                 "{} and {} describe different sweeps (their {} files differ although version, seed and scenario agree); were they run with different --each-year or --keep-timeseries?",
@@ -249,48 +290,53 @@ pub fn merge(dirs: &[PathBuf], into: &Path) -> Result<Merged> {
             ))
             .into());
         }
-        if let Some(s) = store::read_shard(dir)? {
-            if s.scenario_hash != manifest.scenario_hash || s.seed != manifest.seed {
-                return Err(BadInput(format!(
-                    "{}: {} does not match its {}",
-                    dir.display(),
-                    store::SHARD,
-                    store::MANIFEST
-                ))
-                .into());
-            }
-            match &shard_count {
-                Some((n, other)) if *n != s.count => {
-                    return Err(BadInput(format!(
-                        "{} is a shard of {} but {} is a shard of {n}: the sweep was split in two different ways",
-                        dir.display(),
-                        s.count,
-                        other.display()
-                    ))
-                    .into())
-                }
-                _ => shard_count = Some((s.count, dir.clone())),
-            }
-            if let Some((_, other)) = shard_seen.iter().find(|(k, _)| *k == s.index) {
-                eprintln!(
-                    "warning: {} and {} are both shard {}",
-                    other.display(),
-                    dir.display(),
-                    s.shard
-                );
-            }
-            shard_seen.push((s.index, dir.clone()));
+        let Some(s) = store::read_shard(dir)? else {
+            continue;
+        };
+        if s.scenario_hash != manifest.scenario_hash || s.seed != manifest.seed {
+            return Err(BadInput(format!(
+                "{}: {} does not match its {}",
+                dir.display(),
+                store::SHARD,
+                store::MANIFEST
+            ))
+            .into());
         }
+        match &shard_count {
+            Some((n, other)) if *n != s.count => {
+                return Err(BadInput(format!(
+                    "{} is a shard of {} but {} is a shard of {n}: the sweep was split in two different ways",
+                    dir.display(),
+                    s.count,
+                    other.display()
+                ))
+                .into())
+            }
+            _ => shard_count = Some((s.count, dir.clone())),
+        }
+        if let Some((_, other)) = shard_seen.iter().find(|(k, _)| *k == s.index) {
+            eprintln!(
+                "warning: {} and {} are both shard {}",
+                other.display(),
+                dir.display(),
+                s.shard
+            );
+        }
+        shard_seen.push((s.index, dir.clone()));
     }
+    Ok(shard_count.map(|(n, _)| n))
+}
 
-    // Every point file of every directory.
-    let total = manifest.points.len();
-    let mut found: Vec<Option<Found>> = (0..total).map(|_| None).collect();
+/// Every point file of every directory, by point (the first directory
+/// holding it), and the points found more than once (with the same bytes;
+/// different bytes are refused).
+fn find_points(dirs: &[PathBuf], manifest: &Manifest) -> Result<(Vec<Option<Found>>, Vec<usize>)> {
+    let mut found: Vec<Option<Found>> = (0..manifest.points.len()).map(|_| None).collect();
     let mut duplicates = Vec::new();
     for dir in dirs {
         for (i, slot) in found.iter_mut().enumerate() {
             // Reading checks the file belongs to this sweep's point.
-            if store::read_point(dir, &manifest, i)?.is_none() {
+            if store::read_point(dir, manifest, i)?.is_none() {
                 continue;
             }
             let path = dir.join(store::POINTS).join(manifest.point_file(i));
@@ -315,36 +361,7 @@ pub fn merge(dirs: &[PathBuf], into: &Path) -> Result<Merged> {
             }
         }
     }
-    let missing: Vec<usize> = (0..total).filter(|&i| found[i].is_none()).collect();
-    if !missing.is_empty() {
-        return Err(BadInput(missing_message(
-            &missing,
-            total,
-            shard_count.map(|(n, _)| n),
-        ))
-        .into());
-    }
-
-    let points = into.join(store::POINTS);
-    fs::create_dir_all(&points).with_context(|| format!("cannot create {}", points.display()))?;
-    store::write_file(&into.join(store::SCENARIO), &scenario)?;
-    store::write_file(&into.join(store::MANIFEST), &manifest_bytes)?;
-    for (i, f) in found.into_iter().enumerate() {
-        let Some(f) = f else { continue };
-        if manifest.keep_timeseries {
-            let name = manifest.timeseries_file(i);
-            let from = f.dir.join(store::POINTS).join(&name);
-            fs::copy(&from, points.join(&name))
-                .with_context(|| format!("cannot copy {}", from.display()))?;
-        }
-        store::write_file(&points.join(manifest.point_file(i)), &f.bytes)?;
-    }
-    duplicates.sort_unstable();
-    duplicates.dedup();
-    Ok(Merged {
-        points: total,
-        duplicates,
-    })
+    Ok((found, duplicates))
 }
 
 /// Refuses directories from different netgrow versions, seeds or

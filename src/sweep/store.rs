@@ -30,7 +30,7 @@ use serde::{Deserialize, Serialize};
 use super::design::Design;
 use super::measure::HEADLINES;
 use super::spec::KeyKind;
-use crate::cli::BadInput;
+use crate::error::BadInput;
 use crate::metrics::{Metric, Row, Stat};
 
 /// The manifest file of every sweep directory.

@@ -29,6 +29,7 @@ use rand::{Rng, SeedableRng};
 use rand_pcg::Pcg64Mcg;
 use rayon::prelude::*;
 
+use super::random::stream_seed;
 use super::Network;
 
 /// Above this much work (`Σ degree²` list steps), clustering is sampled.
@@ -256,17 +257,6 @@ fn knows(network: &Network, a: u32, b: u32) -> bool {
         (b, a)
     };
     network.neighbors(x).binary_search(&y).is_ok()
-}
-
-fn splitmix64(x: u64) -> u64 {
-    let mut z = x.wrapping_add(0x9E37_79B9_7F4A_7C15);
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^ (z >> 31)
-}
-
-fn stream_seed(seed: u64, stream: u64, index: u64) -> u64 {
-    splitmix64(splitmix64(seed ^ splitmix64(stream)) ^ index)
 }
 
 // ---------------------------------------------------------------------------

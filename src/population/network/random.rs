@@ -3,8 +3,9 @@
 //! placement of people in a generator's structure.
 //!
 //! Every random draw of a generator comes from a PCG-64 stream whose seed is
-//! a SplitMix64 mix of (seed, generator, position), so a person's draws can
-//! be replayed and do not depend on which thread makes them.
+//! a SplitMix64 mix ([`crate::streams::mix`]) of (seed, generator,
+//! position), so a person's draws can be replayed and do not depend on
+//! which thread makes them.
 //!
 //! # Placement
 //!
@@ -21,6 +22,8 @@
 use rand::{Rng, SeedableRng};
 use rand_pcg::Pcg64Mcg;
 
+use crate::streams::mix;
+
 // Stream tags keep the generators' draws and the tie hash apart.
 /// The small-world generator's stream tag.
 pub(super) const STREAM_SMALL_WORLD: u64 = 0x736d_616c_6c5f_7721;
@@ -31,17 +34,9 @@ pub(super) const STREAM_FRIENDS: u64 = 0x6672_6965_6e64_7321;
 const STREAM_TIE: u64 = 0x7469_655f_6861_7368;
 const STREAM_PLACEMENT: u64 = 0x706c_6163_656d_656e;
 
-/// SplitMix64's output function: a bijection with full avalanche.
-pub(super) fn splitmix64(x: u64) -> u64 {
-    let mut z = x.wrapping_add(0x9E37_79B9_7F4A_7C15);
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^ (z >> 31)
-}
-
 /// A seed for item `index` of stream `stream` under `seed`.
-fn stream_seed(seed: u64, stream: u64, index: u64) -> u64 {
-    splitmix64(splitmix64(seed ^ splitmix64(stream)) ^ index)
+pub(super) fn stream_seed(seed: u64, stream: u64, index: u64) -> u64 {
+    mix(mix(seed ^ mix(stream)) ^ index)
 }
 
 /// The generator for one person of one generator.

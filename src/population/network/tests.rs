@@ -4,8 +4,8 @@
 //! share.
 
 use super::analysis::analyse;
-use super::random::splitmix64;
 use super::*;
+use crate::streams::mix as splitmix64;
 
 pub(super) fn spec(n: usize, k: usize, close: usize, model: NetworkModel) -> NetworkSpec {
     NetworkSpec {

@@ -1,12 +1,14 @@
 //! One key: the metric against the key's value, a line per cohort with
 //! its 95% band (categories: a dot and an interval per cohort).
 
+use std::ops::Range;
+
 use anyhow::Result;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::{amount, cohort_legend, mesh, metric_tick, replicates, y_range, KeyAxis};
-use crate::chart::style::{frame, series_colour, Drawn, Header, Look, Mark};
+use crate::chart::style::{band, frame, series_colour, Drawn, Header, Look, Mark, Plot};
 use crate::metrics::Stat;
 use crate::sweep::results::SweepData;
 
@@ -106,57 +108,69 @@ pub fn draw<DB: DrawingBackend>(
         if axis.categorical {
             // Cohorts side by side within a category.
             let dx = (c as f64 - (cohorts as f64 - 1.0) / 2.0) * 0.12;
-            for (x, _, s) in &ok {
-                if s.ci_low.is_finite() && s.ci_high.is_finite() {
-                    chart
-                        .draw_series(std::iter::once(PathElement::new(
-                            vec![(x + dx, s.ci_low), (x + dx, s.ci_high)],
-                            colour.stroke_width(look.upx(4.0)),
-                        )))
-                        .drawn()?;
-                }
-            }
-            chart
-                .draw_series(
-                    ok.iter().map(|(x, _, s)| {
-                        Circle::new((x + dx, s.mean), look.px(11.0), colour.filled())
-                    }),
-                )
-                .drawn()?;
-            continue;
+            dots_with_intervals(&mut chart, look, colour, dx, &ok)?;
+        } else {
+            line_with_band(&mut chart, look, colour, &y, &ok)?;
         }
-        let band: Vec<(f64, f64)> = ok
-            .iter()
-            .filter(|(_, _, s)| s.ci_low.is_finite() && s.ci_high.is_finite())
-            .map(|(x, _, s)| (*x, s.ci_high.min(y.end)))
-            .chain(
-                ok.iter()
-                    .rev()
-                    .filter(|(_, _, s)| s.ci_low.is_finite() && s.ci_high.is_finite())
-                    .map(|(x, _, s)| (*x, s.ci_low.max(y.start))),
-            )
-            .collect();
-        if band.len() > 2 {
+    }
+    Ok(())
+}
+
+/// A cohort's points along a category axis: at each value a dot at the
+/// mean over a line for its 95% interval, moved `dx` off the category.
+fn dots_with_intervals<DB: DrawingBackend>(
+    chart: &mut Plot<DB>,
+    look: &Look,
+    colour: RGBColor,
+    dx: f64,
+    pts: &[&(f64, String, Stat)],
+) -> Result<()> {
+    for (x, _, s) in pts {
+        if s.ci_low.is_finite() && s.ci_high.is_finite() {
             chart
-                .draw_series(std::iter::once(Polygon::new(
-                    band,
-                    colour.mix(0.22).filled(),
+                .draw_series(std::iter::once(PathElement::new(
+                    vec![(x + dx, s.ci_low), (x + dx, s.ci_high)],
+                    colour.stroke_width(look.upx(4.0)),
                 )))
                 .drawn()?;
         }
-        chart
-            .draw_series(LineSeries::new(
-                ok.iter().map(|(x, _, s)| (*x, s.mean)),
-                colour.stroke_width(look.line()),
-            ))
-            .drawn()?;
-        chart
-            .draw_series(
-                ok.iter()
-                    .map(|(x, _, s)| Circle::new((*x, s.mean), look.px(8.0), colour.filled())),
-            )
-            .drawn()?;
     }
+    chart
+        .draw_series(
+            pts.iter()
+                .map(|(x, _, s)| Circle::new((x + dx, s.mean), look.px(11.0), colour.filled())),
+        )
+        .drawn()?;
+    Ok(())
+}
+
+/// A cohort's points along a numeric axis: the means joined by a line,
+/// with a dot at each, over the 95% band cut to the axis range `y`.
+fn line_with_band<DB: DrawingBackend>(
+    chart: &mut Plot<DB>,
+    look: &Look,
+    colour: RGBColor,
+    y: &Range<f64>,
+    pts: &[&(f64, String, Stat)],
+) -> Result<()> {
+    let points: Vec<(f64, f64, f64)> = pts
+        .iter()
+        .filter(|(_, _, s)| s.ci_low.is_finite() && s.ci_high.is_finite())
+        .map(|(x, _, s)| (*x, s.ci_low.max(y.start), s.ci_high.min(y.end)))
+        .collect();
+    band(chart, &points, colour)?;
+    chart
+        .draw_series(LineSeries::new(
+            pts.iter().map(|(x, _, s)| (*x, s.mean)),
+            colour.stroke_width(look.line()),
+        ))
+        .drawn()?;
+    chart
+        .draw_series(
+            pts.iter()
+                .map(|(x, _, s)| Circle::new((*x, s.mean), look.px(8.0), colour.filled())),
+        )
+        .drawn()?;
     Ok(())
 }
 

@@ -35,8 +35,8 @@ use super::design::Design;
 use super::results::{charted_metrics, SweepData};
 use super::spec::{KeyKind, Spec};
 use crate::chart::numbers;
-use crate::chart::style::{self, Drawn, Look, Ticked, INK};
-use crate::chart::{ChartOptions, Format};
+use crate::chart::style::{self, axes_look, Drawn, Look, Plot, Ticked};
+use crate::chart::ChartOptions;
 
 /// One chart of a sweep: its kind and the headline metric it shows (an
 /// index into [`super::measure::HEADLINES`]).
@@ -140,11 +140,7 @@ pub fn charts(data: &SweepData) -> Vec<SweepChart> {
 pub fn draw_all(data: &SweepData, dir: &Path, options: &ChartOptions) -> Result<Vec<PathBuf>> {
     let out = dir.join("charts");
     std::fs::create_dir_all(&out).with_context(|| format!("cannot create {}", out.display()))?;
-    let extensions: &[&str] = match options.format {
-        Format::Png => &["png"],
-        Format::Svg => &["svg"],
-        Format::Both => &["png", "svg"],
-    };
+    let extensions = options.format.extensions();
     let jobs: Vec<(SweepChart, &str)> = charts(data)
         .into_iter()
         .flat_map(|c| extensions.iter().map(move |&e| (c, e)))
@@ -445,25 +441,19 @@ pub fn y_range(values: impl Iterator<Item = f64>, zero: bool) -> std::ops::Range
 
 /// Configures and draws the mesh every sweep panel shares.
 fn mesh<DB: DrawingBackend>(
-    chart: &mut ChartContext<'_, DB, Cartesian2d<Ticked, plotters::coord::types::RangedCoordf64>>,
+    chart: &mut Plot<DB>,
     look: &Look,
     x: &KeyAxis,
     y_desc: &str,
     y_fmt: &dyn Fn(&f64) -> String,
 ) -> Result<()> {
     let x_fmt = |v: &f64| x.label(*v);
-    chart
-        .configure_mesh()
+    axes_look(&mut chart.configure_mesh(), look)
         .x_desc(x.desc())
         .y_desc(y_desc)
-        .axis_desc_style(look.axis_desc())
-        .label_style(look.tick())
         .x_label_formatter(&x_fmt)
         .y_label_formatter(y_fmt)
         .y_labels(7)
-        .bold_line_style(style::GRID.stroke_width(look.upx(1.5)))
-        .light_line_style(TRANSPARENT)
-        .axis_style(INK.stroke_width(look.upx(2.0)))
         .set_all_tick_mark_size(look.px(8.0))
         .draw()
         .drawn()

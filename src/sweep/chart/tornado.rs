@@ -8,14 +8,18 @@
 //! (first, when there is one) and each cohort; keys are ranked by their
 //! swing in the first panel, so every panel lists them in the same order.
 
+use std::ops::Range;
+
 use anyhow::Result;
+use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::{amount, metric_tick, replicates, y_range, KeyAxis};
 use crate::chart::style::{
-    frame, series_colour, Drawn, Header, LegendItem, Look, Mark, Ticked, GRID, INK, MUTED,
+    axes_look, dashed, frame, series_colour, Drawn, Header, LegendItem, Look, Mark, Ticked, INK,
+    MUTED,
 };
 use crate::sweep::command::short_key;
 use crate::sweep::results::SweepData;
@@ -152,161 +156,245 @@ pub fn draw<DB: DrawingBackend>(
             legend: &legend,
         },
     )?;
-    let order = ranking(data, metric);
-    let keys = order.len();
-    let series = panels(data);
-    let base = base_point(data);
-    let (w, _) = area.dim_in_pixel();
-    // Wide enough for the longest key name, within reason.
-    let mut widest = 0;
-    for k in &order {
-        let (tw, _) = area
-            .estimate_text_size(&short_key(&data.manifest.keys[*k].key), &look.tick())
-            .drawn()?;
-        widest = widest.max(tw as i32);
-    }
-    let label_w = (widest + look.px(40.0)).clamp(look.px(160.0), w as i32 * 2 / 5);
-    let panel_w = (w as i32 - label_w) / series.len().max(1) as i32;
+    let layout = Layout::new(data, metric, &area, look)?;
     let mut rest = area.clone();
-    // The cohorts share one x scale; the difference has its own.
-    let cohort_range = y_range(
-        series
-            .iter()
-            .filter(|s| matches!(s, Series::Cohort(_)))
-            .flat_map(|&s| effects(data, s, metric))
-            .flat_map(|e| [e.min, e.max]),
-        true,
-    );
-    for (i, &s) in series.iter().enumerate() {
+    for (i, &s) in layout.series.iter().enumerate() {
         let first = i == 0;
-        let (a, r) = if i + 1 == series.len() {
+        let (a, r) = if i + 1 == layout.series.len() {
             (rest.clone(), rest.clone())
         } else {
-            rest.split_horizontally(panel_w + if first { label_w } else { 0 })
+            rest.split_horizontally(layout.panel_w + if first { layout.label_w } else { 0 })
         };
         rest = r;
-        let (heading, colour) = match s {
-            Series::Cohort(c) => (data.manifest.cohorts[c].clone(), series_colour(c)),
-            Series::Difference => (data.difference_label().unwrap_or_default(), INK),
-        };
-        // Centred over the plot, in a smaller face if the panel is narrow.
-        let x0 = if first { label_w } else { look.px(4.0) };
-        let room = panel_w - look.px(60.0);
-        let mut style = look.panel_title(colour);
-        let (mut tw, _) = a.estimate_text_size(&heading, &style).drawn()?;
-        if tw as i32 > room {
-            style = look.legend().color(&colour);
-            tw = a.estimate_text_size(&heading, &style).drawn()?.0;
+        panel(&a, look, &layout, s, first)?;
+    }
+    Ok(())
+}
+
+/// What the panels share: the keys' order, the widths, the cohorts' x
+/// scale.
+struct Layout<'a> {
+    data: &'a SweepData,
+    metric: usize,
+    /// Key indices, largest swing first.
+    order: Vec<usize>,
+    /// The panels, left to right.
+    series: Vec<Series>,
+    /// The point moving no key.
+    base: Option<usize>,
+    /// Room for the key names, left of the first panel.
+    label_w: i32,
+    /// Each panel's width besides that.
+    panel_w: i32,
+    /// The cohorts share one x scale; the difference has its own.
+    cohort_range: Range<f64>,
+}
+
+impl<'a> Layout<'a> {
+    fn new<DB: DrawingBackend>(
+        data: &'a SweepData,
+        metric: usize,
+        area: &DrawingArea<DB, Shift>,
+        look: &Look,
+    ) -> Result<Layout<'a>> {
+        let order = ranking(data, metric);
+        let series = panels(data);
+        let (w, _) = area.dim_in_pixel();
+        // Wide enough for the longest key name, within reason.
+        let mut widest = 0;
+        for k in &order {
+            let (tw, _) = area
+                .estimate_text_size(&short_key(&data.manifest.keys[*k].key), &look.tick())
+                .drawn()?;
+            widest = widest.max(tw as i32);
         }
-        let x = x0 + ((room - tw as i32) / 2).max(0);
-        a.draw_text(&heading, &style, (x, look.px(4.0))).drawn()?;
-        let inner = a.split_vertically(look.px(52.0)).1;
-        let fx = effects(data, s, metric);
-        let x = match s {
-            Series::Cohort(_) => cohort_range.clone(),
-            Series::Difference => y_range(fx.iter().flat_map(|e| [e.min, e.max, 0.0]), false),
-        };
-        let span = x.end - x.start;
-        let ys = Ticked::new(
-            -0.5..keys as f64 - 0.5,
-            (0..keys).map(|k| k as f64).collect(),
+        let label_w = (widest + look.px(40.0)).clamp(look.px(160.0), w as i32 * 2 / 5);
+        let panel_w = (w as i32 - label_w) / series.len().max(1) as i32;
+        let cohort_range = y_range(
+            series
+                .iter()
+                .filter(|s| matches!(s, Series::Cohort(_)))
+                .flat_map(|&s| effects(data, s, metric))
+                .flat_map(|e| [e.min, e.max]),
+            true,
         );
-        let mut chart = ChartBuilder::on(&inner)
-            .margin_left(look.px(6.0))
-            .margin_right(look.px(48.0))
-            .margin_top(look.px(6.0))
-            .margin_bottom(look.px(6.0))
-            .x_label_area_size(look.px(92.0))
-            .y_label_area_size(if first {
-                label_w - look.px(6.0)
-            } else {
-                look.px(4.0)
-            })
-            .build_cartesian_2d(x.clone(), ys)
-            .drawn()?;
-        // Row k from the top holds the k-th ranked key.
-        let key_label = |v: &f64| {
-            let row = v.round();
-            if !first || (v - row).abs() > 1e-9 || row < 0.0 {
-                return String::new();
-            }
-            let rank = keys.saturating_sub(1 + row as usize);
-            order
-                .get(rank)
-                .map_or_else(String::new, |&k| short_key(&data.manifest.keys[k].key))
+        Ok(Layout {
+            data,
+            metric,
+            order,
+            series,
+            base: base_point(data),
+            label_w,
+            panel_w,
+            cohort_range,
+        })
+    }
+
+    /// How many keys (rows).
+    fn keys(&self) -> usize {
+        self.order.len()
+    }
+}
+
+/// A panel's plotting area: the metric along x, a row per key.
+type Plot<'a, DB> = ChartContext<'a, DB, Cartesian2d<RangedCoordf64, Ticked>>;
+
+/// One panel: its heading, and each key's swing in `s`.
+fn panel<DB: DrawingBackend>(
+    a: &DrawingArea<DB, Shift>,
+    look: &Look,
+    layout: &Layout,
+    s: Series,
+    first: bool,
+) -> Result<()> {
+    let data = layout.data;
+    let (heading, colour) = match s {
+        Series::Cohort(c) => (data.manifest.cohorts[c].clone(), series_colour(c)),
+        Series::Difference => (data.difference_label().unwrap_or_default(), INK),
+    };
+    // Centred over the plot, in a smaller face if the panel is narrow.
+    let x0 = if first { layout.label_w } else { look.px(4.0) };
+    let room = layout.panel_w - look.px(60.0);
+    let mut style = look.panel_title(colour);
+    let (mut tw, _) = a.estimate_text_size(&heading, &style).drawn()?;
+    if tw as i32 > room {
+        style = look.legend().color(&colour);
+        tw = a.estimate_text_size(&heading, &style).drawn()?.0;
+    }
+    let x = x0 + ((room - tw as i32) / 2).max(0);
+    a.draw_text(&heading, &style, (x, look.px(4.0))).drawn()?;
+    let inner = a.split_vertically(look.px(52.0)).1;
+    let fx = effects(data, s, layout.metric);
+    let x = match s {
+        Series::Cohort(_) => layout.cohort_range.clone(),
+        Series::Difference => y_range(fx.iter().flat_map(|e| [e.min, e.max, 0.0]), false),
+    };
+    let mut chart = axes(&inner, look, layout, x, first)?;
+    swings(&mut chart, look, layout, &fx)?;
+    match layout.base {
+        Some(b) => base_line(&mut chart, look, layout, value(data, s, b, layout.metric)),
+        None => Ok(()),
+    }
+}
+
+/// The metric along `x`, a row per key from the largest swing at the top;
+/// only the first panel names the keys.
+fn axes<'a, DB: DrawingBackend>(
+    inner: &'a DrawingArea<DB, Shift>,
+    look: &Look,
+    layout: &Layout,
+    x: Range<f64>,
+    first: bool,
+) -> Result<Plot<'a, DB>> {
+    let (data, metric, keys) = (layout.data, layout.metric, layout.keys());
+    let span = x.end - x.start;
+    let mut chart = ChartBuilder::on(inner)
+        .margin_left(look.px(6.0))
+        .margin_right(look.px(48.0))
+        .margin_top(look.px(6.0))
+        .margin_bottom(look.px(6.0))
+        .x_label_area_size(look.px(92.0))
+        .y_label_area_size(if first {
+            layout.label_w - look.px(6.0)
+        } else {
+            look.px(4.0)
+        })
+        .build_cartesian_2d(x, Ticked::categories(keys))
+        .drawn()?;
+    // Row k from the top holds the k-th ranked key.
+    let key_label = |v: &f64| {
+        let row = v.round();
+        if !first || (v - row).abs() > 1e-9 || row < 0.0 {
+            return String::new();
+        }
+        let rank = keys.saturating_sub(1 + row as usize);
+        layout
+            .order
+            .get(rank)
+            .map_or_else(String::new, |&k| short_key(&data.manifest.keys[k].key))
+    };
+    let x_fmt = |v: &f64| metric_tick(data, metric, *v, span);
+    axes_look(&mut chart.configure_mesh(), look)
+        .x_desc("Mean per member")
+        .x_label_formatter(&x_fmt)
+        .y_label_formatter(&key_label)
+        .x_labels(4)
+        .disable_y_mesh()
+        .set_all_tick_mark_size(look.px(8.0))
+        .draw()
+        .drawn()?;
+    Ok(chart)
+}
+
+/// Each key's bar over its range, with a dot and the value's text at its
+/// lowest value (below) and its highest (above).
+fn swings<DB: DrawingBackend>(
+    chart: &mut Plot<DB>,
+    look: &Look,
+    layout: &Layout,
+    fx: &[Effect],
+) -> Result<()> {
+    let half = 0.28;
+    let note = look.note();
+    let keys = layout.keys();
+    for (rank, &k) in layout.order.iter().enumerate() {
+        let row = (keys - 1 - rank) as f64;
+        let Some(e) = fx.iter().find(|e| e.key == k) else {
+            continue;
         };
-        let x_fmt = |v: &f64| metric_tick(data, metric, *v, span);
         chart
-            .configure_mesh()
-            .x_desc("Mean per member")
-            .axis_desc_style(look.axis_desc())
-            .label_style(look.tick())
-            .x_label_formatter(&x_fmt)
-            .y_label_formatter(&key_label)
-            .x_labels(4)
-            .disable_y_mesh()
-            .bold_line_style(GRID.stroke_width(look.upx(1.5)))
-            .light_line_style(TRANSPARENT)
-            .axis_style(INK.stroke_width(look.upx(2.0)))
-            .set_all_tick_mark_size(look.px(8.0))
-            .draw()
+            .draw_series(std::iter::once(Rectangle::new(
+                [(e.min, row - half), (e.max, row + half)],
+                RGBColor(0xBB, 0xBB, 0xBB).filled(),
+            )))
             .drawn()?;
-        let half = 0.28;
-        let note = look.note();
-        for (rank, &k) in order.iter().enumerate() {
-            let row = (keys - 1 - rank) as f64;
-            let Some(e) = fx.iter().find(|e| e.key == k) else {
-                continue;
-            };
+        for (v, text, c, below) in [
+            (&e.low.0, &e.low.1, LOW, true),
+            (&e.high.0, &e.high.1, HIGH, false),
+        ] {
             chart
-                .draw_series(std::iter::once(Rectangle::new(
-                    [(e.min, row - half), (e.max, row + half)],
-                    RGBColor(0xBB, 0xBB, 0xBB).filled(),
+                .draw_series(std::iter::once(Circle::new(
+                    (*v, row),
+                    look.px(11.0),
+                    c.filled(),
                 )))
                 .drawn()?;
-            for (v, text, c, below) in [
-                (&e.low.0, &e.low.1, LOW, true),
-                (&e.high.0, &e.high.1, HIGH, false),
-            ] {
-                chart
-                    .draw_series(std::iter::once(Circle::new(
-                        (*v, row),
-                        look.px(11.0),
-                        c.filled(),
-                    )))
-                    .drawn()?;
-                let (dy, vpos) = if below {
-                    (look.px(14.0), VPos::Top)
-                } else {
-                    (-look.px(14.0), VPos::Bottom)
-                };
-                chart
-                    .draw_series(std::iter::once(
-                        EmptyElement::at((*v, row))
-                            + Text::new(
-                                text.clone(),
-                                (0, dy),
-                                note.pos(Pos::new(HPos::Center, vpos)),
-                            ),
-                    ))
-                    .drawn()?;
-            }
-        }
-        if let Some(b) = base {
-            let v = value(data, s, b, metric);
-            if v.is_finite() {
-                chart
-                    .draw_series(DashedLineSeries::new(
-                        vec![(v, -0.5), (v, keys as f64 - 0.5)],
-                        look.px(14.0),
-                        look.px(10.0),
-                        MUTED.stroke_width(look.upx(3.0)),
-                    ))
-                    .drawn()?;
-            }
+            let (dy, vpos) = if below {
+                (look.px(14.0), VPos::Top)
+            } else {
+                (-look.px(14.0), VPos::Bottom)
+            };
+            chart
+                .draw_series(std::iter::once(
+                    EmptyElement::at((*v, row))
+                        + Text::new(
+                            text.clone(),
+                            (0, dy),
+                            note.pos(Pos::new(HPos::Center, vpos)),
+                        ),
+                ))
+                .drawn()?;
         }
     }
     Ok(())
+}
+
+/// A dashed line down the panel at the base scenario's value `v`.
+fn base_line<DB: DrawingBackend>(
+    chart: &mut Plot<DB>,
+    look: &Look,
+    layout: &Layout,
+    v: f64,
+) -> Result<()> {
+    if !v.is_finite() {
+        return Ok(());
+    }
+    dashed(
+        chart,
+        look,
+        vec![(v, -0.5), (v, layout.keys() as f64 - 0.5)],
+        MUTED,
+    )
 }
 
 /// The keys that move the metric most and least.

@@ -15,10 +15,13 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 
-use crate::chart::data::{CohortFigures, Crossover, RunData, Stat, CUM_REFERRALS};
+use crate::chart::data::{Arm, CohortFigures, Crossover, RunData, Stat, Year, CUM_REFERRALS};
 use crate::chart::numbers::{amount, fixed, money, percent, plain, thousands};
 use crate::chart::{self, sentence, Chart, DEFAULT_HEIGHT, DEFAULT_WIDTH};
 use crate::scenario::{Scenario, Strategy};
+use html::{escape, plural, Extras, Figure};
+
+pub mod html;
 
 /// The report's file name in a run directory.
 pub const FILE: &str = "report.html";
@@ -54,89 +57,18 @@ fn chart_svg(data: &RunData, chart: Chart) -> Result<String> {
     chart::render_svg(data, chart, DEFAULT_WIDTH, DEFAULT_HEIGHT)
 }
 
-/// Escapes text for HTML (and XML).
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-/// Rewrites an SVG's root tag for inlining: scalable to the page width,
-/// labelled for screen readers, and without the namespace attribute (HTML
-/// puts `<svg>` in the SVG namespace by itself; dropping it keeps the file
-/// free of any address).
-pub fn inline_svg(svg: &str, label: &str) -> String {
-    let body = svg.trim();
-    let Some(start) = body.find("<svg") else {
-        return String::new();
-    };
-    let Some(end) = body[start..].find('>').map(|e| start + e) else {
-        return String::new();
-    };
-    let tag = &body[start..end];
-    let attr = |name: &str| -> Option<&str> {
-        let key = format!(" {name}=\"");
-        let from = tag.find(&key)? + key.len();
-        let len = tag[from..].find('"')?;
-        Some(&tag[from..from + len])
-    };
-    let view_box = attr("viewBox").map_or_else(
-        || {
-            format!(
-                "0 0 {} {}",
-                attr("width").unwrap_or("1600"),
-                attr("height").unwrap_or("1000")
-            )
-        },
-        str::to_string,
-    );
-    format!(
-        "<svg viewBox=\"{}\" width=\"100%\" role=\"img\" aria-label=\"{}\">{}",
-        escape(&view_box),
-        escape(label),
-        &body[end + 1..]
-    )
-}
-
-const STYLE: &str = "
-body { font-family: system-ui, 'DejaVu Sans', 'Segoe UI', Helvetica, Arial, sans-serif; font-size: 18px; line-height: 1.5; color: #1a1a1a; background: #fff; margin: 0; }
-main { max-width: 1200px; margin: 0 auto; padding: 1.5em 2em 4em; }
-h1 { font-size: 2em; margin-bottom: 0.2em; }
-h2 { font-size: 1.5em; margin-top: 2em; border-bottom: 2px solid #ddd; padding-bottom: 0.2em; }
-h3 { font-size: 1.2em; margin: 1.5em 0 0.5em; }
-p.meta { color: #555; margin-top: 0; }
-p.question { font-size: 1.25em; }
-nav ol { columns: 2; }
-table { border-collapse: collapse; margin: 0.5em 0 1em; font-size: 0.95em; }
-th, td { border-bottom: 1px solid #ddd; padding: 0.35em 0.7em; vertical-align: top; }
-th { text-align: left; background: #f4f4f4; }
-td.n { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
-span.swatch { display: inline-block; width: 0.9em; height: 0.9em; margin-right: 0.4em; vertical-align: -0.1em; border-radius: 2px; }
-figure { margin: 1em 0 2.5em; }
-figure svg { display: block; width: 100%; height: auto; border: 1px solid #eee; }
-figcaption { font-size: 1.1em; margin-top: 0.5em; }
-code { background: #f4f4f4; padding: 0.1em 0.3em; border-radius: 3px; }
-@media print { figure { break-inside: avoid; } nav { display: none; } }
-";
-
 /// The whole report for `data`, with `figures` = each chart and its SVG.
 pub fn render(data: &RunData, figures: &[(Chart, String)]) -> String {
     let s = &data.scenario;
     let md = &data.results.metadata;
     let mut h = String::new();
-    let _ = write!(
-        h,
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\n<title>{}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<main>\n",
-        escape(&format!("netgrow: {}", s.simulation.name))
+    html::begin_page(
+        &mut h,
+        &format!("netgrow: {}", s.simulation.name),
+        Extras {
+            contents: true,
+            swatches: true,
+        },
     );
     let _ = writeln!(h, "<h1>netgrow report: {}</h1>", escape(&s.simulation.name));
     let _ = writeln!(
@@ -150,21 +82,25 @@ pub fn render(data: &RunData, figures: &[(Chart, String)]) -> String {
         md.seed
     );
     contents(&mut h);
-    question(&mut h, s);
+    html::question(
+        &mut h,
+        &s.simulation.description,
+        "How do the cohorts of this scenario compare, month by month over the simulated years, in referrals received, revenue, time spent and value beyond business?",
+    );
     headline(&mut h, data);
     assumptions(&mut h, s);
-    charts(&mut h, data, figures);
+    html::charts(
+        &mut h,
+        figures.iter().map(|(chart, svg)| Figure {
+            id: chart.name().to_string(),
+            title: chart.title(data),
+            svg,
+            caption: chart.caption(data),
+        }),
+    );
     method(&mut h, data);
-    h.push_str("</main>\n</body>\n</html>\n");
+    html::end_page(&mut h);
     h
-}
-
-fn plural(n: usize) -> &'static str {
-    if n == 1 {
-        ""
-    } else {
-        "s"
-    }
 }
 
 fn contents(h: &mut String) {
@@ -179,19 +115,6 @@ fn contents(h: &mut String) {
         let _ = writeln!(h, "<li><a href=\"#{id}\">{title}</a></li>");
     }
     h.push_str("</ol>\n</nav>\n");
-}
-
-fn question(h: &mut String, s: &Scenario) {
-    let text = if s.simulation.description.trim().is_empty() {
-        "How do the cohorts of this scenario compare, month by month over the simulated years, in referrals received, revenue, time spent and value beyond business?".to_string()
-    } else {
-        s.simulation.description.trim().to_string()
-    };
-    let _ = writeln!(
-        h,
-        "<section id=\"question\">\n<h2>The question</h2>\n<p class=\"question\">{}</p>\n</section>",
-        escape(&text)
-    );
 }
 
 /// A numeric table cell carrying its exact value for machines.
@@ -209,19 +132,18 @@ fn cell(field: &str, value: f64, text: &str) -> String {
 
 /// "0.71 ± 0.02"
 fn with_ci(s: &Stat, decimals: usize) -> String {
-    if s.ci_high.is_finite() && s.ci_low.is_finite() && s.n > 1 {
-        format!(
+    match html::interval(s.ci_low, s.ci_high, s.n) {
+        Some((low, high)) => format!(
             "{} ± {}",
             fixed(s.mean, decimals),
-            fixed((s.ci_high - s.ci_low) / 2.0, decimals)
-        )
-    } else {
-        fixed(s.mean, decimals)
+            fixed((high - low) / 2.0, decimals)
+        ),
+        None => fixed(s.mean, decimals),
     }
 }
 
 /// Sum over the run's years of one yearly figure.
-fn total(c: &CohortFigures, f: impl Fn(&crate::chart::data::Year) -> f64) -> f64 {
+fn total(c: &CohortFigures, f: impl Fn(&Year) -> f64) -> f64 {
     c.years.iter().map(f).sum()
 }
 
@@ -270,135 +192,193 @@ fn swatch(series: usize) -> String {
     )
 }
 
+/// The headline section: for each variant, a table of referrals and
+/// relationships, one of revenue and time, and its crossovers in words.
 fn headline(h: &mut String, data: &RunData) {
-    let cur = &data.scenario.economy.currency;
     let y = data.years();
-    h.push_str("<section id=\"headline\">\n<h2>Headline figures</h2>\n");
+    let replicates = data.results.metadata.replicates;
+    html::begin_section(h, "headline", "Headline figures");
     let _ = writeln!(
         h,
-        "<p>Per member, mean over {} replicate{}; ± is the half-width of the 95% confidence interval across replicates. Revenue, hours and costs are totals over the {y} year{}.</p>",
-        data.results.metadata.replicates,
-        plural(data.results.metadata.replicates as usize),
+        "<p>Per member, mean over {replicates} replicate{}; ± is the half-width of the 95% confidence interval across replicates. Revenue, hours and costs are totals over the {y} year{}.</p>",
+        plural(replicates as usize),
         plural(y)
     );
     for (v, arm) in data.results.variants.iter().enumerate() {
         if data.has_variants() {
             let _ = writeln!(h, "<h3>Variant {}</h3>", escape(&arm.name));
         }
-        let _ = writeln!(
-            h,
-            "<table class=\"headline\" data-variant=\"{}\">\n<caption>Referrals and relationships</caption>\n<thead><tr><th>Cohort</th><th>Members</th><th>Referrals per month, year 1</th><th>Referrals per month, year {y}</th><th>Referrals in all</th><th>People known at the end</th><th>Trusted ties at the end</th><th>Crossover in total referrals</th></tr></thead>\n<tbody>",
-            escape(&arm.name)
-        );
-        for c in &arm.cohorts {
-            let (first, last) = (&c.years[0], &c.years[c.years.len() - 1]);
-            let series = data.series_of(&arm.name, &c.name).unwrap_or(0);
-            let (cross, month) = crossover_cell(&arm.crossovers, &c.name);
-            let _ = writeln!(
-                h,
-                "<tr data-cohort=\"{}\"><th>{}{}</th><td class=\"n\">{}</td>{}{}{}{}{}{}</tr>",
-                escape(&c.name),
-                swatch(series),
-                escape(&c.name),
-                thousands(c.members as f64),
-                cell(
-                    "referrals_per_month_first",
-                    first.referrals_per_month.mean,
-                    &with_ci(&first.referrals_per_month, 2)
-                ),
-                cell(
-                    "referrals_per_month_final",
-                    last.referrals_per_month.mean,
-                    &with_ci(&last.referrals_per_month, 2)
-                ),
-                cell(
-                    "cumulative_referrals",
-                    last.cumulative_referrals.mean,
-                    &amount(last.cumulative_referrals.mean)
-                ),
-                cell(
-                    "people_known",
-                    last.people_known.mean,
-                    &fixed(last.people_known.mean, 1)
-                ),
-                cell(
-                    "trusted_ties",
-                    last.trusted_ties.mean,
-                    &with_ci(&last.trusted_ties, 1)
-                ),
-                cell(
-                    "crossover_month",
-                    month.map_or(f64::NAN, |m| m as f64),
-                    &cross
-                ),
-            );
-        }
-        h.push_str("</tbody>\n</table>\n");
-        let _ = writeln!(
-            h,
-            "<table class=\"headline\" data-variant=\"{}\">\n<caption>Revenue and time ({})</caption>\n<thead><tr><th>Cohort</th><th>Repeat</th><th>Direct</th><th>Referral, 1 hop</th><th>Referral, 2+ hops</th><th>Pitch</th><th>Revenue</th><th>Hours</th><th>Revenue per hour</th><th>Cost (fees and time)</th></tr></thead>\n<tbody>",
-            escape(&arm.name),
-            escape(cur)
-        );
-        for c in &arm.cohorts {
-            let last = &c.years[c.years.len() - 1];
-            let series = data.series_of(&arm.name, &c.name).unwrap_or(0);
-            let revenue = last.cumulative_revenue.mean;
-            let hours = last.cumulative_hours.mean;
-            let per_hour = if hours > 0.0 {
-                revenue / hours
-            } else {
-                f64::NAN
-            };
-            let m = |x: f64| money(cur, x);
-            let parts = [
-                ("repeat_revenue", total(c, |y| y.repeat_revenue.mean)),
-                ("direct_revenue", total(c, |y| y.direct_revenue.mean)),
-                (
-                    "referral_revenue_hop1",
-                    total(c, |y| y.referral_revenue_hop1.mean),
-                ),
-                (
-                    "referral_revenue_hop2plus",
-                    total(c, |y| y.referral_revenue_hop2plus.mean),
-                ),
-                ("pitch_revenue", total(c, |y| y.pitch_revenue.mean)),
-            ];
-            let mut row = format!(
-                "<tr data-cohort=\"{}\"><th>{}{}</th>",
-                escape(&c.name),
-                swatch(series),
-                escape(&c.name)
-            );
-            for (field, x) in parts {
-                row.push_str(&cell(field, x, &m(x)));
-            }
-            row.push_str(&cell("cumulative_revenue", revenue, &m(revenue)));
-            row.push_str(&cell("cumulative_hours", hours, &thousands(hours)));
-            row.push_str(&cell("revenue_per_hour", per_hour, &m(per_hour)));
-            row.push_str(&cell(
-                "cumulative_cost",
-                last.cumulative_cost.mean,
-                &m(last.cumulative_cost.mean),
-            ));
-            row.push_str("</tr>");
-            let _ = writeln!(h, "{row}");
-        }
-        h.push_str("</tbody>\n</table>\n");
-        let sentences: Vec<String> = arm
-            .crossovers
-            .iter()
-            .map(|x| crossover_sentence(x, cur, data, v))
-            .collect();
-        if !sentences.is_empty() {
-            h.push_str("<ul>\n");
-            for s in sentences {
-                let _ = writeln!(h, "<li>{}</li>", escape(&s));
-            }
-            h.push_str("</ul>\n");
-        }
+        referrals_table(h, data, arm);
+        revenue_table(h, data, arm);
+        crossover_list(h, data, arm, v);
     }
-    h.push_str("</section>\n");
+    html::end_section(h);
+}
+
+/// Opens one variant's headline table: its caption and column headings.
+fn begin_table(h: &mut String, arm: &Arm, caption: &str, columns: &[&str]) {
+    let headings: String = columns
+        .iter()
+        .map(|c| format!("<th>{}</th>", escape(c)))
+        .collect();
+    let _ = writeln!(
+        h,
+        "<table class=\"headline\" data-variant=\"{}\">\n<caption>{}</caption>\n<thead><tr>{headings}</tr></thead>\n<tbody>",
+        escape(&arm.name),
+        escape(caption)
+    );
+}
+
+fn end_table(h: &mut String) {
+    h.push_str("</tbody>\n</table>\n");
+}
+
+/// The start of a cohort's row: its name after the swatch of its colour.
+fn cohort_row(data: &RunData, arm: &Arm, c: &CohortFigures) -> String {
+    let series = data.series_of(&arm.name, &c.name).unwrap_or(0);
+    format!(
+        "<tr data-cohort=\"{}\"><th>{}{}</th>",
+        escape(&c.name),
+        swatch(series),
+        escape(&c.name)
+    )
+}
+
+/// Referrals in the first and final year and in all, relationships at the
+/// end, and when the cohort's total referrals crossed another's.
+fn referrals_table(h: &mut String, data: &RunData, arm: &Arm) {
+    let final_year = format!("Referrals per month, year {}", data.years());
+    begin_table(
+        h,
+        arm,
+        "Referrals and relationships",
+        &[
+            "Cohort",
+            "Members",
+            "Referrals per month, year 1",
+            &final_year,
+            "Referrals in all",
+            "People known at the end",
+            "Trusted ties at the end",
+            "Crossover in total referrals",
+        ],
+    );
+    for c in &arm.cohorts {
+        let (first, last) = (&c.years[0], &c.years[c.years.len() - 1]);
+        let (cross, month) = crossover_cell(&arm.crossovers, &c.name);
+        let _ = writeln!(
+            h,
+            "{}<td class=\"n\">{}</td>{}{}{}{}{}{}</tr>",
+            cohort_row(data, arm, c),
+            thousands(c.members as f64),
+            cell(
+                "referrals_per_month_first",
+                first.referrals_per_month.mean,
+                &with_ci(&first.referrals_per_month, 2)
+            ),
+            cell(
+                "referrals_per_month_final",
+                last.referrals_per_month.mean,
+                &with_ci(&last.referrals_per_month, 2)
+            ),
+            cell(
+                "cumulative_referrals",
+                last.cumulative_referrals.mean,
+                &amount(last.cumulative_referrals.mean)
+            ),
+            cell(
+                "people_known",
+                last.people_known.mean,
+                &fixed(last.people_known.mean, 1)
+            ),
+            cell(
+                "trusted_ties",
+                last.trusted_ties.mean,
+                &with_ci(&last.trusted_ties, 1)
+            ),
+            cell(
+                "crossover_month",
+                month.map_or(f64::NAN, |m| m as f64),
+                &cross
+            ),
+        );
+    }
+    end_table(h);
+}
+
+/// Revenue over the run by how buyers found the member, in all and per
+/// hour spent networking, and what networking cost.
+fn revenue_table(h: &mut String, data: &RunData, arm: &Arm) {
+    let cur = &data.scenario.economy.currency;
+    begin_table(
+        h,
+        arm,
+        &format!("Revenue and time ({cur})"),
+        &[
+            "Cohort",
+            "Repeat",
+            "Direct",
+            "Referral, 1 hop",
+            "Referral, 2+ hops",
+            "Pitch",
+            "Revenue",
+            "Hours",
+            "Revenue per hour",
+            "Cost (fees and time)",
+        ],
+    );
+    let m = |x: f64| money(cur, x);
+    for c in &arm.cohorts {
+        let last = &c.years[c.years.len() - 1];
+        let revenue = last.cumulative_revenue.mean;
+        let hours = last.cumulative_hours.mean;
+        let per_hour = if hours > 0.0 {
+            revenue / hours
+        } else {
+            f64::NAN
+        };
+        let sources = [
+            ("repeat_revenue", total(c, |y| y.repeat_revenue.mean)),
+            ("direct_revenue", total(c, |y| y.direct_revenue.mean)),
+            (
+                "referral_revenue_hop1",
+                total(c, |y| y.referral_revenue_hop1.mean),
+            ),
+            (
+                "referral_revenue_hop2plus",
+                total(c, |y| y.referral_revenue_hop2plus.mean),
+            ),
+            ("pitch_revenue", total(c, |y| y.pitch_revenue.mean)),
+        ];
+        let mut row = cohort_row(data, arm, c);
+        for (field, x) in sources {
+            row.push_str(&cell(field, x, &m(x)));
+        }
+        row.push_str(&cell("cumulative_revenue", revenue, &m(revenue)));
+        row.push_str(&cell("cumulative_hours", hours, &thousands(hours)));
+        row.push_str(&cell("revenue_per_hour", per_hour, &m(per_hour)));
+        row.push_str(&cell(
+            "cumulative_cost",
+            last.cumulative_cost.mean,
+            &m(last.cumulative_cost.mean),
+        ));
+        row.push_str("</tr>");
+        let _ = writeln!(h, "{row}");
+    }
+    end_table(h);
+}
+
+/// Every crossover of variant `v`, a sentence each.
+fn crossover_list(h: &mut String, data: &RunData, arm: &Arm, v: usize) {
+    let cur = &data.scenario.economy.currency;
+    let sentences: Vec<String> = arm
+        .crossovers
+        .iter()
+        .map(|x| crossover_sentence(x, cur, data, v))
+        .collect();
+    if !sentences.is_empty() {
+        html::bullets(h, &sentences);
+    }
 }
 
 fn crossover_sentence(x: &Crossover, cur: &str, data: &RunData, variant: usize) -> String {
@@ -460,11 +440,22 @@ fn network_words(s: &Scenario) -> String {
     }
 }
 
+/// The assumptions section: the scenario in plain words with its values,
+/// the cohorts' strategies, and what each variant changes.
 fn assumptions(h: &mut String, s: &Scenario) {
+    html::begin_section(h, "assumptions", "Assumptions");
+    let items: Vec<String> = [town_and_groups(s), relationships(s), economy(s)].concat();
+    html::bullets(h, &items);
+    cohort_table(h, s);
+    variant_list(h, s);
+    html::end_section(h);
+}
+
+/// The town, its groups and what happens at a meeting.
+fn town_and_groups(s: &Scenario) -> Vec<String> {
     let cur = &s.economy.currency;
     let g = &s.groups;
     let r = &s.relationships;
-    let e = &s.economy;
     let format_words = if g.closed() {
         format!(
             "closed: subscription clubs with one seat per profession, {} a year",
@@ -476,7 +467,7 @@ fn assumptions(h: &mut String, s: &Scenario) {
             percent(g.visit_rate)
         )
     };
-    let items = [
+    vec![
         format!(
             "Town: {} people in the business community, each with about {} acquaintances, {} of them close; the network is {}.",
             thousands(s.population.size as f64),
@@ -501,6 +492,13 @@ fn assumptions(h: &mut String, s: &Scenario) {
             plain(r.one_to_one_hours),
             plain(r.one_to_one_travel_hours)
         ),
+    ]
+}
+
+/// How people come to know, trust, like and remember each other.
+fn relationships(s: &Scenario) -> Vec<String> {
+    let r = &s.relationships;
+    vec![
         format!(
             "Knowing: someone counts as known (know ≥ {}) after about {} h of contact.",
             r.known_at,
@@ -521,6 +519,15 @@ fn assumptions(h: &mut String, s: &Scenario) {
             "Memory: recall of someone not seen halves after about {} weeks (average across people).",
             fixed(s.population.traits.memory_half_life_weeks.mean(), 0)
         ),
+    ]
+}
+
+/// Needs and how they are met, value beyond business, and the value of
+/// time.
+fn economy(s: &Scenario) -> Vec<String> {
+    let cur = &s.economy.currency;
+    let e = &s.economy;
+    vec![
         format!(
             "Needs: everyone needs a professional service about {} times a year; {} of needs go back to a satisfied previous supplier; a buyer asks {} contacts; names travel up to {} hops; a pitch heard in the last {} weeks wins the job {} of the time; people outside the groups pass names on with generosity {} on average.",
             plain(e.needs_per_year),
@@ -534,15 +541,14 @@ fn assumptions(h: &mut String, s: &Scenario) {
         format!(
             "Value beyond business: up to {} events (advice, suppliers, information, support, feedback) per hour with someone fully trusted and fully generous; a tie becomes a friendship after {} h.",
             plain(e.value_events_per_hour),
-            plain(r.friendship_hours)
+            plain(s.relationships.friendship_hours)
         ),
         format!("Time is valued at {} an hour.", money(cur, e.value_of_time)),
-    ];
-    h.push_str("<section id=\"assumptions\">\n<h2>Assumptions</h2>\n<ul>\n");
-    for item in items {
-        let _ = writeln!(h, "<li>{}</li>", escape(&item));
-    }
-    h.push_str("</ul>\n");
+    ]
+}
+
+/// Each cohort with its strategy's settings.
+fn cohort_table(h: &mut String, s: &Scenario) {
     h.push_str("<table>\n<caption>Cohorts and their strategies</caption>\n<thead><tr><th>Cohort</th><th>Strategy</th><th>Members</th><th>Pitch intensity (0–1)</th><th>Patience</th><th>Chooses to talk to</th><th>One-to-ones per month</th><th>Generosity</th><th>Notices others' needs</th><th>Attendance</th><th>Leaves per year</th></tr></thead>\n<tbody>\n");
     for (name, cohort) in &s.cohorts {
         let Some(st) = s.strategy(&cohort.strategy) else {
@@ -564,31 +570,35 @@ fn assumptions(h: &mut String, s: &Scenario) {
             percent(st.churn_per_year)
         );
     }
-    h.push_str("</tbody>\n</table>\n");
-    if !s.variants.is_empty() {
-        h.push_str("<p>Variants, each the scenario above with these changes:</p>\n<ul>\n");
-        for v in &s.variants {
-            let changes: Vec<String> = v
-                .set
-                .iter()
-                .map(|(k, val)| format!("{k} = {val}"))
-                .collect();
-            let desc = if v.description.is_empty() {
-                String::new()
-            } else {
-                format!(" — {}", v.description)
-            };
-            let _ = writeln!(
-                h,
-                "<li><strong>{}</strong>{}: <code>{}</code></li>",
-                escape(&v.name),
-                escape(&desc),
-                escape(&changes.join(", "))
-            );
-        }
-        h.push_str("</ul>\n");
+    end_table(h);
+}
+
+/// The variants, each with the settings it changes.
+fn variant_list(h: &mut String, s: &Scenario) {
+    if s.variants.is_empty() {
+        return;
     }
-    h.push_str("</section>\n");
+    h.push_str("<p>Variants, each the scenario above with these changes:</p>\n<ul>\n");
+    for v in &s.variants {
+        let changes: Vec<String> = v
+            .set
+            .iter()
+            .map(|(k, val)| format!("{k} = {val}"))
+            .collect();
+        let desc = if v.description.is_empty() {
+            String::new()
+        } else {
+            format!(" — {}", v.description)
+        };
+        let _ = writeln!(
+            h,
+            "<li><strong>{}</strong>{}: <code>{}</code></li>",
+            escape(&v.name),
+            escape(&desc),
+            escape(&changes.join(", "))
+        );
+    }
+    h.push_str("</ul>\n");
 }
 
 fn patience(st: &Strategy) -> String {
@@ -602,32 +612,6 @@ fn patience(st: &Strategy) -> String {
             st.rejoin_after_weeks
         )
     }
-}
-
-fn charts(h: &mut String, data: &RunData, figures: &[(Chart, String)]) {
-    h.push_str("<section id=\"charts\">\n<h2>Charts</h2>\n");
-    for (chart, svg) in figures {
-        figure(
-            h,
-            chart.name(),
-            &chart.title(data),
-            svg,
-            &chart.caption(data),
-        );
-    }
-    h.push_str("</section>\n");
-}
-
-/// One chart in a report: its heading, the SVG inline, its caption.
-pub fn figure(h: &mut String, id: &str, title: &str, svg: &str, caption: &str) {
-    let _ = writeln!(
-        h,
-        "<figure id=\"{}\">\n<h3>{}</h3>\n{}\n<figcaption>{}</figcaption>\n</figure>",
-        id,
-        escape(title),
-        inline_svg(svg, title),
-        escape(caption)
-    );
 }
 
 /// The command that reproduces a run, given in the run's own folder: the
@@ -659,42 +643,22 @@ fn method(h: &mut String, data: &RunData) {
     if data.has_variants() {
         items.push("Variants are compared paired: replicate r of every variant simulates the same town with the same random streams, so differences between variants are not noise between towns.".to_string());
     }
-    h.push_str("<section id=\"method\">\n<h2>Method and reproduction</h2>\n<ul>\n");
-    for item in items {
-        let _ = writeln!(h, "<li>{}</li>", escape(&item));
-    }
-    h.push_str("</ul>\n");
-    let _ = writeln!(
+    let redraw = format!("\n<p>To redraw the charts and this report from the folder's files alone: <code>{REDRAW}</code>.</p>");
+    html::method(
         h,
-        "<p>Made with netgrow {}. <code>scenario.toml</code>, beside this report, is the scenario with every default filled in, including seed, replicates and years. To reproduce every number, run this in the folder that holds this report:</p>\n<pre><code>{REPRODUCE}</code></pre>\n<p>To redraw the charts and this report from the folder's files alone: <code>{REDRAW}</code>.</p>",
-        escape(&md.netgrow_version),
+        &items,
+        &html::Reproduction {
+            version: &md.netgrow_version,
+            scenario_holds: ", including seed, replicates and years",
+            command: REPRODUCE,
+            then: &redraw,
+        },
     );
-    h.push_str("</section>\n");
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn escaping_covers_markup_and_quotes() {
-        assert_eq!(
-            escape("a<b & \"c\" 'd'>"),
-            "a&lt;b &amp; &quot;c&quot; &#39;d&#39;&gt;"
-        );
-    }
-
-    #[test]
-    fn inlined_svg_keeps_its_drawing_and_loses_its_size_and_namespace() {
-        let svg = "<svg width=\"800\" height=\"500\" viewBox=\"0 0 800 500\" xmlns=\"http://www.w3.org/2000/svg\">\n<rect x=\"0\"/>\n</svg>\n";
-        let out = inline_svg(svg, "A & B");
-        assert!(out.starts_with(
-            "<svg viewBox=\"0 0 800 500\" width=\"100%\" role=\"img\" aria-label=\"A &amp; B\">"
-        ));
-        assert!(out.contains("<rect x=\"0\"/>"));
-        assert!(out.ends_with("</svg>"));
-        assert!(!out.contains("http"));
-    }
 
     #[test]
     fn trust_threshold_hours_follow_the_saturating_curve() {
