@@ -22,21 +22,23 @@
 //! replicates in which it happens, with the median and range of its month
 //! ([`CrossoverShares`]), never as one month.
 
-use serde::Serialize;
+use std::fmt::Write as _;
+
+use serde::{Deserialize, Serialize};
 
 use crate::experiment::Experiment;
 use crate::metrics::{crossover, cumulative, Metric, Stat};
 use crate::summary::{month_of_week, WEEKS_PER_YEAR};
 
 /// One side of a comparison: a cohort of a variant (arm).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Side {
     pub arm: usize,
     pub cohort: usize,
 }
 
 /// What a comparison compares.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Kind {
     /// Two cohorts of one variant.
@@ -49,7 +51,7 @@ pub enum Kind {
 }
 
 /// A paired comparison, `a − b`.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Comparison {
     /// "networking - connecting", with ASCII minus so that data files can
     /// be filtered by it.
@@ -61,7 +63,7 @@ pub struct Comparison {
 }
 
 /// Whether a paired difference shows a lead.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Verdict {
     /// `a` ahead: the 95% interval lies above zero.
@@ -226,12 +228,7 @@ impl Measure {
         let cum = |m: Metric| -> Vec<Vec<f64>> {
             weekly(exp, side, m).iter().map(|s| cumulative(s)).collect()
         };
-        let minus = |a: Vec<Vec<f64>>, b: Vec<Vec<f64>>| -> Vec<Vec<f64>> {
-            a.iter()
-                .zip(&b)
-                .map(|(x, y)| x.iter().zip(y).map(|(p, q)| p - q).collect())
-                .collect()
-        };
+        let minus = |a: Vec<Vec<f64>>, b: Vec<Vec<f64>>| minus(&a, &b);
         let per_hour = |money: Vec<Vec<f64>>| -> Vec<Vec<f64>> {
             money
                 .iter()
@@ -272,53 +269,150 @@ pub fn measures(exp: &Experiment) -> Vec<Measure> {
 /// The paired difference `a − b` of `measure` week by week: one series per
 /// replicate.
 pub fn paired(exp: &Experiment, c: &Comparison, measure: Measure) -> Vec<Vec<f64>> {
-    let a = measure.series(exp, c.a);
-    let b = measure.series(exp, c.b);
-    a.iter()
-        .zip(&b)
-        .map(|(x, y)| x.iter().zip(y).map(|(p, q)| p - q).collect())
-        .collect()
+    minus(&measure.series(exp, c.a), &measure.series(exp, c.b))
 }
 
-/// The statistics across replicates of each week of `series` (one vector
-/// per replicate).
-pub fn weekly_stats(series: &[Vec<f64>]) -> Vec<Stat> {
-    let weeks = series.first().map_or(0, Vec::len);
-    (0..weeks)
-        .map(|w| Stat::of(&series.iter().map(|s| s[w]).collect::<Vec<_>>()))
-        .collect()
+/// A paired difference `a − b` and what it says.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Difference {
+    /// The measure's name ([`Measure::name`]).
+    pub measure: String,
+    /// Mean and 95% interval of the per-replicate differences.
+    pub difference: Stat,
+    pub verdict: Verdict,
 }
 
-/// A comparison's figures at the end of one simulated year: each measure's
-/// paired difference to date, and referrals a month during the year.
-#[derive(Clone, Debug, Serialize)]
+impl Difference {
+    fn of(measure: &str, per_replicate: &[f64]) -> Difference {
+        let difference = Stat::of(per_replicate);
+        Difference {
+            measure: measure.to_string(),
+            difference,
+            verdict: Verdict::of(&difference),
+        }
+    }
+}
+
+/// A comparison's figures at the end of one simulated year: referrals a
+/// month during the year and each measure's difference to date.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct YearDifference {
     pub year: usize,
     /// Referrals received per member per month during the year.
-    pub referrals_per_month: Stat,
-    /// `(measure name, difference to date)`.
-    pub measures: Vec<(String, Stat, Verdict)>,
+    pub referrals_per_month: Difference,
+    pub to_date: Vec<Difference>,
+}
+
+impl YearDifference {
+    /// The difference to date in `measure`, if reported.
+    pub fn get(&self, measure: Measure) -> Option<&Difference> {
+        self.to_date.iter().find(|d| d.measure == measure.name())
+    }
 }
 
 /// How often, and when, one side's cumulative series overtakes the other's
 /// for good, across replicates.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CrossoverShares {
     /// The cumulative measure compared.
     pub measure: String,
     pub replicates: usize,
-    /// Replicates in which `a` ends ahead.
+    /// Replicates in which `a` ends ahead, and in which `b` does (the rest
+    /// end level).
     pub a_ends_ahead: usize,
-    /// … of which `a` was behind before and overtook `b` for good.
-    pub a_overtakes: usize,
-    /// Replicates in which `b` ends ahead, and of them where `b` overtook.
     pub b_ends_ahead: usize,
-    pub b_overtakes: usize,
-    /// Month (1-based) of the overtaking, where it happened: median,
-    /// first and last across those replicates.
-    pub month_median: Option<f64>,
-    pub month_min: Option<usize>,
-    pub month_max: Option<usize>,
+    /// The month (1-based) in which `a` overtook `b` for good, one entry
+    /// per replicate where it was behind before; likewise for `b`.
+    pub a_overtakes_in_month: Vec<usize>,
+    pub b_overtakes_in_month: Vec<usize>,
+}
+
+/// Median, first and last of a list of months.
+pub fn month_range(months: &[usize]) -> Option<(f64, usize, usize)> {
+    let mut m = months.to_vec();
+    m.sort_unstable();
+    let (first, last) = (*m.first()?, *m.last()?);
+    let mid = m.len() / 2;
+    let median = if m.len() % 2 == 1 {
+        m[mid] as f64
+    } else {
+        (m[mid - 1] + m[mid]) as f64 / 2.0
+    };
+    Some((median, first, last))
+}
+
+impl CrossoverShares {
+    /// In words, e.g. "networking ends ahead of connecting in total
+    /// referrals in 10 of 10 replicates, overtaking in 7 of them (month 3,
+    /// median; 2–5)".
+    pub fn words(&self, a: &str, b: &str, what: &str) -> String {
+        let n = self.replicates;
+        let side = |name: &str, other: &str, ahead: usize, months: &[usize]| -> String {
+            let mut text =
+                format!("{name} ends ahead of {other} in {what} in {ahead} of {n} replicates");
+            if let Some((median, first, last)) = month_range(months) {
+                let median = if median.fract() == 0.0 {
+                    format!("{median:.0}")
+                } else {
+                    format!("{median:.1}")
+                };
+                let range = if first == last {
+                    String::new()
+                } else {
+                    format!(", median; months {first}–{last}")
+                };
+                let _ = write!(
+                    text,
+                    ", overtaking in {} of them (month {median}{range})",
+                    months.len()
+                );
+            } else if ahead > 0 {
+                text.push_str(", ahead from the start");
+            }
+            text
+        };
+        let (lead, lead_other, ahead, months, other_ahead) =
+            if self.b_ends_ahead > self.a_ends_ahead {
+                (
+                    b,
+                    a,
+                    self.b_ends_ahead,
+                    &self.b_overtakes_in_month,
+                    self.a_ends_ahead,
+                )
+            } else {
+                (
+                    a,
+                    b,
+                    self.a_ends_ahead,
+                    &self.a_overtakes_in_month,
+                    self.b_ends_ahead,
+                )
+            };
+        let mut text = side(lead, lead_other, ahead, months);
+        if other_ahead > 0 {
+            let _ = write!(text, "; {lead_other} ends ahead in {other_ahead}");
+        }
+        let level = n - self.a_ends_ahead - self.b_ends_ahead;
+        if level > 0 {
+            let _ = write!(text, "; level in {level}");
+        }
+        text
+    }
+
+    /// The month most replicates agree the leader overtook in: the median
+    /// month of the side that overtook, when it did so in at least half of
+    /// the replicates.
+    pub fn typical(&self) -> Option<(bool, f64)> {
+        let half = self.replicates.div_ceil(2).max(1);
+        if self.a_overtakes_in_month.len() >= half {
+            month_range(&self.a_overtakes_in_month).map(|(m, _, _)| (true, m))
+        } else if self.b_overtakes_in_month.len() >= half {
+            month_range(&self.b_overtakes_in_month).map(|(m, _, _)| (false, m))
+        } else {
+            None
+        }
+    }
 }
 
 /// Crossovers of `measure` between the two sides of `c`, replicate by
@@ -330,73 +424,94 @@ pub fn crossover_shares(exp: &Experiment, c: &Comparison, measure: Measure) -> C
         measure: measure.name().to_string(),
         replicates: a.len(),
         a_ends_ahead: 0,
-        a_overtakes: 0,
         b_ends_ahead: 0,
-        b_overtakes: 0,
-        month_median: None,
-        month_min: None,
-        month_max: None,
+        a_overtakes_in_month: Vec::new(),
+        b_overtakes_in_month: Vec::new(),
     };
-    let mut months = Vec::new();
     for (x, y) in a.iter().zip(&b) {
         let Some(found) = crossover(x, y) else {
             continue;
         };
-        let overtook = found.week.is_some();
-        if found.leader == 0 {
-            shares.a_ends_ahead += 1;
-            shares.a_overtakes += usize::from(overtook);
+        let (ahead, months) = if found.leader == 0 {
+            (&mut shares.a_ends_ahead, &mut shares.a_overtakes_in_month)
         } else {
-            shares.b_ends_ahead += 1;
-            shares.b_overtakes += usize::from(overtook);
-        }
+            (&mut shares.b_ends_ahead, &mut shares.b_overtakes_in_month)
+        };
+        *ahead += 1;
         if let Some(week) = found.week {
             months.push(month_of_week(week));
         }
     }
-    months.sort_unstable();
-    if !months.is_empty() {
-        let mid = months.len() / 2;
-        shares.month_median = Some(if months.len() % 2 == 1 {
-            months[mid] as f64
-        } else {
-            (months[mid - 1] + months[mid]) as f64 / 2.0
-        });
-        shares.month_min = months.first().copied();
-        shares.month_max = months.last().copied();
-    }
     shares
 }
 
+/// The measures drawn month by month in the outputs: cumulative referrals
+/// and net value (above the stay-home baseline when it ran).
+pub fn charted(exp_baseline: bool) -> [Measure; 2] {
+    [
+        Measure::CumulativeReferrals,
+        if exp_baseline {
+            Measure::CumulativeNetValueAboveBaseline
+        } else {
+            Measure::CumulativeNetValue
+        },
+    ]
+}
+
+/// A measure's paired difference month by month: the statistic at the end
+/// of each month's last week.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Monthly {
+    pub measure: String,
+    /// One per month, from month 1.
+    pub months: Vec<Stat>,
+}
+
 /// A comparison's paired figures for the outputs.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ComparisonReport {
     #[serde(flatten)]
     pub comparison: Comparison,
-    /// The variants and cohorts compared, by name.
+    /// The sides compared, by name ("variant: cohort" when there are
+    /// several variants).
     pub a_name: String,
     pub b_name: String,
     pub years: Vec<YearDifference>,
+    /// Month by month, the measures of [`charted`].
+    pub monthly: Vec<Monthly>,
+    /// Of cumulative referrals and of net value.
     pub crossovers: Vec<CrossoverShares>,
 }
 
-/// Every comparison's yearly paired differences and crossovers.
+impl ComparisonReport {
+    /// The last year's figures.
+    pub fn at_end(&self) -> Option<&YearDifference> {
+        self.years.last()
+    }
+}
+
+/// The last week of each month (0-based), for `weeks` weeks.
+pub fn month_ends(weeks: usize) -> Vec<usize> {
+    let months = weeks * 12 / WEEKS_PER_YEAR;
+    (1..=months)
+        .map(|m| (m * WEEKS_PER_YEAR).div_ceil(12) - 1)
+        .collect()
+}
+
+/// Every comparison's yearly and monthly paired differences and crossovers.
 pub fn reports(exp: &Experiment) -> Vec<ComparisonReport> {
     let years = exp.scenario.simulation.years as usize;
     let measures = measures(exp);
+    let weeks = years * WEEKS_PER_YEAR;
     comparisons(exp)
         .into_iter()
         .map(|c| {
             let diffs: Vec<(Measure, Vec<Vec<f64>>)> =
                 measures.iter().map(|&m| (m, paired(exp, &c, m))).collect();
-            let referrals = {
-                let a = weekly(exp, c.a, Metric::ReferralsReceived);
-                let b = weekly(exp, c.b, Metric::ReferralsReceived);
-                a.iter()
-                    .zip(&b)
-                    .map(|(x, y)| x.iter().zip(y).map(|(p, q)| p - q).collect::<Vec<f64>>())
-                    .collect::<Vec<_>>()
-            };
+            let referrals = minus(
+                &weekly(exp, c.a, Metric::ReferralsReceived),
+                &weekly(exp, c.b, Metric::ReferralsReceived),
+            );
             let years = (1..=years)
                 .map(|year| {
                     let end = year * WEEKS_PER_YEAR;
@@ -406,24 +521,36 @@ pub fn reports(exp: &Experiment) -> Vec<ComparisonReport> {
                         .collect();
                     YearDifference {
                         year,
-                        referrals_per_month: Stat::of(&during),
-                        measures: diffs
+                        referrals_per_month: Difference::of("referrals_per_month", &during),
+                        to_date: diffs
                             .iter()
                             .map(|(m, d)| {
                                 let at: Vec<f64> = d.iter().map(|s| s[end - 1]).collect();
-                                let stat = Stat::of(&at);
-                                (m.name().to_string(), stat, Verdict::of(&stat))
+                                Difference::of(m.name(), &at)
                             })
                             .collect(),
                     }
                 })
                 .collect();
-            let net = if exp.baseline {
-                Measure::CumulativeNetValueAboveBaseline
-            } else {
-                Measure::CumulativeNetValue
-            };
-            let crossovers = [Measure::CumulativeReferrals, net]
+            let ends = month_ends(weeks);
+            let monthly = charted(exp.baseline)
+                .iter()
+                .map(|&m| {
+                    let d = &diffs
+                        .iter()
+                        .find(|(x, _)| *x == m)
+                        .expect("charted measures are reported")
+                        .1;
+                    Monthly {
+                        measure: m.name().to_string(),
+                        months: ends
+                            .iter()
+                            .map(|&w| Stat::of(&d.iter().map(|s| s[w]).collect::<Vec<_>>()))
+                            .collect(),
+                    }
+                })
+                .collect();
+            let crossovers = charted(exp.baseline)
                 .iter()
                 .map(|&m| crossover_shares(exp, &c, m))
                 .collect();
@@ -439,9 +566,18 @@ pub fn reports(exp: &Experiment) -> Vec<ComparisonReport> {
                 b_name: side_name(c.b),
                 comparison: c,
                 years,
+                monthly,
                 crossovers,
             }
         })
+        .collect()
+}
+
+/// `a − b`, element by element, replicate by replicate.
+fn minus(a: &[Vec<f64>], b: &[Vec<f64>]) -> Vec<Vec<f64>> {
+    a.iter()
+        .zip(b)
+        .map(|(x, y)| x.iter().zip(y).map(|(p, q)| p - q).collect())
         .collect()
 }
 

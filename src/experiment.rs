@@ -112,7 +112,9 @@ impl Experiment {
 pub fn runs(scenario: &Scenario) -> u64 {
     let arms = scenario.arms();
     let baselines = if scenario.simulation.baseline {
-        distinct(arms.iter().map(|(_, a)| stay_home_baseline(a)).collect()).0.len()
+        distinct(arms.iter().map(|(_, a)| stay_home_baseline(a)).collect())
+            .0
+            .len()
     } else {
         0
     };

@@ -8,7 +8,7 @@
 //! means with 95% confidence intervals, and [`crossover`] finds the week one
 //! cohort's cumulative yield overtakes another's.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Whether a metric is a weekly amount or a level.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -331,14 +331,39 @@ impl Row {
 }
 
 /// Mean, spread and 95% confidence interval of one quantity across
-/// replicates.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+/// replicates. JSON writes a value that is not a number (the mean of no
+/// replicates) as `null`, and reads `null` back as NaN.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(from = "StatJson")]
 pub struct Stat {
     pub mean: f64,
     pub sd: f64,
     pub ci_low: f64,
     pub ci_high: f64,
     pub n: usize,
+}
+
+/// [`Stat`] as JSON holds it: `null` where a figure is not a number.
+#[derive(Deserialize)]
+struct StatJson {
+    mean: Option<f64>,
+    sd: Option<f64>,
+    ci_low: Option<f64>,
+    ci_high: Option<f64>,
+    n: usize,
+}
+
+impl From<StatJson> for Stat {
+    fn from(s: StatJson) -> Stat {
+        let nan = |x: Option<f64>| x.unwrap_or(f64::NAN);
+        Stat {
+            mean: nan(s.mean),
+            sd: nan(s.sd),
+            ci_low: nan(s.ci_low),
+            ci_high: nan(s.ci_high),
+            n: s.n,
+        }
+    }
 }
 
 impl Stat {

@@ -6,6 +6,7 @@
 //! and everything is written into a staging directory beside it that
 //! replaces it only once every file is complete.
 
+pub mod differences;
 pub mod ownership;
 
 use std::fmt::Write as _;
@@ -16,6 +17,7 @@ use std::path::Path;
 use anyhow::{Context, Result};
 use serde::Serialize;
 
+use crate::compare::{self, ComparisonReport};
 use crate::experiment::Experiment;
 use crate::metrics::Metric;
 use crate::summary::{self, ArmHeadline};
@@ -39,6 +41,10 @@ pub struct Metadata {
 pub struct ResultsFile {
     pub metadata: Metadata,
     pub variants: Vec<ArmHeadline>,
+    /// Paired differences between cohorts, variants or focal arms.
+    pub comparisons: Vec<ComparisonReport>,
+    /// Whether revenue above a stay-home baseline was measured.
+    pub baseline: bool,
 }
 
 impl ResultsFile {
@@ -57,15 +63,19 @@ impl ResultsFile {
                 needs_per_second: exp.needs_per_second(),
             },
             variants: summary::headlines(exp),
+            comparisons: compare::reports(exp),
+            baseline: exp.baseline,
         }
     }
 }
 
 /// Files every run writes (charts and report come on top).
-pub const RUN_FILES: [&str; 7] = [
+pub const RUN_FILES: [&str; 9] = [
     "scenario.toml",
     "timeseries.csv",
     "summary.csv",
+    differences::FILE,
+    differences::MONTHLY_FILE,
     "results.json",
     "members.csv",
     "network.json",
@@ -77,6 +87,8 @@ pub fn write_run_files(exp: &Experiment, results: &ResultsFile, dir: &Path) -> R
     write_text(&dir.join("scenario.toml"), &scenario_file(exp)?)?;
     write_timeseries(exp, &dir.join("timeseries.csv"))?;
     write_summary(exp, &dir.join("summary.csv"))?;
+    differences::write_yearly(&results.comparisons, &dir.join(differences::FILE))?;
+    differences::write_monthly(&results.comparisons, &dir.join(differences::MONTHLY_FILE))?;
     write_members(exp, &dir.join("members.csv"))?;
     write_json(&dir.join("results.json"), results)?;
     write_json(&dir.join("network.json"), &exp.network)?;
@@ -284,7 +296,11 @@ pub fn table(results: &ResultsFile, currency: &str) -> String {
             "referral",
             "pitch",
             "hours",
-            "rev/hour",
+            if results.baseline {
+                "rev/h home"
+            } else {
+                "rev/h gross"
+            },
             "trusted"
         );
         for c in &arm.cohorts {
@@ -306,21 +322,28 @@ pub fn table(results: &ResultsFile, currency: &str) -> String {
                 money(currency, sum(&|y| y.referral_revenue.mean)),
                 money(currency, sum(&|y| y.pitch_revenue.mean)),
                 hours,
-                if hours > 0.0 {
-                    money(currency, revenue / hours)
-                } else {
-                    "–".into()
+                match fin.cumulative_revenue_above_baseline {
+                    _ if hours <= 0.0 => "–".into(),
+                    Some(above) => money(currency, above.mean / hours),
+                    None => money(currency, revenue / hours),
                 },
                 fin.trusted_ties.mean,
             );
         }
-        for x in &arm.crossovers {
-            let _ = writeln!(t, "{}", crossover_sentence(x));
-        }
     }
+    t.push_str(&differences::table(
+        &results.comparisons,
+        results.baseline,
+        currency,
+    ));
+    let home = if results.baseline {
+        "; rev/h home: revenue above what the same members earn staying home, per hour"
+    } else {
+        ""
+    };
     let _ = writeln!(
         t,
-        "\nPer member; revenue and hours are totals over the run; ± is the 95% interval half-width across replicates.\n{:.0} person-weeks/s, {:.0} needs/s on {} thread(s), {:.2} s.",
+        "\nPer member; revenue (gross, from every source) and hours are totals over the run{home}; ± is the 95% interval half-width across replicates.\n{:.0} person-weeks/s, {:.0} needs/s on {} thread(s), {:.2} s.",
         md.person_weeks_per_second, md.needs_per_second, md.threads, md.elapsed_seconds
     );
     t
@@ -332,36 +355,6 @@ fn with_interval(s: &crate::metrics::Stat) -> String {
         format!("{:.2} ±{:.2}", s.mean, (s.ci_high - s.ci_low) / 2.0)
     } else {
         format!("{:.2}", s.mean)
-    }
-}
-
-/// A sentence about a crossover of cumulative referrals or net value.
-pub fn crossover_sentence(x: &summary::CrossoverReport) -> String {
-    let what = if x.metric == "cumulative_net_value" {
-        "cumulative net value (revenue − cost)"
-    } else {
-        "cumulative referrals"
-    };
-    match (&x.leader, x.month) {
-        (None, _) => format!("{} and {} end level in {what}.", x.first, x.second),
-        (Some(leader), Some(month)) => {
-            let other = if *leader == x.first {
-                &x.second
-            } else {
-                &x.first
-            };
-            format!(
-                "crossover: {leader} overtakes {other} in {what} in month {month} and stays ahead."
-            )
-        }
-        (Some(leader), None) => {
-            let other = if *leader == x.first {
-                &x.second
-            } else {
-                &x.first
-            };
-            format!("no crossover: {leader} is ahead of {other} in {what} from the start.")
-        }
     }
 }
 

@@ -6,10 +6,10 @@
 //! 95% Student-t interval, so the intervals reflect between-world variation.
 //! Crossovers compare cohorts' mean cumulative series.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::experiment::Experiment;
-use crate::metrics::{crossover, cumulative, Kind, Metric, Stat};
+use crate::metrics::{cumulative, Kind, Metric, Stat};
 
 /// Weeks per simulated year.
 pub const WEEKS_PER_YEAR: usize = 52;
@@ -84,7 +84,7 @@ pub fn summary_rows(exp: &Experiment) -> Vec<SummaryRow> {
 }
 
 /// A cohort's figures for one simulated year, each across replicates.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct YearFigures {
     pub year: usize,
     /// Referrals received per member per month during the year.
@@ -99,8 +99,16 @@ pub struct YearFigures {
     pub pitch_revenue: Stat,
     pub hours: Stat,
     pub cost: Stat,
-    /// Revenue per hour spent networking during the year.
+    /// Revenue per hour spent networking during the year, from every
+    /// source (gross).
     pub revenue_per_hour: Stat,
+    /// Revenue during the year above what the same members earn in the
+    /// stay-home baseline, and that per hour spent networking (`None`
+    /// without a baseline).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub revenue_above_baseline: Option<Stat>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub revenue_per_hour_above_baseline: Option<Stat>,
     pub trusted_ties: Stat,
     pub people_known: Stat,
     pub value_events: Stat,
@@ -110,6 +118,9 @@ pub struct YearFigures {
     pub cumulative_revenue: Stat,
     pub cumulative_hours: Stat,
     pub cumulative_cost: Stat,
+    /// Revenue to date above the stay-home baseline (`None` without one).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cumulative_revenue_above_baseline: Option<Stat>,
 }
 
 /// Headline figures of one cohort in one variant.
@@ -121,28 +132,11 @@ pub struct CohortHeadline {
     pub years: Vec<YearFigures>,
 }
 
-/// When one cohort's cumulative series overtakes another's.
-#[derive(Clone, Debug, Serialize)]
-pub struct CrossoverReport {
-    /// The cumulative metric compared.
-    pub metric: String,
-    pub first: String,
-    pub second: String,
-    /// The cohort ahead at the end (`None` if level).
-    pub leader: Option<String>,
-    /// The week (1-based) from which the leader stays ahead, if the other
-    /// led before; `None` if the leader was never behind.
-    pub week: Option<usize>,
-    /// The same as a month (1-based).
-    pub month: Option<usize>,
-}
-
 /// Headline figures of one variant.
 #[derive(Clone, Debug, Serialize)]
 pub struct ArmHeadline {
     pub name: String,
     pub cohorts: Vec<CohortHeadline>,
-    pub crossovers: Vec<CrossoverReport>,
     /// Mean per replicate: how the population's needs were met.
     pub needs: NeedsMean,
 }
@@ -188,7 +182,6 @@ pub fn headlines(exp: &Experiment) -> Vec<ArmHeadline> {
                 .collect();
             ArmHeadline {
                 name: name.clone(),
-                crossovers: crossovers(exp, a),
                 cohorts,
                 needs: needs_mean(exp, a),
             }
@@ -219,11 +212,23 @@ fn year_figures(exp: &Experiment, arm: usize, cohort: usize, year: usize) -> Yea
     let referrals = within(Metric::ReferralsReceived);
     let revenue = within(Metric::Revenue);
     let hours = within(Metric::Hours);
-    let per_hour: Vec<f64> = revenue
-        .iter()
-        .zip(&hours)
-        .map(|(r, h)| if *h > 0.0 { r / h } else { 0.0 })
-        .collect();
+    let per_hour = |money: &[f64]| -> Vec<f64> {
+        money
+            .iter()
+            .zip(&hours)
+            .map(|(r, h)| if *h > 0.0 { r / h } else { 0.0 })
+            .collect()
+    };
+    let above = |of: &dyn Fn(Metric) -> Vec<f64>| -> Option<Vec<f64>> {
+        exp.baseline.then(|| {
+            of(Metric::Revenue)
+                .iter()
+                .zip(of(Metric::BaselineRevenue))
+                .map(|(r, b)| r - b)
+                .collect()
+        })
+    };
+    let above_within = above(&within);
     let value: Vec<f64> = {
         let kinds: Vec<Vec<f64>> = Metric::VALUE_KINDS.iter().map(|&k| within(k)).collect();
         (0..referrals.len())
@@ -243,7 +248,9 @@ fn year_figures(exp: &Experiment, arm: usize, cohort: usize, year: usize) -> Yea
         pitch_revenue: Stat::of(&within(Metric::PitchRevenue)),
         hours: Stat::of(&hours),
         cost: Stat::of(&within(Metric::Cost)),
-        revenue_per_hour: Stat::of(&per_hour),
+        revenue_per_hour: Stat::of(&per_hour(&revenue)),
+        revenue_above_baseline: above_within.as_deref().map(Stat::of),
+        revenue_per_hour_above_baseline: above_within.as_deref().map(|a| Stat::of(&per_hour(a))),
         trusted_ties: Stat::of(&at_end(Metric::TrustedTies)),
         people_known: Stat::of(&at_end(Metric::PeopleKnown)),
         value_events: Stat::of(&value),
@@ -252,6 +259,7 @@ fn year_figures(exp: &Experiment, arm: usize, cohort: usize, year: usize) -> Yea
         cumulative_revenue: Stat::of(&to_date(Metric::Revenue)),
         cumulative_hours: Stat::of(&to_date(Metric::Hours)),
         cumulative_cost: Stat::of(&to_date(Metric::Cost)),
+        cumulative_revenue_above_baseline: above(&to_date).as_deref().map(Stat::of),
     }
 }
 
@@ -260,38 +268,6 @@ pub fn mean_cumulative(exp: &Experiment, arm: usize, cohort: usize, metric: Metr
     let series = per_replicate(exp, arm, cohort, metric);
     let cums: Vec<Vec<f64>> = series.iter().map(|s| cumulative(s)).collect();
     weekly_stats(&cums).iter().map(|s| s.mean).collect()
-}
-
-/// Crossovers of cumulative referrals and cumulative net value (revenue −
-/// cost) between every pair of cohorts in an arm.
-fn crossovers(exp: &Experiment, arm: usize) -> Vec<CrossoverReport> {
-    let names = &exp.cohorts[arm];
-    let mut out = Vec::new();
-    for i in 0..names.len() {
-        for j in i + 1..names.len() {
-            for metric in ["referrals_received", "net_value"] {
-                let series = |c: usize| -> Vec<f64> {
-                    if metric == "net_value" {
-                        let rev = mean_cumulative(exp, arm, c, Metric::Revenue);
-                        let cost = mean_cumulative(exp, arm, c, Metric::Cost);
-                        rev.iter().zip(cost).map(|(r, c)| r - c).collect()
-                    } else {
-                        mean_cumulative(exp, arm, c, Metric::ReferralsReceived)
-                    }
-                };
-                let found = crossover(&series(i), &series(j));
-                out.push(CrossoverReport {
-                    metric: format!("cumulative_{metric}"),
-                    first: names[i].clone(),
-                    second: names[j].clone(),
-                    leader: found.map(|c| names[if c.leader == 0 { i } else { j }].clone()),
-                    week: found.and_then(|c| c.week),
-                    month: found.and_then(|c| c.week).map(month_of_week),
-                });
-            }
-        }
-    }
-    out
 }
 
 fn needs_mean(exp: &Experiment, arm: usize) -> NeedsMean {

@@ -245,6 +245,15 @@ fn svgs_carry_title_axis_labels_and_legend_entries_as_text() {
                 "Hops between two people (shortest chain of acquaintances)",
             ][..],
         ),
+        (
+            "paired_differences",
+            &[
+                "Difference in referrals per member",
+                "Difference per member (£)",
+                "Month since the start of the run",
+                "networking − connecting",
+            ][..],
+        ),
         ("ego_networks", &["not a member"][..]),
         (
             "outcome_spread",
@@ -264,7 +273,7 @@ fn svgs_carry_title_axis_labels_and_legend_entries_as_text() {
         for label in axes[c.name()] {
             assert!(has(label), "{}: `{label}` missing from {texts:?}", c.name());
         }
-        if c != Chart::Separation {
+        if c != Chart::Separation && c != Chart::PairedDifferences {
             for cohort in ["connecting", "networking"] {
                 assert!(
                     texts
@@ -445,6 +454,7 @@ fn report_headline_numbers_equal_results_json() {
         "cumulative_revenue",
         "cumulative_hours",
         "revenue_per_hour",
+        "revenue_per_hour_above_baseline",
         "cumulative_cost",
         "crossover_month",
     ];
@@ -471,13 +481,24 @@ fn report_headline_numbers_equal_results_json() {
                     "revenue_per_hour" => {
                         Some(mean(last, "cumulative_revenue") / mean(last, "cumulative_hours"))
                     }
-                    "crossover_month" => v["crossovers"]
+                    "revenue_per_hour_above_baseline" => Some(
+                        mean(last, "cumulative_revenue_above_baseline")
+                            / mean(last, "cumulative_hours"),
+                    ),
+                    // The month one cohort overtook the other in total
+                    // referrals in at least half of the replicates (median).
+                    "crossover_month" => results["comparisons"]
                         .as_array()
-                        .expect("crossovers")
+                        .expect("comparisons")
                         .iter()
-                        .find(|x| x["metric"] == "cumulative_referrals_received")
-                        .and_then(|x| x["month"].as_u64())
-                        .map(|m| m as f64),
+                        .flat_map(|c| c["crossovers"].as_array().expect("crossovers"))
+                        .find(|x| x["measure"] == "cumulative_referrals_received")
+                        .map(|x| {
+                            serde_json::from_value::<netgrow::compare::CrossoverShares>(x.clone())
+                                .expect("crossover shares")
+                        })
+                        .and_then(|x| x.typical())
+                        .map(|(_, month)| month),
                     source => Some(sum(source)),
                 };
                 let cell = cells

@@ -196,8 +196,11 @@ fn the_table_reports_each_cohort_and_the_crossover() {
         .stdout(predicate::str::contains("connecting"))
         .stdout(predicate::str::contains("networking"))
         .stdout(predicate::str::contains("refs/mo yr 1"))
-        .stdout(predicate::str::contains("rev/hour"))
-        .stdout(predicate::str::contains("cumulative referrals"))
+        .stdout(predicate::str::contains("rev/h home"))
+        .stdout(predicate::str::contains("paired differences a − b"))
+        .stdout(predicate::str::contains("networking - connecting"))
+        .stdout(predicate::str::contains("in total referrals in"))
+        .stdout(predicate::str::contains("of 2 replicates"))
         .stderr(predicate::str::is_empty());
 }
 

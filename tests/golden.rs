@@ -18,17 +18,29 @@ use tempfile::TempDir;
 use crate::common::{netgrow, root};
 
 /// Shrinks an example scenario to a size that runs in well under a second.
-const SMALL: [&str; 9] = [
+const SMALL: [&str; 7] = [
     "population.size=2000",
     "population.acquaintances=60",
     "population.close_ties=10",
     "groups.count=6",
     "groups.seats=20",
-    "cohorts.connecting.members=40",
-    "cohorts.networking.members=40",
     "simulation.replicates=2",
     "simulation.years=2",
 ];
+
+/// 80 members, as cohorts or as a room (with six focal members).
+fn small_members(scenario_text: &str) -> &'static [&'static str] {
+    if scenario_text.contains("\n[focal]") {
+        &["room.members=74", "focal.members=6"]
+    } else if scenario_text.contains("\n[room]") {
+        &["room.members=80"]
+    } else {
+        &[
+            "cohorts.connecting.members=40",
+            "cohorts.networking.members=40",
+        ]
+    }
+}
 
 /// One golden case: a command on an example scenario, and its extra
 /// arguments.
@@ -39,7 +51,7 @@ struct Case {
     extra: &'static [&'static str],
 }
 
-const CASES: [Case; 7] = [
+const CASES: [Case; 8] = [
     Case {
         name: "run-connecting-vs-networking",
         command: "run",
@@ -56,6 +68,12 @@ const CASES: [Case; 7] = [
         name: "run-patience",
         command: "run",
         scenario: "patience",
+        extra: &[],
+    },
+    Case {
+        name: "run-if-i-network",
+        command: "run",
+        scenario: "if-i-network",
         extra: &[],
     },
     Case {
@@ -172,7 +190,8 @@ fn run_case(case: &Case, out: &Path) -> BTreeMap<String, String> {
         .arg("--quiet")
         .arg("--out")
         .arg(out);
-    for set in SMALL {
+    let text = std::fs::read_to_string(&file).expect("example scenario readable");
+    for set in SMALL.iter().chain(small_members(&text)) {
         cmd.args(["--set", set]);
     }
     cmd.args(case.extra).assert().success();

@@ -13,3 +13,4 @@ mod cli_sweep;
 mod cli_validate;
 mod golden;
 mod input_fuzz;
+mod readme;

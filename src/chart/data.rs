@@ -14,7 +14,8 @@ use std::path::{Path, PathBuf};
 use anyhow::{anyhow, bail, Context, Result};
 use serde::Deserialize;
 
-use crate::metrics;
+use crate::compare::{ComparisonReport, CrossoverShares, Kind};
+
 use crate::output::RUN_FILES;
 use crate::scenario::Scenario;
 use crate::summary::{month_of_week, WEEKS_PER_YEAR};
@@ -48,60 +49,19 @@ pub const REFERRALS: &str = "referrals_received";
 pub const REVENUE: &str = "revenue";
 pub const HOURS: &str = "hours";
 
-/// A mean across replicates with its spread and 95% interval. NaN stands for
-/// "not available" (JSON `null`, an empty CSV cell).
-#[derive(Clone, Copy, Debug, PartialEq, Deserialize)]
-#[serde(from = "StatJson")]
-pub struct Stat {
-    pub mean: f64,
-    pub sd: f64,
-    pub ci_low: f64,
-    pub ci_high: f64,
-    pub n: usize,
-}
-
-impl Stat {
-    /// Mean and Student-t 95% interval of `xs`, as `summary.csv` computes
-    /// them.
-    pub fn of(xs: &[f64]) -> Stat {
-        let s = metrics::Stat::of(xs);
-        Stat {
-            mean: s.mean,
-            sd: s.sd,
-            ci_low: s.ci_low,
-            ci_high: s.ci_high,
-            n: s.n,
-        }
-    }
-}
-
-#[derive(Deserialize)]
-struct StatJson {
-    mean: Option<f64>,
-    sd: Option<f64>,
-    ci_low: Option<f64>,
-    ci_high: Option<f64>,
-    n: usize,
-}
-
-impl From<StatJson> for Stat {
-    fn from(s: StatJson) -> Stat {
-        let nan = |x: Option<f64>| x.unwrap_or(f64::NAN);
-        Stat {
-            mean: nan(s.mean),
-            sd: nan(s.sd),
-            ci_low: nan(s.ci_low),
-            ci_high: nan(s.ci_high),
-            n: s.n,
-        }
-    }
-}
+pub use crate::metrics::Stat;
 
 /// `results.json`, the parts charts and report read.
 #[derive(Clone, Debug, Deserialize)]
 pub struct Results {
     pub metadata: Metadata,
     pub variants: Vec<Arm>,
+    /// Paired differences (none in files from before they were written).
+    #[serde(default)]
+    pub comparisons: Vec<ComparisonReport>,
+    /// Whether revenue above a stay-home baseline was measured.
+    #[serde(default)]
+    pub baseline: bool,
 }
 
 /// `results.json` → `metadata`.
@@ -119,7 +79,6 @@ pub struct Metadata {
 pub struct Arm {
     pub name: String,
     pub cohorts: Vec<CohortFigures>,
-    pub crossovers: Vec<Crossover>,
 }
 
 /// One cohort's figures, year by year.
@@ -132,54 +91,8 @@ pub struct CohortFigures {
 }
 
 /// One cohort's figures for one simulated year (per member, across
-/// replicates); see `summary::YearFigures` for their meaning.
-#[derive(Clone, Debug, Deserialize)]
-pub struct Year {
-    pub year: usize,
-    pub referrals_per_month: Stat,
-    pub referral_sales: Stat,
-    pub revenue: Stat,
-    pub repeat_revenue: Stat,
-    pub direct_revenue: Stat,
-    pub referral_revenue: Stat,
-    pub referral_revenue_hop1: Stat,
-    pub referral_revenue_hop2plus: Stat,
-    pub pitch_revenue: Stat,
-    pub hours: Stat,
-    pub cost: Stat,
-    pub revenue_per_hour: Stat,
-    pub trusted_ties: Stat,
-    pub people_known: Stat,
-    pub value_events: Stat,
-    pub groups_left: Stat,
-    pub cumulative_referrals: Stat,
-    pub cumulative_revenue: Stat,
-    pub cumulative_hours: Stat,
-    pub cumulative_cost: Stat,
-}
-
-/// When one cohort's cumulative series overtakes another's.
-#[derive(Clone, Debug, Deserialize)]
-pub struct Crossover {
-    pub metric: String,
-    pub first: String,
-    pub second: String,
-    pub leader: Option<String>,
-    pub week: Option<usize>,
-    pub month: Option<usize>,
-}
-
-impl Crossover {
-    /// The cohort that ends behind, when one ends ahead.
-    pub fn trailer(&self) -> Option<&str> {
-        let leader = self.leader.as_deref()?;
-        Some(if leader == self.first {
-            &self.second
-        } else {
-            &self.first
-        })
-    }
-}
+/// replicates), as `results.json` holds them.
+pub use crate::summary::YearFigures as Year;
 
 /// `network.json`, the parts about separation.
 #[derive(Clone, Debug, Deserialize)]
@@ -448,6 +361,30 @@ impl RunData {
                 Stat::of(&xs)
             })
             .collect()
+    }
+
+    /// The crossovers of `measure` between cohorts `x` and `y` of variant
+    /// `v`, with the names of the cohort that is side `a` and of side `b`.
+    pub fn crossover(
+        &self,
+        v: usize,
+        x: &str,
+        y: &str,
+        measure: &str,
+    ) -> Option<(&CrossoverShares, &str, &str)> {
+        let cohorts = &self.results.variants.get(v)?.cohorts;
+        self.results.comparisons.iter().find_map(|c| {
+            if c.comparison.kind != Kind::Cohorts || c.comparison.a.arm != v {
+                return None;
+            }
+            let a = cohorts.get(c.comparison.a.cohort)?.name.as_str();
+            let b = cohorts.get(c.comparison.b.cohort)?.name.as_str();
+            if !((a == x && b == y) || (a == y && b == x)) {
+                return None;
+            }
+            let shares = c.crossovers.iter().find(|s| s.measure == measure)?;
+            Some((shares, a, b))
+        })
     }
 
     /// Members present for the whole final year (so their final-year

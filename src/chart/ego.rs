@@ -50,6 +50,9 @@ fn position(centre: (i32, i32), radius: f64, i: usize, trust: f64) -> (i32, i32)
 /// Ties between alters weaker than this are not drawn.
 const LINK_FLOOR: f64 = 0.1;
 
+/// The most ego networks drawn.
+const MAX_PANELS: usize = 9;
+
 /// `ego_networks`: one panel per (variant, cohort) ego.
 pub fn draw<DB: DrawingBackend>(
     data: &RunData,
@@ -72,8 +75,14 @@ pub fn draw<DB: DrawingBackend>(
         ),
     ));
     let replicate = data.egos.first().map_or(0, |e| e.replicate);
+    let egos: usize = data.egos.iter().map(|f| f.egos.len()).sum();
+    let shown = if egos > MAX_PANELS {
+        format!(" The first {MAX_PANELS} of {egos} series are drawn.")
+    } else {
+        String::new()
+    };
     let subtitle = format!(
-        "Replicate {replicate}, end of year {}: in each cohort, the member with the median number of trusted ties, and the people they trust most (up to 40). Nearer the centre, thicker and darker lines: more trust.",
+        "Replicate {replicate}, end of year {}: in each cohort, the member with the median number of trusted ties, and the people they trust most (up to 40). Nearer the centre, thicker and darker lines: more trust.{shown}",
         data.years()
     );
     let area = frame(
@@ -95,6 +104,9 @@ pub fn draw<DB: DrawingBackend>(
             })
         })
         .collect();
+    // Beyond nine, panels grow too small to read (a [focal] design has
+    // 30 series); the first nine are drawn and the subtitle says so.
+    let panels = &panels[..panels.len().min(MAX_PANELS)];
     let areas = grid(&area, panels.len());
     let headings: Vec<String> = panels
         .iter()

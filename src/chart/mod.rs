@@ -18,6 +18,7 @@
 
 pub mod bars;
 pub mod data;
+pub mod differences;
 pub mod ego;
 pub mod numbers;
 pub mod spread;
@@ -86,6 +87,7 @@ pub enum Chart {
     ReferralYield,
     CumulativeReferrals,
     CumulativeRevenue,
+    PairedDifferences,
     RevenueBySource,
     Relationships,
     ReturnOnTime,
@@ -97,10 +99,11 @@ pub enum Chart {
 
 impl Chart {
     /// Every chart.
-    pub const ALL: [Chart; 10] = [
+    pub const ALL: [Chart; 11] = [
         Chart::ReferralYield,
         Chart::CumulativeReferrals,
         Chart::CumulativeRevenue,
+        Chart::PairedDifferences,
         Chart::RevenueBySource,
         Chart::Relationships,
         Chart::ReturnOnTime,
@@ -116,6 +119,7 @@ impl Chart {
             Chart::ReferralYield => "referral_yield",
             Chart::CumulativeReferrals => "cumulative_referrals",
             Chart::CumulativeRevenue => "cumulative_revenue",
+            Chart::PairedDifferences => "paired_differences",
             Chart::RevenueBySource => "revenue_by_source",
             Chart::Relationships => "relationships",
             Chart::ReturnOnTime => "return_on_time",
@@ -133,6 +137,7 @@ impl Chart {
             Chart::ReferralYield => "Referrals received per member per month".into(),
             Chart::CumulativeReferrals => "Referrals received per member since the start".into(),
             Chart::CumulativeRevenue => format!("Revenue per member since the start ({cur})"),
+            Chart::PairedDifferences => "Paired differences over the run, a − b".into(),
             Chart::RevenueBySource => format!("Revenue per member by source, year by year ({cur})"),
             Chart::Relationships => {
                 "Relationships per member: people known and trusted ties".into()
@@ -155,6 +160,7 @@ impl Chart {
             Chart::ReferralYield => time::referral_yield_caption(data),
             Chart::CumulativeReferrals => time::cumulative_referrals_caption(data),
             Chart::CumulativeRevenue => time::cumulative_revenue_caption(data),
+            Chart::PairedDifferences => differences::caption(data),
             Chart::RevenueBySource => bars::revenue_by_source_caption(data),
             Chart::Relationships => time::relationships_caption(data),
             Chart::ReturnOnTime => time::return_on_time_caption(data),
@@ -178,6 +184,7 @@ impl Chart {
             Chart::ReferralYield => time::referral_yield(data, root, &look, &title),
             Chart::CumulativeReferrals => time::cumulative_referrals(data, root, &look, &title),
             Chart::CumulativeRevenue => time::cumulative_revenue(data, root, &look, &title),
+            Chart::PairedDifferences => differences::draw(data, root, &look, &title),
             Chart::RevenueBySource => bars::revenue_by_source(data, root, &look, &title),
             Chart::Relationships => time::relationships(data, root, &look, &title),
             Chart::ReturnOnTime => time::return_on_time(data, root, &look, &title),

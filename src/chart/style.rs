@@ -236,7 +236,11 @@ pub fn frame<DB: DrawingBackend>(
     }
     if !header.legend.is_empty() {
         y += look.px(8.0);
-        y = legend(root, look, header.legend, m, y, width as i32 - m)?;
+        // A legend of many series (a [focal] design has 30) stops at 40% of
+        // the height, so that the data keep room; the rest are counted.
+        let (_, height) = root.dim_in_pixel();
+        let y_max = height as i32 * 2 / 5;
+        y = legend(root, look, header.legend, m, (y, y_max), width as i32 - m)?;
     }
     y += look.px(10.0);
     Ok(root.split_vertically(y).1)
@@ -277,7 +281,7 @@ pub fn legend<DB: DrawingBackend>(
     look: &Look,
     items: &[LegendItem],
     x0: i32,
-    mut y: i32,
+    (mut y, y_max): (i32, i32),
     x_max: i32,
 ) -> Result<i32> {
     let style = look.legend();
@@ -287,12 +291,17 @@ pub fn legend<DB: DrawingBackend>(
     let spacing = look.px(44.0);
     let row = look.px(46.0);
     let mut x = x0;
-    for item in items {
+    for (i, item) in items.iter().enumerate() {
         let (tw, _) = area.estimate_text_size(&item.label, &style).drawn()?;
         let w = swatch + gap + tw as i32;
         if x > x0 && x + w > x_max {
             x = x0;
             y += row;
+            if y + 2 * row > y_max {
+                let more = format!("… and {} more (see the CSV files)", items.len() - i);
+                area.draw_text(&more, &centred, (x, y + row / 2)).drawn()?;
+                break;
+            }
         }
         let mid = y + row / 2;
         draw_mark(area, look, item.mark, (x, mid), swatch)?;

@@ -18,6 +18,7 @@ use super::style::{
     Ticked, INK, MUTED,
 };
 use super::{by_variant, join, ranked, sentence, variant_prefix, versus};
+use crate::compare::Kind;
 use crate::summary::WEEKS_PER_YEAR;
 
 /// Months per week.
@@ -47,6 +48,9 @@ pub struct YAxis<'a> {
     pub desc: &'a str,
     /// Currency symbol when the axis is money.
     pub currency: Option<&'a str>,
+    /// Whether values may be negative (a difference): the axis then reaches
+    /// below zero as far as the data and intervals do, with a line at zero.
+    pub signed: bool,
 }
 
 /// A weekly series as curve points, optionally starting from 0 at month 0.
@@ -96,24 +100,48 @@ pub fn panel<DB: DrawingBackend>(
     events: &[Event],
     references: &[Reference],
 ) -> Result<()> {
-    let top = y_top(curves, references, events.len());
-    let mut chart = month_axes(area, look, months, y, top)?;
-    bands(&mut chart, curves)?;
+    let lo = y_bottom(curves, y.signed);
+    let top = y_top(curves, references, events.len(), lo);
+    let mut chart = month_axes(area, look, months, y, lo, top)?;
+    bands(&mut chart, curves, lo)?;
+    if y.signed {
+        dashed(&mut chart, look, vec![(0.0, 0.0), (months, 0.0)], MUTED)?;
+    }
     reference_lines(&mut chart, look, months, references)?;
     lines(&mut chart, look, curves)?;
-    event_lines(&mut chart, look, months, top, events)
+    event_lines(&mut chart, look, months, (lo, top), events)
 }
 
-/// Where a panel's y axis starts: every quantity drawn here is a count or
-/// an amount, never negative, so the axis starts at 0 and an interval
-/// reaching below it is cut there.
-const Y_FROM: f64 = 0.0;
+/// Where a panel's y axis starts. A count or an amount is never negative,
+/// so its axis starts at 0 and an interval reaching below it is cut there;
+/// a difference's axis reaches down to its lowest mean or interval end.
+fn y_bottom(curves: &[Curve], signed: bool) -> f64 {
+    if !signed {
+        return 0.0;
+    }
+    let lo = curves
+        .iter()
+        .flat_map(|c| c.points.iter().map(|(_, s)| s))
+        .flat_map(|s| [s.mean, s.ci_low])
+        .filter(|v| v.is_finite())
+        .fold(0.0, f64::min);
+    let hi = curves
+        .iter()
+        .flat_map(|c| c.points.iter().map(|(_, s)| s))
+        .flat_map(|s| [s.mean, s.ci_high])
+        .filter(|v| v.is_finite())
+        .fold(0.0, f64::max);
+    if lo < 0.0 {
+        lo - (hi - lo) * 0.04
+    } else {
+        0.0
+    }
+}
 
 /// The top of the y axis: above every mean, upper interval end and
 /// reference line, with headroom that keeps `events` labels clear of the
 /// data.
-fn y_top(curves: &[Curve], references: &[Reference], events: usize) -> f64 {
-    let lo = Y_FROM;
+fn y_top(curves: &[Curve], references: &[Reference], events: usize, lo: f64) -> f64 {
     let hi = curves
         .iter()
         .flat_map(|c| c.points.iter().map(|(_, s)| s))
@@ -137,9 +165,9 @@ fn month_axes<'a, DB: DrawingBackend>(
     look: &Look,
     months: f64,
     y: &YAxis,
+    lo: f64,
     top: f64,
 ) -> Result<Plot<'a, DB>> {
-    let lo = Y_FROM;
     let span = top - lo;
     let mut chart = ChartBuilder::on(area)
         .margin_left(look.px(10.0))
@@ -168,13 +196,13 @@ fn month_axes<'a, DB: DrawingBackend>(
 }
 
 /// Each curve's 95% band, pale, under everything else.
-fn bands<DB: DrawingBackend>(chart: &mut Plot<DB>, curves: &[Curve]) -> Result<()> {
+fn bands<DB: DrawingBackend>(chart: &mut Plot<DB>, curves: &[Curve], lo: f64) -> Result<()> {
     for c in curves {
         let points: Vec<(f64, f64, f64)> = c
             .points
             .iter()
             .filter(|(_, s)| s.ci_low.is_finite() && s.ci_high.is_finite())
-            .map(|(x, s)| (*x, s.ci_low.max(Y_FROM), s.ci_high))
+            .map(|(x, s)| (*x, s.ci_low.max(lo), s.ci_high))
             .collect();
         band(chart, &points, c.colour)?;
     }
@@ -215,11 +243,11 @@ fn event_lines<DB: DrawingBackend>(
     chart: &mut Plot<DB>,
     look: &Look,
     months: f64,
-    top: f64,
+    (lo, top): (f64, f64),
     events: &[Event],
 ) -> Result<()> {
     for (i, e) in events.iter().enumerate() {
-        dashed(chart, look, vec![(e.month, Y_FROM), (e.month, top)], INK)?;
+        dashed(chart, look, vec![(e.month, lo), (e.month, top)], INK)?;
         // Labels sit in the headroom, stacked, on whichever side of the line
         // has more room.
         let right_side = e.month < months * 0.6;
@@ -257,30 +285,29 @@ fn band_note(data: &RunData) -> String {
 }
 
 /// Vertical lines where one cohort's total referrals overtake another's
-/// for good (from `results.json`).
+/// for good in at least half of the replicates, at the median month (from
+/// `results.json`).
 fn referral_crossovers(data: &RunData) -> Vec<Event> {
     data.results
-        .variants
+        .comparisons
         .iter()
-        .flat_map(|arm| {
-            arm.crossovers
-                .iter()
-                .filter(|x| x.metric == CUM_REFERRALS)
-                .filter_map(move |x| {
-                    let leader = x.leader.as_deref()?;
-                    let trailer = x.trailer()?;
-                    let week = x.week?;
-                    let month = x.month?;
-                    let prefix = if data.has_variants() {
-                        format!("{}: ", arm.name)
-                    } else {
-                        String::new()
-                    };
-                    Some(Event {
-                        month: week as f64 * MONTHS_PER_WEEK,
-                        label: format!("{prefix}month {month}: {leader} overtakes {trailer} in total referrals"),
-                    })
-                })
+        .filter(|c| c.comparison.kind == Kind::Cohorts)
+        .filter_map(|c| {
+            let x = c.crossovers.iter().find(|x| x.measure == CUM_REFERRALS)?;
+            let (a_leads, month) = x.typical()?;
+            let (leader, trailer, k) = if a_leads {
+                (&c.a_name, &c.b_name, x.a_overtakes_in_month.len())
+            } else {
+                (&c.b_name, &c.a_name, x.b_overtakes_in_month.len())
+            };
+            Some(Event {
+                month: month.round(),
+                label: format!(
+                    "month {}: {leader} overtakes {trailer} in total referrals (median of the {k} of {} replicates where it does)",
+                    fixed(month, if month.fract() == 0.0 { 0 } else { 1 }),
+                    x.replicates
+                ),
+            })
         })
         .collect()
 }
@@ -319,6 +346,7 @@ pub fn referral_yield<DB: DrawingBackend>(
     let y = YAxis {
         desc: "Referrals per member per month",
         currency: None,
+        signed: false,
     };
     panel(
         &area,
@@ -373,6 +401,7 @@ pub fn cumulative_referrals<DB: DrawingBackend>(
     let y = YAxis {
         desc: "Referrals per member (running total)",
         currency: None,
+        signed: false,
     };
     cumulative(
         data,
@@ -397,6 +426,7 @@ pub fn cumulative_revenue<DB: DrawingBackend>(
     let y = YAxis {
         desc: &desc,
         currency: Some(&cur),
+        signed: false,
     };
     cumulative(data, root, look, title, CUM_REVENUE, &y, &[])
 }
@@ -455,6 +485,7 @@ pub fn relationships<DB: DrawingBackend>(
         let y = YAxis {
             desc,
             currency: None,
+            signed: false,
         };
         panel(&body, look, months(data), &y, &curves, &[], &[])?;
     }
@@ -499,6 +530,7 @@ pub fn return_on_time<DB: DrawingBackend>(
     let y = YAxis {
         desc: &desc,
         currency: Some(&cur),
+        signed: false,
     };
     panel(&area, look, months(data), &y, &curves, &[], &references)
 }
@@ -548,8 +580,9 @@ fn label(data: &RunData, i: usize) -> &str {
     &data.series[i].cohort
 }
 
-/// "networking overtakes connecting in total referrals in month 14 and
-/// stays ahead" (or level, or ahead from the start), for variant `v`.
+/// "networking ends ahead of connecting in total referrals in 10 of 10
+/// replicates, overtaking in 7 of them (month 3, median; months 2–5)", for
+/// variant `v`.
 fn crossover_clause(
     data: &RunData,
     v: usize,
@@ -557,18 +590,8 @@ fn crossover_clause(
     metric: &str,
     what: &str,
 ) -> Option<String> {
-    let arm = data.results.variants.get(v)?;
-    let (a, b) = (label(data, pair.0), label(data, pair.1));
-    let x = arm.crossovers.iter().find(|x| {
-        x.metric == metric && ((x.first == a && x.second == b) || (x.first == b && x.second == a))
-    })?;
-    Some(match (x.leader.as_deref(), x.trailer(), x.month) {
-        (Some(l), Some(t), Some(m)) => {
-            format!("{l} overtakes {t} in {what} in month {m} and stays ahead")
-        }
-        (Some(l), Some(t), None) => format!("{l} is ahead of {t} in {what} from the start"),
-        _ => format!("{} and {} end level in {what}", x.first, x.second),
-    })
+    let (x, a, b) = data.crossover(v, label(data, pair.0), label(data, pair.1), metric)?;
+    Some(x.words(a, b, what))
 }
 
 /// Caption of `referral_yield`.

@@ -15,12 +15,13 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 
-use crate::chart::data::{Arm, CohortFigures, Crossover, RunData, Stat, Year, CUM_REFERRALS};
+use crate::chart::data::{Arm, CohortFigures, RunData, Stat, Year, CUM_REFERRALS};
 use crate::chart::numbers::{amount, fixed, money, percent, plain, thousands};
 use crate::chart::{self, sentence, Chart, DEFAULT_HEIGHT, DEFAULT_WIDTH};
 use crate::scenario::{Scenario, Strategy};
 use html::{escape, plural, Extras, Figure};
 
+mod effects;
 pub mod html;
 
 /// The report's file name in a run directory.
@@ -81,12 +82,13 @@ pub fn render(data: &RunData, figures: &[(Chart, String)]) -> String {
         plural(md.years as usize),
         md.seed
     );
-    contents(&mut h);
+    contents(&mut h, data);
     html::question(
         &mut h,
         &s.simulation.description,
         "How do the cohorts of this scenario compare, month by month over the simulated years, in referrals received, revenue, time spent and value beyond business?",
     );
+    effects::section(&mut h, data);
     headline(&mut h, data);
     assumptions(&mut h, s);
     html::charts(
@@ -103,15 +105,20 @@ pub fn render(data: &RunData, figures: &[(Chart, String)]) -> String {
     h
 }
 
-fn contents(h: &mut String) {
+fn contents(h: &mut String, data: &RunData) {
     h.push_str("<nav>\n<ol>\n");
-    for (id, title) in [
-        ("question", "The question"),
-        ("headline", "Headline figures"),
-        ("assumptions", "Assumptions"),
-        ("charts", "Charts"),
-        ("method", "Method and reproduction"),
-    ] {
+    let effects =
+        (!data.results.comparisons.is_empty()).then(|| (effects::ID, effects::heading(data)));
+    for (id, title) in [("question", "The question")]
+        .into_iter()
+        .chain(effects)
+        .chain([
+            ("headline", "Headline figures"),
+            ("assumptions", "Assumptions"),
+            ("charts", "Charts"),
+            ("method", "Method and reproduction"),
+        ])
+    {
         let _ = writeln!(h, "<li><a href=\"#{id}\">{title}</a></li>");
     }
     h.push_str("</ol>\n</nav>\n");
@@ -147,33 +154,22 @@ fn total(c: &CohortFigures, f: impl Fn(&Year) -> f64) -> f64 {
     c.years.iter().map(f).sum()
 }
 
-/// The referral crossovers that involve `cohort`, in words, and the month
-/// when exactly one pair is involved.
-fn crossover_cell(crossovers: &[Crossover], cohort: &str) -> (String, Option<usize>) {
-    let mine: Vec<&Crossover> = crossovers
+/// The referral crossovers between `cohort` and the other cohorts of
+/// variant `v`, in words, and the typical month when exactly one pair is
+/// involved and one side overtook in at least half of the replicates.
+fn crossover_cell(data: &RunData, v: usize, arm: &Arm, cohort: &str) -> (String, Option<f64>) {
+    let found: Vec<_> = arm
+        .cohorts
         .iter()
-        .filter(|x| x.metric == CUM_REFERRALS && (x.first == cohort || x.second == cohort))
+        .filter(|c| c.name != cohort)
+        .filter_map(|other| data.crossover(v, cohort, &other.name, CUM_REFERRALS))
         .collect();
-    let words: Vec<String> = mine
+    let words: Vec<String> = found
         .iter()
-        .map(|x| {
-            let other = if x.first == cohort {
-                &x.second
-            } else {
-                &x.first
-            };
-            let text = match (x.leader.as_deref(), x.month) {
-                (Some(l), Some(m)) if l == cohort => format!("overtakes {other} in month {m}"),
-                (Some(l), None) if l == cohort => format!("ahead of {other} from the start"),
-                (Some(_), Some(m)) => format!("overtaken by {other} in month {m}"),
-                (Some(_), None) => format!("behind {other} throughout"),
-                (None, _) => format!("level with {other}"),
-            };
-            text
-        })
+        .map(|(x, a, b)| x.words(a, b, "total referrals"))
         .collect();
-    let month = match mine.as_slice() {
-        [one] => one.month,
+    let month = match found.as_slice() {
+        [(x, _, _)] => x.typical().map(|(_, m)| m),
         _ => None,
     };
     let text = if words.is_empty() {
@@ -208,7 +204,7 @@ fn headline(h: &mut String, data: &RunData) {
         if data.has_variants() {
             let _ = writeln!(h, "<h3>Variant {}</h3>", escape(&arm.name));
         }
-        referrals_table(h, data, arm);
+        referrals_table(h, data, arm, v);
         revenue_table(h, data, arm);
         crossover_list(h, data, arm, v);
     }
@@ -246,7 +242,7 @@ fn cohort_row(data: &RunData, arm: &Arm, c: &CohortFigures) -> String {
 
 /// Referrals in the first and final year and in all, relationships at the
 /// end, and when the cohort's total referrals crossed another's.
-fn referrals_table(h: &mut String, data: &RunData, arm: &Arm) {
+fn referrals_table(h: &mut String, data: &RunData, arm: &Arm, v: usize) {
     let final_year = format!("Referrals per month, year {}", data.years());
     begin_table(
         h,
@@ -265,7 +261,7 @@ fn referrals_table(h: &mut String, data: &RunData, arm: &Arm) {
     );
     for c in &arm.cohorts {
         let (first, last) = (&c.years[0], &c.years[c.years.len() - 1]);
-        let (cross, month) = crossover_cell(&arm.crossovers, &c.name);
+        let (cross, month) = crossover_cell(data, v, arm, &c.name);
         let _ = writeln!(
             h,
             "{}<td class=\"n\">{}</td>{}{}{}{}{}{}</tr>",
@@ -296,11 +292,7 @@ fn referrals_table(h: &mut String, data: &RunData, arm: &Arm) {
                 last.trusted_ties.mean,
                 &with_ci(&last.trusted_ties, 1)
             ),
-            cell(
-                "crossover_month",
-                month.map_or(f64::NAN, |m| m as f64),
-                &cross
-            ),
+            cell("crossover_month", month.unwrap_or(f64::NAN), &cross),
         );
     }
     end_table(h);
@@ -323,7 +315,8 @@ fn revenue_table(h: &mut String, data: &RunData, arm: &Arm) {
             "Pitch",
             "Revenue",
             "Hours",
-            "Revenue per hour",
+            "Revenue per hour (gross)",
+            "Revenue per hour above staying home",
             "Cost (fees and time)",
         ],
     );
@@ -357,6 +350,16 @@ fn revenue_table(h: &mut String, data: &RunData, arm: &Arm) {
         row.push_str(&cell("cumulative_revenue", revenue, &m(revenue)));
         row.push_str(&cell("cumulative_hours", hours, &thousands(hours)));
         row.push_str(&cell("revenue_per_hour", per_hour, &m(per_hour)));
+        let above = match last.cumulative_revenue_above_baseline {
+            Some(a) if hours > 0.0 => a.mean / hours,
+            _ => f64::NAN,
+        };
+        let shown = if above.is_finite() {
+            m(above)
+        } else {
+            "–".to_string()
+        };
+        row.push_str(&cell("revenue_per_hour_above_baseline", above, &shown));
         row.push_str(&cell(
             "cumulative_cost",
             last.cumulative_cost.mean,
@@ -368,47 +371,43 @@ fn revenue_table(h: &mut String, data: &RunData, arm: &Arm) {
     end_table(h);
 }
 
-/// Every crossover of variant `v`, a sentence each.
+/// Every crossover between cohorts of variant `v`, a sentence each.
 fn crossover_list(h: &mut String, data: &RunData, arm: &Arm, v: usize) {
     let cur = &data.scenario.economy.currency;
-    let sentences: Vec<String> = arm
-        .crossovers
-        .iter()
-        .map(|x| crossover_sentence(x, cur, data, v))
-        .collect();
+    let mut sentences = Vec::new();
+    for (i, x) in arm.cohorts.iter().enumerate() {
+        for y in &arm.cohorts[i + 1..] {
+            for (metric, what) in [
+                (CUM_REFERRALS, "total referrals".to_string()),
+                (NET_ABOVE_HOME, "net value above staying home".to_string()),
+                (NET, net_value_words(data, v, cur)),
+            ] {
+                if let Some((shares, a, b)) = data.crossover(v, &x.name, &y.name, metric) {
+                    sentences.push(sentence(&shares.words(a, b, &what)));
+                }
+            }
+        }
+    }
     if !sentences.is_empty() {
         html::bullets(h, &sentences);
     }
 }
 
-fn crossover_sentence(x: &Crossover, cur: &str, data: &RunData, variant: usize) -> String {
-    let what = if x.metric == CUM_REFERRALS {
-        "total referrals".to_string()
-    } else if x.metric == "cumulative_net_value" {
-        let value = data
-            .scenario
-            .arms()
-            .get(variant)
-            .map_or(0.0, |(_, s)| s.economy.value_of_time);
-        format!(
-            "net value (revenue minus fees and hours at {}/h)",
-            money(cur, value)
-        )
-    } else {
-        x.metric.replace('_', " ")
-    };
-    match (x.leader.as_deref(), x.trailer(), x.month) {
-        (Some(l), Some(t), Some(m)) => sentence(&format!(
-            "{l} overtakes {t} in {what} in month {m} and stays ahead."
-        )),
-        (Some(l), Some(t), None) => {
-            sentence(&format!("{l} is ahead of {t} in {what} from the start."))
-        }
-        _ => sentence(&format!(
-            "{} and {} end level in {what}.",
-            x.first, x.second
-        )),
-    }
+/// Names of the net-value measures in `results.json`.
+const NET: &str = "cumulative_net_value";
+const NET_ABOVE_HOME: &str = "cumulative_net_value_above_baseline";
+
+/// "net value (revenue minus fees and hours at £40/h)"
+fn net_value_words(data: &RunData, variant: usize, cur: &str) -> String {
+    let value = data
+        .scenario
+        .arms()
+        .get(variant)
+        .map_or(0.0, |(_, s)| s.economy.value_of_time);
+    format!(
+        "net value (revenue minus fees and hours at {}/h)",
+        money(cur, value)
+    )
 }
 
 /// Hours of contact for a saturating measure `1 − e^(−hours/scale)` to reach

@@ -869,7 +869,13 @@ fn read_focal(r: &mut Reader, top: &Table<'_>, strategies: &[(String, Strategy)]
 }
 
 /// Reports `name`, given at `table.key`, as no strategy, with the nearest.
-fn strategy_unknown(r: &mut Reader, table: &Table<'_>, key: &'static str, name: &str, names: &[&str]) {
+fn strategy_unknown(
+    r: &mut Reader,
+    table: &Table<'_>,
+    key: &'static str,
+    name: &str,
+    names: &[&str],
+) {
     let hint = read::suggest(name, names)
         .map(|s| format!("; did you mean \"{s}\"?"))
         .unwrap_or_default();
@@ -1810,7 +1816,13 @@ fn read_variants(r: &mut Reader, root: &Node, node: &Node, stem: &str) -> Vec<Va
         }
         let prefix = t.key("set");
         r.finish(t);
-        variants.push(resolve_variant(r, root, (name, description), (&prefix, &set), stem));
+        variants.push(resolve_variant(
+            r,
+            root,
+            (name, description),
+            (&prefix, &set),
+            stem,
+        ));
     }
     variants
 }

@@ -379,5 +379,6 @@ fn extreme_but_valid_scenarios_run_without_panicking() {
     }
 }
 
+mod designs;
 mod internals;
 mod sales;

@@ -1,0 +1,244 @@
+//! README's headline figures come from a run of the current code: the
+//! block between the `figures` markers in README.md is what a fresh run of
+//! the default scenario gives, formatted here. `scripts/readme-figures`
+//! rewrites it (with `NETGROW_BLESS_README=1`); otherwise this test fails
+//! when the README and a run disagree.
+
+use std::fs;
+
+use netgrow::compare::{ComparisonReport, Difference, Measure, Verdict};
+use netgrow::metrics::Stat;
+use netgrow::summary::YearFigures;
+use serde_json::Value;
+use tempfile::TempDir;
+
+use crate::common::{netgrow, root};
+
+const BEGIN: &str = "<!-- figures:begin";
+const END: &str = "<!-- figures:end -->";
+const SCENARIO: &str = "scenarios/connecting-vs-networking.toml";
+
+/// A whole number with thousands separators, in the currency.
+fn money(x: f64) -> String {
+    let sign = if x < -0.5 { "−" } else { "" };
+    let digits = format!("{:.0}", x.abs());
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    format!("{sign}£{out}")
+}
+
+fn signed_money(x: f64) -> String {
+    if x >= 0.0 {
+        format!("+{}", money(x))
+    } else {
+        money(x)
+    }
+}
+
+/// "+£6.50"
+fn signed_pence(x: f64) -> String {
+    let text = format!("£{:.2}", x.abs());
+    if x < 0.0 {
+        format!("−{text}")
+    } else {
+        format!("+{text}")
+    }
+}
+
+fn signed(x: f64, decimals: usize) -> String {
+    let text = format!("{:.*}", decimals, x.abs());
+    if x < 0.0 && text.chars().any(|c| c.is_ascii_digit() && c != '0') {
+        format!("−{text}")
+    } else {
+        format!("+{text}")
+    }
+}
+
+/// "+0.43 (0.41 to 0.45), networking ahead" or "…, a tie" (`lead`
+/// names what a positive difference means for `a`: "ahead", "more").
+fn difference(d: &Difference, fmt: &dyn Fn(f64) -> String, a: &str, b: &str) -> String {
+    lead(d, fmt, &format!("{a} ahead"), &format!("{b} ahead"))
+}
+
+fn lead(d: &Difference, fmt: &dyn Fn(f64) -> String, more: &str, less: &str) -> String {
+    let s: &Stat = &d.difference;
+    let verdict = match d.verdict {
+        Verdict::AAhead => more.to_string(),
+        Verdict::BAhead => less.to_string(),
+        Verdict::Tie => "a tie".to_string(),
+    };
+    format!(
+        "{} ({} to {}), {verdict}",
+        fmt(s.mean),
+        fmt(s.ci_low),
+        fmt(s.ci_high)
+    )
+}
+
+/// The Markdown block for a run's `results.json`.
+fn block(results: &Value) -> String {
+    let cohorts = results["variants"][0]["cohorts"]
+        .as_array()
+        .expect("cohorts");
+    let name = |i: usize| cohorts[i]["name"].as_str().expect("name").to_string();
+    let years = |i: usize| -> Vec<YearFigures> {
+        serde_json::from_value(cohorts[i]["years"].clone()).expect("years")
+    };
+    let (a, b) = (name(1), name(0));
+    let (ya, yb) = (years(1), years(0));
+    let comparison: ComparisonReport =
+        serde_json::from_value(results["comparisons"][0].clone()).expect("a comparison");
+    assert_eq!(comparison.comparison.label, format!("{a} - {b}"));
+    let n = ya.len();
+    let last = comparison.at_end().expect("years");
+    let first = &comparison.years[0];
+    let get = |m: Measure| last.get(m).expect("measure reported");
+    let reps = results["metadata"]["replicates"]
+        .as_u64()
+        .expect("replicates");
+    let f2 = |x: f64| signed(x, 2);
+    let f0 = |x: f64| signed(x, 0);
+    let f1 = |x: f64| signed(x, 1);
+    let above = |y: &YearFigures| y.cumulative_revenue_above_baseline.expect("baseline").mean;
+    let per_hour = |y: &YearFigures| above(y) / y.cumulative_hours.mean;
+    let row =
+        |what: &str, x: String, y: String, d: String| format!("| {what} | {x} | {y} | {d} |\n");
+    let mut t = format!(
+        "Per member, mean of {reps} simulated towns over {n} years; differences are formed within each town (paired), with their 95% interval; a lead is named only where the interval excludes zero.\n\n| | {b} | {a} | {a} − {b} |\n|---|---|---|---|\n"
+    );
+    t += &row(
+        "referrals a month, year 1",
+        format!("{:.2}", yb[0].referrals_per_month.mean),
+        format!("{:.2}", ya[0].referrals_per_month.mean),
+        difference(&first.referrals_per_month, &f2, &a, &b),
+    );
+    t += &row(
+        &format!("referrals a month, year {n}"),
+        format!("{:.2}", yb[n - 1].referrals_per_month.mean),
+        format!("{:.2}", ya[n - 1].referrals_per_month.mean),
+        difference(&last.referrals_per_month, &f2, &a, &b),
+    );
+    t += &row(
+        &format!("referral sales in {n} years"),
+        format!(
+            "{:.1}",
+            yb.iter().map(|y| y.referral_sales.mean).sum::<f64>()
+        ),
+        format!(
+            "{:.1}",
+            ya.iter().map(|y| y.referral_sales.mean).sum::<f64>()
+        ),
+        difference(get(Measure::CumulativeReferralSales), &f1, &a, &b),
+    );
+    t += &row(
+        "revenue, gross",
+        money(yb[n - 1].cumulative_revenue.mean),
+        money(ya[n - 1].cumulative_revenue.mean),
+        difference(get(Measure::CumulativeRevenue), &signed_money, &a, &b),
+    );
+    t += &row(
+        "revenue above staying home",
+        money(above(&yb[n - 1])),
+        money(above(&ya[n - 1])),
+        difference(
+            get(Measure::CumulativeRevenueAboveBaseline),
+            &signed_money,
+            &a,
+            &b,
+        ),
+    );
+    t += &row(
+        "hours spent networking",
+        format!("{:.0}", yb[n - 1].cumulative_hours.mean),
+        format!("{:.0}", ya[n - 1].cumulative_hours.mean),
+        lead(
+            get(Measure::CumulativeHours),
+            &f0,
+            &format!("{a} spends more"),
+            &format!("{b} spends more"),
+        ),
+    );
+    t += &row(
+        "net value above staying home (revenue above it − fees − hours at £40)",
+        money(above(&yb[n - 1]) - yb[n - 1].cumulative_cost.mean),
+        money(above(&ya[n - 1]) - ya[n - 1].cumulative_cost.mean),
+        difference(
+            get(Measure::CumulativeNetValueAboveBaseline),
+            &signed_money,
+            &a,
+            &b,
+        ),
+    );
+    t += &row(
+        "revenue above staying home per hour",
+        format!("£{:.2}", per_hour(&yb[n - 1])),
+        format!("£{:.2}", per_hour(&ya[n - 1])),
+        difference(
+            get(Measure::RevenuePerHourAboveBaseline),
+            &signed_pence,
+            &a,
+            &b,
+        ),
+    );
+    t.push('\n');
+    let says = |d: &Difference, more: &str, less: &str| match d.verdict {
+        Verdict::AAhead => format!("{a} {more} {b}"),
+        Verdict::BAhead => format!("{a} {less} {b}"),
+        Verdict::Tie => format!("{a} and {b} tie"),
+    };
+    t += &format!(
+        "In this run, in referrals a month in year {n}, {}; in revenue above staying home, {}; in net value above staying home, {}.\n\n",
+        says(&last.referrals_per_month, "receives more than", "receives fewer than"),
+        says(get(Measure::CumulativeRevenueAboveBaseline), "earns more than", "earns less than"),
+        says(get(Measure::CumulativeNetValueAboveBaseline), "comes out ahead of", "comes out behind"),
+    );
+    for (x, what) in comparison
+        .crossovers
+        .iter()
+        .zip(["total referrals", "net value above staying home"])
+    {
+        t += &format!("- {}.\n", x.words(&a, &b, what));
+    }
+    t
+}
+
+/// Runs the default scenario as README's set-up command does (without
+/// charts) and returns its `results.json`.
+fn default_run() -> Value {
+    let tmp = TempDir::new().expect("temp dir");
+    let out = tmp.path().join("run");
+    netgrow()
+        .args(["run", SCENARIO, "--no-charts", "--quiet", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    serde_json::from_slice(&fs::read(out.join("results.json")).expect("results.json"))
+        .expect("results.json parses")
+}
+
+#[test]
+fn readme_figures_are_those_of_a_fresh_default_run() {
+    let path = root().join("README.md");
+    let readme = fs::read_to_string(&path).expect("README.md");
+    let begin = readme
+        .find(BEGIN)
+        .expect("README has a figures:begin marker");
+    let body = begin + readme[begin..].find("-->").expect("marker closes") + 3;
+    let end = readme.find(END).expect("README has a figures:end marker");
+    let fresh = format!("\n{}", block(&default_run()));
+    if std::env::var("NETGROW_BLESS_README").as_deref() == Ok("1") {
+        let updated = format!("{}{}{}", &readme[..body], fresh, &readme[end..]);
+        fs::write(&path, updated).expect("README.md written");
+        return;
+    }
+    assert_eq!(
+        &readme[body..end],
+        fresh,
+        "README's figures differ from a fresh run of {SCENARIO}; if the change is intended, run scripts/readme-figures and say why in the commit"
+    );
+}
