@@ -366,7 +366,15 @@ fn parse_report(html: &str) -> (Vec<Cell>, Vec<(String, String)>, Vec<String>) {
                 }
                 match name.as_str() {
                     "table" => variant = attrs.get("data-variant").cloned().unwrap_or_default(),
-                    "tr" => cohort = attrs.get("data-cohort").cloned().unwrap_or_default(),
+                    // A headline row names its cohort, a difference row
+                    // its comparison.
+                    "tr" => {
+                        cohort = attrs
+                            .get("data-cohort")
+                            .or(attrs.get("data-comparison"))
+                            .cloned()
+                            .unwrap_or_default()
+                    }
                     "td" => {
                         if let (Some(field), Some(value)) =
                             (attrs.get("data-field"), attrs.get("data-value"))
@@ -702,4 +710,57 @@ fn plot_names_what_is_wrong_with_a_directory() {
         .assert()
         .failure()
         .stderr(predicates::str::contains("network.json is malformed"));
+}
+
+/// The report's first table holds each comparison's paired differences at
+/// the end of the run, as `results.json` has them, a lead marked `*`
+/// exactly where the interval excludes zero.
+#[test]
+fn report_differences_equal_results_json_and_mark_only_leads() {
+    let run = fresh_run();
+    let path = report::write_report(run.path()).expect("report written");
+    let html = fs::read_to_string(path).expect("report readable");
+    let results: Value = serde_json::from_str(
+        &fs::read_to_string(run.path().join("results.json")).expect("results"),
+    )
+    .expect("results.json parses");
+    let (cells, _, _) = parse_report(&html);
+    let comparisons = results["comparisons"].as_array().expect("comparisons");
+    assert!(!comparisons.is_empty());
+    let mut checked = 0;
+    for c in comparisons {
+        let label = c["label"].as_str().expect("label");
+        let end = c["years"]
+            .as_array()
+            .expect("years")
+            .last()
+            .expect("a year");
+        let figures = std::iter::once(&end["referrals_per_month"])
+            .chain(end["to_date"].as_array().expect("to_date"));
+        for d in figures {
+            let measure = d["measure"].as_str().expect("measure");
+            let Some(cell) = cells
+                .iter()
+                .find(|x| x.variant.is_empty() && x.cohort == label && x.field == measure)
+            else {
+                continue;
+            };
+            let mean = d["difference"]["mean"].as_f64().expect("mean");
+            assert_eq!(
+                cell.value.parse::<f64>().expect("a number"),
+                mean,
+                "{label} {measure}"
+            );
+            let lead = d["verdict"] != "tie";
+            assert_eq!(
+                cell.text.ends_with('*'),
+                lead,
+                "{label} {measure}: `{}`",
+                cell.text
+            );
+            checked += 1;
+        }
+    }
+    // Four columns for the one comparison of two cohorts.
+    assert_eq!(checked, 4);
 }

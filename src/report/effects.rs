@@ -55,7 +55,7 @@ pub fn section(h: &mut String, data: &RunData) {
     };
     let _ = writeln!(
         h,
-        "<p>Each figure is a − b, per member, over the {years} year{}: the difference is taken within each of the {replicates} replicate{} and then averaged; the brackets hold its 95% interval. {who}{home} A difference whose interval includes zero is a tie: the runs cannot tell the two apart.</p>",
+        "<p>Each figure is a − b, per member, over the {years} year{}: the difference is taken within each of the {replicates} replicate{} and then averaged; the brackets hold its 95% interval. {who}{home} A difference whose interval includes zero is a tie: the runs cannot tell the two apart; * marks a lead, where the interval excludes zero.</p>",
         plural(years),
         plural(replicates)
     );
@@ -114,7 +114,11 @@ fn table(h: &mut String, reports: &[ComparisonReport], baseline: bool, cur: &str
                         h,
                         "<td class=\"n\" data-field=\"{}\" data-value=\"{value}\" data-verdict=\"{verdict}\">{}</td>",
                         escape(&d.measure),
-                        escape(&signed(&d.difference, decimals, unit))
+                        escape(&format!(
+                            "{}{}",
+                            signed(&d.difference, decimals, unit),
+                            if d.verdict == Verdict::Tie { "" } else { " *" }
+                        ))
                     );
                 }
                 None => h.push_str("<td class=\"n\">–</td>"),
