@@ -242,3 +242,161 @@ fn readme_figures_are_those_of_a_fresh_default_run() {
         "README's figures differ from a fresh run of {SCENARIO}; if the change is intended, run scripts/readme-figures and say why in the commit"
     );
 }
+
+const SENSITIVITY: &str = "scenarios/sensitivity.toml";
+const SWEEP_BEGIN: &str = "<!-- sensitivity:begin";
+const SWEEP_END: &str = "<!-- sensitivity:end -->";
+
+/// One row of `sweep_difference.csv`: a point's difference in a metric.
+struct PointDifference {
+    point: usize,
+    /// What the point changes from the base point: "key = value".
+    changed: String,
+    mean: f64,
+    ci_low: f64,
+    ci_high: f64,
+}
+
+/// The rows of `metric` in a sweep's `sweep_difference.csv`, each naming
+/// the key its point moves away from the base point (point 0).
+fn sweep_differences(path: &std::path::Path, metric: &str) -> Vec<PointDifference> {
+    let mut reader = csv::Reader::from_path(path).expect("sweep_difference.csv");
+    let header = reader.headers().expect("header").clone();
+    let col = |name: &str| header.iter().position(|h| h == name).expect(name);
+    let keys: Vec<usize> = (1..col("difference")).collect();
+    let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.expect("a row")).collect();
+    let base = rows
+        .iter()
+        .find(|r| &r[0] == "0")
+        .expect("a base point")
+        .clone();
+    rows.iter()
+        .filter(|r| &r[col("metric")] == metric)
+        .map(|r| {
+            let changed = keys
+                .iter()
+                .find(|&&k| r[k] != base[k])
+                .map_or("the defaults".to_string(), |&k| {
+                    format!("`{} = {}`", &header[k], &r[k])
+                });
+            let num = |name: &str| r[col(name)].parse::<f64>().expect("a number");
+            PointDifference {
+                point: r[0].parse().expect("a point"),
+                changed,
+                mean: num("mean"),
+                ci_low: num("ci_low"),
+                ci_high: num("ci_high"),
+            }
+        })
+        .collect()
+}
+
+/// "networking ahead at 37 of 41 settings, connecting ahead at 0, a tie at
+/// 4; the smallest difference, −£249 (−£2,420 to +£1,923), with …"
+fn tally(rows: &[PointDifference], a: &str, b: &str, fmt: &dyn Fn(f64) -> String) -> String {
+    let ahead = rows.iter().filter(|r| r.ci_low > 0.0).count();
+    let behind = rows.iter().filter(|r| r.ci_high < 0.0).count();
+    let tie = rows.len() - ahead - behind;
+    let least = rows
+        .iter()
+        .min_by(|x, y| x.mean.total_cmp(&y.mean).then(x.point.cmp(&y.point)))
+        .expect("points");
+    let most = rows
+        .iter()
+        .max_by(|x, y| x.mean.total_cmp(&y.mean).then(y.point.cmp(&x.point)))
+        .expect("points");
+    format!(
+        "{a} ahead at {ahead} of {} settings, {b} ahead at {behind}, a tie at {tie}; the difference runs from {} ({} to {}) with {} to {} ({} to {}) with {}",
+        rows.len(),
+        fmt(least.mean),
+        fmt(least.ci_low),
+        fmt(least.ci_high),
+        least.changed,
+        fmt(most.mean),
+        fmt(most.ci_low),
+        fmt(most.ci_high),
+        most.changed,
+    )
+}
+
+/// The Markdown block for the sensitivity sweep in `dir`.
+fn sensitivity_block(dir: &std::path::Path) -> String {
+    let path = dir.join("sweep_difference.csv");
+    let (a, b) = ("networking", "connecting");
+    let referrals = sweep_differences(&path, "referrals_per_month");
+    let revenue = sweep_differences(&path, "cumulative_revenue");
+    let per_hour = sweep_differences(&path, "revenue_per_hour");
+    let pence = |x: f64| signed_pence(x);
+    format!(
+        "Across the settings of `{SENSITIVITY}` (one assumption moved at a time, 6 towns each, 5 years; paired differences {a} − {b} with 95% intervals):\n\n- referrals a month in year 5: {};\n- revenue over 5 years, gross: {};\n- revenue per hour in year 5, gross (it includes business the members would have had anyway, which the stay-home baseline above takes out; sweeps do not run that baseline): {}.\n",
+        tally(&referrals, a, b, &|x| signed(x, 2)),
+        tally(&revenue, a, b, &signed_money),
+        tally(&per_hour, a, b, &pence),
+    )
+}
+
+/// The sensitivity sweep's claims in README. Ignored by default: the sweep
+/// takes minutes; `scripts/readme-figures` runs it and rewrites them.
+#[test]
+#[ignore = "runs the sensitivity sweep (minutes); scripts/readme-figures runs it"]
+fn readme_sensitivity_claims_are_those_of_the_sweep() {
+    let tmp = TempDir::new().expect("temp dir");
+    let out = tmp.path().join("sweep");
+    netgrow()
+        .args(["sweep", SENSITIVITY, "--no-charts", "--quiet", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let path = root().join("README.md");
+    let readme = fs::read_to_string(&path).expect("README.md");
+    let begin = readme
+        .find(SWEEP_BEGIN)
+        .expect("README has a sensitivity:begin marker");
+    let body = begin + readme[begin..].find("-->").expect("marker closes") + 3;
+    let end = readme
+        .find(SWEEP_END)
+        .expect("README has a sensitivity:end marker");
+    let fresh = format!("\n{}", sensitivity_block(&out));
+    if std::env::var("NETGROW_BLESS_README").as_deref() == Ok("1") {
+        let updated = format!("{}{}{}", &readme[..body], fresh, &readme[end..]);
+        fs::write(&path, updated).expect("README.md written");
+        return;
+    }
+    assert_eq!(
+        &readme[body..end],
+        fresh,
+        "README's sensitivity claims differ from a fresh sweep"
+    );
+}
+
+/// The block builder on a sweep already run: checks the tally itself.
+#[test]
+fn the_sensitivity_tally_counts_leads_ties_and_the_extremes() {
+    let rows = vec![
+        PointDifference {
+            point: 0,
+            changed: "the defaults".into(),
+            mean: 1.0,
+            ci_low: 0.5,
+            ci_high: 1.5,
+        },
+        PointDifference {
+            point: 1,
+            changed: "`k = 1`".into(),
+            mean: -0.1,
+            ci_low: -0.3,
+            ci_high: 0.1,
+        },
+        PointDifference {
+            point: 2,
+            changed: "`k = 2`".into(),
+            mean: -1.0,
+            ci_low: -1.2,
+            ci_high: -0.8,
+        },
+    ];
+    assert_eq!(
+        tally(&rows, "a", "b", &|x| signed(x, 1)),
+        "a ahead at 1 of 3 settings, b ahead at 1, a tie at 1; the difference runs from −1.0 (−1.2 to −0.8) with `k = 2` to +1.0 (+0.5 to +1.5) with the defaults"
+    );
+}

@@ -151,3 +151,28 @@ fn a_focal_experiment_is_the_same_on_one_thread_or_two() {
         }
     }
 }
+
+#[test]
+fn a_variant_identical_to_base_differs_from_it_by_exactly_nothing() {
+    let text = "[population]\nsize = 2000\nacquaintances = 50\nclose_ties = 10\n[groups]\ncount = 5\n\
+                [cohorts.connecting]\nmembers = 40\n[cohorts.networking]\nmembers = 40\n\
+                [simulation]\nyears = 1\nreplicates = 3\n\
+                [[variants]]\nname = \"a\"\n[[variants]]\nname = \"b\"\nset = { \"groups.count\" = 5 }\n";
+    let s = Scenario::from_str(text, "t.toml", "t", &[]).unwrap_or_else(|e| panic!("{e}"));
+    let exp = run(&s);
+    for rep in 0..3 {
+        assert_eq!(exp.run(0, rep).rows, exp.run(1, rep).rows, "replicate {rep}");
+    }
+    let variants: Vec<_> = compare::reports(&exp)
+        .into_iter()
+        .filter(|r| r.comparison.kind == Kind::Variants)
+        .collect();
+    assert_eq!(variants.len(), 2, "one per cohort");
+    for r in &variants {
+        let end = r.at_end().expect("a year");
+        for d in std::iter::once(&end.referrals_per_month).chain(&end.to_date) {
+            assert_eq!(d.difference.mean, 0.0, "{} {}", r.comparison.label, d.measure);
+            assert_eq!(d.verdict, compare::Verdict::Tie);
+        }
+    }
+}
