@@ -1,11 +1,10 @@
 //! The `netgrow` command: a thin shell over the library's [`netgrow::cli`].
 
 /// mimalloc rather than the system allocator: a city run grows millions of
-/// small books and lists of ties from two threads, where glibc's malloc
-/// spent about a tenth of the time (allocating, freeing, consolidating and
-/// copying lists as they grow). Measured on the city scenario, five years:
-/// 59.3 s with the system allocator, 46.8 s with this one, for 3% more
-/// peak memory (see `docs/performance.md`). Results do not depend on it.
+/// small books and lists of ties from two threads, and mimalloc's
+/// per-thread free lists allocate, free and grow them with far less work
+/// than glibc's malloc (`docs/performance.md` has the measurements).
+/// Results do not depend on it.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
@@ -28,12 +27,11 @@ const MIMALLOC_VERSION: (i32, i32) = (3, 3);
 ///
 /// A city run frees and reallocates memory all the time — lists of ties
 /// grow, each week's needs come and go — and memory handed back must be
-/// zeroed again by the kernel when it is next used. Over two simulated
-/// years the city run purged 2.3 GiB, took 40,000 page faults and spent
-/// 5.1 s in the kernel; keeping the memory took that to 1,400 faults and
-/// 1.3 s, and the run from 20.2 s to 17.2 s, at the same peak (it only
-/// ever reuses what it has held). Left alone if the user set the variable,
-/// or if mimalloc is not the version the option number comes from.
+/// zeroed again by the kernel when it is next used. Keeping it spares the
+/// kernel that work without raising the peak, since the run only ever
+/// reuses what it has held (`docs/performance.md`). Left alone if the user
+/// set the variable, or if mimalloc is not the version the option number
+/// comes from.
 fn keep_freed_memory() {
     if std::env::var_os("MIMALLOC_PURGE_DELAY").is_some() {
         return;

@@ -26,9 +26,9 @@ use std::pin::Pin;
 use std::task::{Context, Poll, Waker};
 
 /// How many tasks to keep in flight on one thread: enough that the others'
-/// steps cover one task's wait for memory (about a hundred nanoseconds),
-/// few enough that what they have requested stays in the first-level cache.
-/// Measured on the city scenario: 8, 16 and 32 did equally well.
+/// steps cover one task's wait for memory, few enough that what they have
+/// requested stays in the first-level cache. The speed is flat over a wide
+/// range of widths (`docs/performance.md`).
 pub const IN_FLIGHT: usize = 16;
 
 /// A point where a task lets the others run while its memory loads.
