@@ -6,6 +6,7 @@
 
 use std::fs;
 
+use netgrow::chart::numbers::thousands;
 use netgrow::compare::{ComparisonReport, Difference, Measure, Verdict};
 use netgrow::metrics::Stat;
 use netgrow::summary::YearFigures;
@@ -21,15 +22,7 @@ const SCENARIO: &str = "scenarios/connecting-vs-networking.toml";
 /// A whole number with thousands separators, in the currency.
 fn money(x: f64) -> String {
     let sign = if x < -0.5 { "−" } else { "" };
-    let digits = format!("{:.0}", x.abs());
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    format!("{sign}£{out}")
+    format!("{sign}£{}", thousands(x.abs()))
 }
 
 fn signed_money(x: f64) -> String {
@@ -221,26 +214,34 @@ fn default_run() -> Value {
         .expect("results.json parses")
 }
 
-#[test]
-fn readme_figures_are_those_of_a_fresh_default_run() {
+/// Checks that README's block between the `begin` and `end` markers is
+/// `fresh`, or with `NETGROW_BLESS_README=1` writes it there.
+fn check_or_write_block(begin: &str, end: &str, fresh: &str, what: &str) {
     let path = root().join("README.md");
     let readme = fs::read_to_string(&path).expect("README.md");
-    let begin = readme
-        .find(BEGIN)
-        .expect("README has a figures:begin marker");
-    let body = begin + readme[begin..].find("-->").expect("marker closes") + 3;
-    let end = readme.find(END).expect("README has a figures:end marker");
-    let fresh = format!("\n{}", block(&default_run()));
+    let start = readme
+        .find(begin)
+        .unwrap_or_else(|| panic!("README has no {begin} marker"));
+    let body = start + readme[start..].find("-->").expect("marker closes") + 3;
+    let stop = readme
+        .find(end)
+        .unwrap_or_else(|| panic!("README has no {end} marker"));
+    let fresh = format!("\n{fresh}");
     if std::env::var("NETGROW_BLESS_README").as_deref() == Ok("1") {
-        let updated = format!("{}{}{}", &readme[..body], fresh, &readme[end..]);
+        let updated = format!("{}{}{}", &readme[..body], fresh, &readme[stop..]);
         fs::write(&path, updated).expect("README.md written");
         return;
     }
     assert_eq!(
-        &readme[body..end],
+        &readme[body..stop],
         fresh,
-        "README's figures differ from a fresh run of {SCENARIO}; if the change is intended, run scripts/readme-figures and say why in the commit"
+        "README's {what} differ from a fresh run; if the change is intended, run scripts/readme-figures and say why in the commit"
     );
+}
+
+#[test]
+fn readme_figures_are_those_of_a_fresh_default_run() {
+    check_or_write_block(BEGIN, END, &block(&default_run()), "headline figures");
 }
 
 const SENSITIVITY: &str = "scenarios/sensitivity.toml";
@@ -347,25 +348,11 @@ fn readme_sensitivity_claims_are_those_of_the_sweep() {
         .arg(&out)
         .assert()
         .success();
-    let path = root().join("README.md");
-    let readme = fs::read_to_string(&path).expect("README.md");
-    let begin = readme
-        .find(SWEEP_BEGIN)
-        .expect("README has a sensitivity:begin marker");
-    let body = begin + readme[begin..].find("-->").expect("marker closes") + 3;
-    let end = readme
-        .find(SWEEP_END)
-        .expect("README has a sensitivity:end marker");
-    let fresh = format!("\n{}", sensitivity_block(&out));
-    if std::env::var("NETGROW_BLESS_README").as_deref() == Ok("1") {
-        let updated = format!("{}{}{}", &readme[..body], fresh, &readme[end..]);
-        fs::write(&path, updated).expect("README.md written");
-        return;
-    }
-    assert_eq!(
-        &readme[body..end],
-        fresh,
-        "README's sensitivity claims differ from a fresh sweep"
+    check_or_write_block(
+        SWEEP_BEGIN,
+        SWEEP_END,
+        &sensitivity_block(&out),
+        "sensitivity claims",
     );
 }
 

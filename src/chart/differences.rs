@@ -10,7 +10,7 @@ use plotters::prelude::*;
 use super::data::RunData;
 use super::numbers::fixed;
 use super::sentence;
-use super::style::{frame, series_colour, Drawn, Header, LegendItem, Look, Mark, INK};
+use super::style::{frame, series_colour, titled, Header, LegendItem, Look, Mark};
 use super::time::{panel, Curve, YAxis};
 use crate::compare::{ComparisonReport, Kind, Measure};
 
@@ -101,13 +101,7 @@ pub fn draw<DB: DrawingBackend>(
     ];
     let months = data.weeks as f64 * 12.0 / crate::summary::WEEKS_PER_YEAR as f64;
     for (a, measure, heading, desc, currency) in panels {
-        a.draw_text(
-            &heading,
-            &look.panel_title(INK),
-            (look.px(30.0), look.px(4.0)),
-        )
-        .drawn()?;
-        let (_, body) = a.split_vertically(look.px(52.0));
+        let body = titled(a, look, &heading)?;
         let curves: Vec<Curve> = shown
             .iter()
             .enumerate()

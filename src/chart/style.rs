@@ -246,6 +246,22 @@ pub fn frame<DB: DrawingBackend>(
     Ok(root.split_vertically(y).1)
 }
 
+/// Writes `heading` at the top of `area` and returns the area below it: a
+/// panel of a chart split in two or more.
+pub fn titled<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    look: &Look,
+    heading: &str,
+) -> Result<DrawingArea<DB, Shift>> {
+    area.draw_text(
+        heading,
+        &look.panel_title(INK),
+        (look.px(30.0), look.px(4.0)),
+    )
+    .drawn()?;
+    Ok(area.split_vertically(look.px(52.0)).1)
+}
+
 /// Breaks `text` into lines no wider than `max` pixels, at spaces.
 pub fn wrap<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,

@@ -14,8 +14,8 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use super::data::{RunData, Stat, CUM_REFERRALS, CUM_REVENUE, PEOPLE_KNOWN, TRUSTED_TIES};
 use super::numbers::{self, amount, fixed, money};
 use super::style::{
-    axes_look, band, dashed, frame, series_colour, Drawn, Header, LegendItem, Look, Mark, Plot,
-    Ticked, INK, MUTED,
+    axes_look, band, dashed, frame, series_colour, titled, Drawn, Header, LegendItem, Look, Mark,
+    Plot, Ticked, INK, MUTED,
 };
 use super::{by_variant, join, ranked, sentence, variant_prefix, versus};
 use crate::compare::Kind;
@@ -469,13 +469,7 @@ pub fn relationships<DB: DrawingBackend>(
         ),
     ];
     for (a, metric, heading, desc) in panels {
-        a.draw_text(
-            &heading,
-            &look.panel_title(INK),
-            (look.px(30.0), look.px(4.0)),
-        )
-        .drawn()?;
-        let (_, body) = a.split_vertically(look.px(52.0));
+        let body = titled(a, look, &heading)?;
         let curves: Vec<Curve> = (0..data.series.len())
             .map(|i| Curve {
                 colour: series_colour(i),
