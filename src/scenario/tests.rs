@@ -1,6 +1,8 @@
 //! Tests of scenario reading: defaults, round trips, and one test per class
 //! of bad input.
 
+use super::source::name_from;
+use super::tree::Origin;
 use super::*;
 
 fn load(text: &str) -> Result<Scenario, ScenarioError> {
