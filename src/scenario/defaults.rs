@@ -1,24 +1,32 @@
 //! What a scenario holds when its file says nothing: the built-in
 //! strategies, the default cohorts, groups and outputs.
 
-use super::read::Reader;
+use super::choices::{BuiltIn, Choice, PartnerChoice};
+use super::read::{Reader, Table};
 use super::read_sections::{read_groups, read_output};
 use super::tree::{Node, Origin, Value};
 use super::{Cohort, Groups, Output, Strategy};
 
-/// The strategies every scenario starts with. Values follow the essay:
-/// connecting pitches hard, gives little and leaves after two meetings
-/// without business; networking pitches little, gives, follows up and stays;
-/// staying home is never joining a group at all (the baseline: the same
-/// person, going about their business).
+/// The strategies every scenario starts with, by name.
 pub fn built_in_strategies() -> Vec<(String, Strategy)> {
-    vec![
-        (
-            "connecting".to_string(),
-            Strategy {
+    BuiltIn::ALL
+        .iter()
+        .map(|b| (b.word().to_string(), b.strategy()))
+        .collect()
+}
+
+impl BuiltIn {
+    /// The strategy's values. They follow the essay: connecting pitches
+    /// hard, gives little and leaves after two meetings without business;
+    /// networking pitches little, gives, follows up and stays; staying home
+    /// is never joining a group at all (the baseline: the same person, going
+    /// about their business).
+    pub fn strategy(self) -> Strategy {
+        match self {
+            BuiltIn::Connecting => Strategy {
                 pitch_intensity: 1.0,
                 patience_meetings: 2,
-                partner_choice: "strangers".to_string(),
+                partner_choice: PartnerChoice::Strangers,
                 one_to_ones_per_month: 0.0,
                 generosity: 0.05,
                 notices_needs: 0.0,
@@ -28,13 +36,10 @@ pub fn built_in_strategies() -> Vec<(String, Strategy)> {
                 churn_per_year: 0.15,
                 stays_home: false,
             },
-        ),
-        (
-            "networking".to_string(),
-            Strategy {
+            BuiltIn::Networking => Strategy {
                 pitch_intensity: 0.1,
                 patience_meetings: 0,
-                partner_choice: "mixed".to_string(),
+                partner_choice: PartnerChoice::Mixed,
                 one_to_ones_per_month: 2.0,
                 generosity: 0.6,
                 notices_needs: 0.5,
@@ -44,13 +49,10 @@ pub fn built_in_strategies() -> Vec<(String, Strategy)> {
                 churn_per_year: 0.15,
                 stays_home: false,
             },
-        ),
-        (
-            "stay_home".to_string(),
-            Strategy {
+            BuiltIn::StayHome => Strategy {
                 pitch_intensity: 0.0,
                 patience_meetings: 0,
-                partner_choice: "mixed".to_string(),
+                partner_choice: PartnerChoice::Mixed,
                 one_to_ones_per_month: 0.0,
                 generosity: 0.0,
                 notices_needs: 0.0,
@@ -60,24 +62,26 @@ pub fn built_in_strategies() -> Vec<(String, Strategy)> {
                 churn_per_year: 0.0,
                 stays_home: true,
             },
-        ),
-    ]
+        }
+    }
 }
 
 /// The groups of a scenario that says nothing of them.
 pub fn default_groups() -> Groups {
-    let mut r = Reader::default();
-    let root = Node::empty_table();
-    let top = r.table(&root, String::new());
-    read_groups(&mut r, &top)
+    read_from_nothing(read_groups)
 }
 
 /// The outputs of a scenario that says nothing of them.
 pub fn default_output() -> Output {
+    read_from_nothing(read_output)
+}
+
+/// What `read` makes of an empty document: every default.
+fn read_from_nothing<T>(read: fn(&mut Reader, &Table<'_>) -> T) -> T {
     let mut r = Reader::default();
     let root = Node::empty_table();
     let top = r.table(&root, String::new());
-    read_output(&mut r, &top)
+    read(&mut r, &top)
 }
 
 /// The cohorts of a scenario without a `[cohorts]` section.

@@ -25,6 +25,7 @@ pub mod professions;
 pub mod read;
 pub mod tree;
 
+mod choices;
 mod constraints;
 mod defaults;
 mod overrides;
@@ -39,6 +40,7 @@ use std::path::Path;
 
 use serde::Serialize;
 
+pub use choices::{BuiltIn, Cadence, ChartFormat, Choice, GroupFormat, NetworkKind, PartnerChoice};
 use constraints::{check_constraints, check_strategies_used};
 use defaults::with_default_cohorts;
 pub use defaults::{built_in_strategies, default_groups, default_output};
@@ -259,15 +261,15 @@ impl Scenario {
     /// The network generator this scenario asks for.
     pub fn network_model(&self) -> NetworkModel {
         let p = &self.population;
-        match p.network.as_str() {
-            "communities" => NetworkModel::Communities {
+        match p.network {
+            NetworkKind::SmallWorld => NetworkModel::SmallWorld { rewire: p.rewire },
+            NetworkKind::Communities => NetworkModel::Communities {
                 communities: p.communities as usize,
                 long_range: p.long_range,
             },
-            "friends_of_friends" => NetworkModel::FriendsOfFriends {
+            NetworkKind::FriendsOfFriends => NetworkModel::FriendsOfFriends {
                 random_share: p.random_share,
             },
-            _ => NetworkModel::SmallWorld { rewire: p.rewire },
         }
     }
 

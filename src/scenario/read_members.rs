@@ -1,6 +1,7 @@
 //! Reading who the members are and how they behave: `[strategies]`,
 //! `[cohorts]`, or `[room]` with `[focal]`.
 
+use super::choices::{BuiltIn, Choice};
 use super::defaults::default_cohorts;
 use super::read::{self, Check, Reader, Table};
 use super::tree::Value;
@@ -11,77 +12,8 @@ pub(super) fn read_strategies(r: &mut Reader, top: &Table<'_>) -> Vec<(String, S
     let t = r.section(top, "strategies");
     for (name, _, node) in t.entries() {
         let st = r.table(node, t.key(name));
-        let base_name = if strategies.iter().any(|(n, _)| n == name) {
-            name.as_str()
-        } else {
-            r.choice(
-                &st,
-                "based_on",
-                "networking",
-                &["connecting", "networking", "stay_home"],
-            )
-        };
-        let base = strategies
-            .iter()
-            .find(|(n, _)| n == base_name)
-            .map(|(_, s)| s.clone())
-            .unwrap_or_else(|| built_in_strategies()[1].1.clone());
-        let s = Strategy {
-            pitch_intensity: r.f64(
-                &st,
-                "pitch_intensity",
-                base.pitch_intensity,
-                Check::Probability,
-            ),
-            patience_meetings: r.int(
-                &st,
-                "patience_meetings",
-                base.patience_meetings,
-                0,
-                10_000,
-                "meetings",
-            ),
-            partner_choice: r
-                .choice(
-                    &st,
-                    "partner_choice",
-                    leak(&base.partner_choice),
-                    &["strangers", "liked", "mixed"],
-                )
-                .to_string(),
-            one_to_ones_per_month: r.f64(
-                &st,
-                "one_to_ones_per_month",
-                base.one_to_ones_per_month,
-                Check::Between(0.0, 30.0, "one-to-ones per month"),
-            ),
-            generosity: r.f64(&st, "generosity", base.generosity, Check::Probability),
-            notices_needs: r.f64(&st, "notices_needs", base.notices_needs, Check::Probability),
-            groups_per_member: r.int(
-                &st,
-                "groups_per_member",
-                base.groups_per_member,
-                1,
-                10,
-                "groups",
-            ),
-            attendance: r.f64(&st, "attendance", base.attendance, Check::Probability),
-            rejoin_after_weeks: r.int(
-                &st,
-                "rejoin_after_weeks",
-                base.rejoin_after_weeks,
-                0,
-                520,
-                "weeks",
-            ),
-            churn_per_year: r.f64(
-                &st,
-                "churn_per_year",
-                base.churn_per_year,
-                Check::Probability,
-            ),
-            stays_home: r.bool(&st, "stays_home", base.stays_home),
-        };
+        let base = base_strategy(r, &st, name, &strategies);
+        let s = read_strategy(r, &st, &base);
         r.finish(st);
         match strategies.iter_mut().find(|(n, _)| n == name) {
             Some(slot) => slot.1 = s,
@@ -92,13 +24,77 @@ pub(super) fn read_strategies(r: &mut Reader, top: &Table<'_>) -> Vec<(String, S
     strategies
 }
 
-/// Partner-choice words are a fixed set; map a resolved one back to its
-/// static spelling for use as a default.
-fn leak(word: &str) -> &'static str {
-    match word {
-        "strangers" => "strangers",
-        "liked" => "liked",
-        _ => "mixed",
+/// The values strategy `name` starts from: its own, if it is already
+/// defined (a built-in one changed), else those of the strategy it is
+/// `based_on`, as defined so far.
+fn base_strategy(
+    r: &mut Reader,
+    st: &Table<'_>,
+    name: &str,
+    strategies: &[(String, Strategy)],
+) -> Strategy {
+    let defined = |name: &str| {
+        strategies
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, s)| s.clone())
+    };
+    defined(name).unwrap_or_else(|| {
+        let based_on = r.choice(st, "based_on", BuiltIn::Networking);
+        defined(based_on.word()).unwrap_or_else(|| based_on.strategy())
+    })
+}
+
+/// A strategy's table `st`, each key absent taken from `base`.
+fn read_strategy(r: &mut Reader, st: &Table<'_>, base: &Strategy) -> Strategy {
+    Strategy {
+        pitch_intensity: r.f64(
+            st,
+            "pitch_intensity",
+            base.pitch_intensity,
+            Check::Probability,
+        ),
+        patience_meetings: r.int(
+            st,
+            "patience_meetings",
+            base.patience_meetings,
+            0,
+            10_000,
+            "meetings",
+        ),
+        partner_choice: r.choice(st, "partner_choice", base.partner_choice),
+        one_to_ones_per_month: r.f64(
+            st,
+            "one_to_ones_per_month",
+            base.one_to_ones_per_month,
+            Check::Between(0.0, 30.0, "one-to-ones per month"),
+        ),
+        generosity: r.f64(st, "generosity", base.generosity, Check::Probability),
+        notices_needs: r.f64(st, "notices_needs", base.notices_needs, Check::Probability),
+        groups_per_member: r.int(
+            st,
+            "groups_per_member",
+            base.groups_per_member,
+            1,
+            10,
+            "groups",
+        ),
+        attendance: r.f64(st, "attendance", base.attendance, Check::Probability),
+        rejoin_after_weeks: r.int(
+            st,
+            "rejoin_after_weeks",
+            base.rejoin_after_weeks,
+            0,
+            520,
+            "weeks",
+        ),
+        churn_per_year: r.f64(
+            st,
+            "churn_per_year",
+            base.churn_per_year,
+            Check::Probability,
+        ),
+        stays_home: r.bool(st, "stays_home", base.stays_home),
     }
 }
 

@@ -6,8 +6,9 @@ use super::read::{Check, Reader, Table};
 use super::source::char_name;
 use super::tree::{Node, Origin, Value};
 use super::{
-    name_problem, professions, Dist, Domain, Economy, Groups, Output, Population, Profession,
-    Relationships, Shape, Simulation, Traits, MAX_PEOPLE,
+    name_problem, professions, Cadence, ChartFormat, Dist, Domain, Economy, GroupFormat, Groups,
+    NetworkKind, Output, Population, Profession, Relationships, Shape, Simulation, Traits,
+    MAX_PEOPLE,
 };
 
 pub(super) fn read_simulation(r: &mut Reader, top: &Table<'_>, stem: &str) -> Simulation {
@@ -37,14 +38,7 @@ pub(super) fn read_population(r: &mut Reader, top: &Table<'_>) -> Population {
     let size = r.int(&t, "size", 10_000, 2, MAX_PEOPLE, "people");
     let acquaintances = r.int(&t, "acquaintances", 250, 1, MAX_PEOPLE, "people");
     let close_ties = r.int(&t, "close_ties", 15, 0, MAX_PEOPLE, "people");
-    let network = r
-        .choice(
-            &t,
-            "network",
-            "small_world",
-            &["small_world", "communities", "friends_of_friends"],
-        )
-        .to_string();
+    let network = r.choice(&t, "network", NetworkKind::SmallWorld);
     let rewire = r.f64(&t, "rewire", 0.1, Check::Probability);
     let communities = r.int(&t, "communities", 100, 1, MAX_PEOPLE, "communities");
     let long_range = r.f64(&t, "long_range", 0.1, Check::Probability);
@@ -130,7 +124,7 @@ pub(super) fn read_population(r: &mut Reader, top: &Table<'_>) -> Population {
             );
         }
     }
-    if network == "communities" && communities > size {
+    if network == NetworkKind::Communities && communities > size {
         r.error(
             t.key("communities"),
             t.get("communities"),
@@ -203,17 +197,8 @@ pub(super) fn read_groups(r: &mut Reader, top: &Table<'_>) -> Groups {
     let t = r.section(top, "groups");
     let g = Groups {
         count: r.int(&t, "count", 20, 1, MAX_PEOPLE, "groups"),
-        format: r
-            .choice(&t, "format", "open", &["open", "closed"])
-            .to_string(),
-        cadence: r
-            .choice(
-                &t,
-                "cadence",
-                "weekly",
-                &["weekly", "fortnightly", "monthly"],
-            )
-            .to_string(),
+        format: r.choice(&t, "format", GroupFormat::Open),
+        cadence: r.choice(&t, "cadence", Cadence::Weekly),
         seats: r.int(&t, "seats", 20, 2, 1000, "seats"),
         meeting_hours: r.f64(&t, "meeting_hours", 2.5, Check::Between(0.0, 24.0, "hours")),
         pitch_seconds: r.f64(
@@ -337,9 +322,7 @@ pub(super) fn read_output(r: &mut Reader, top: &Table<'_>) -> Output {
     let o = Output {
         dir: r.string(&t, "dir", "output"),
         charts: r.bool(&t, "charts", true),
-        chart_format: r
-            .choice(&t, "chart_format", "both", &["png", "svg", "both"])
-            .to_string(),
+        chart_format: r.choice(&t, "chart_format", ChartFormat::Both),
     };
     if o.dir.trim().is_empty() {
         r.error(t.key("dir"), t.get("dir"), "expected a directory path");

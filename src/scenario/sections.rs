@@ -3,7 +3,9 @@
 
 use serde::{Serialize, Serializer};
 
-use super::{Dist, Profession, Scenario};
+use super::{
+    Cadence, ChartFormat, Dist, GroupFormat, NetworkKind, PartnerChoice, Profession, Scenario,
+};
 
 /// `[simulation]`: the experiment's size and seed.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -41,8 +43,7 @@ pub struct Population {
     pub acquaintances: u64,
     /// Each person's strongest ties that count as close.
     pub close_ties: u64,
-    /// `small_world`, `communities` or `friends_of_friends`.
-    pub network: String,
+    pub network: NetworkKind,
     /// small_world: probability each lattice tie is rewired.
     pub rewire: f64,
     /// communities: number of communities (districts × trades).
@@ -72,10 +73,8 @@ pub struct Traits {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Groups {
     pub count: u64,
-    /// `open` or `closed`.
-    pub format: String,
-    /// `weekly`, `fortnightly` or `monthly`.
-    pub cadence: String,
+    pub format: GroupFormat,
+    pub cadence: Cadence,
     /// Seats per group (members it holds).
     pub seats: u64,
     /// Hours a meeting costs, travel included.
@@ -98,16 +97,12 @@ pub struct Groups {
 impl Groups {
     /// Weeks between meetings of one group.
     pub fn cadence_weeks(&self) -> u32 {
-        match self.cadence.as_str() {
-            "fortnightly" => 2,
-            "monthly" => 4,
-            _ => 1,
-        }
+        self.cadence.weeks()
     }
 
     /// Whether groups are subscription clubs with one seat per profession.
     pub fn closed(&self) -> bool {
-        self.format == "closed"
+        self.format == GroupFormat::Closed
     }
 }
 
@@ -156,8 +151,7 @@ pub struct Output {
     /// Runs write into `dir/<simulation.name>/`.
     pub dir: String,
     pub charts: bool,
-    /// `png`, `svg` or `both`.
-    pub chart_format: String,
+    pub chart_format: ChartFormat,
 }
 
 /// `[strategies.NAME]`: how a member behaves at and between meetings.
@@ -167,8 +161,7 @@ pub struct Strategy {
     pub pitch_intensity: f64,
     /// Meetings without business before leaving a group; 0 = never leaves.
     pub patience_meetings: u64,
-    /// `strangers`, `liked` or `mixed`.
-    pub partner_choice: String,
+    pub partner_choice: PartnerChoice,
     pub one_to_ones_per_month: f64,
     pub generosity: f64,
     pub notices_needs: f64,
