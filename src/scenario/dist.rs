@@ -285,21 +285,10 @@ impl Reader {
     /// its own; `None` if the name is missing or unknown.
     fn shape(&mut self, t: &Table<'_>, node: &Node) -> Option<Shape> {
         let name = self.pick::<ShapeName>(t, "dist");
-        if t.get("dist").is_none() {
-            self.error(
-                t.key("dist"),
-                Some(node),
-                format!("missing; expected one of {}", ShapeName::words().join(", ")),
-            );
-        }
+        let expected = format!("expected one of {}", ShapeName::words().join(", "));
+        self.require(t, "dist", node, &expected);
         let mut need = |k: &'static str, check: Check| -> f64 {
-            if t.get(k).is_none() {
-                self.error(
-                    t.key(k),
-                    Some(node),
-                    format!("missing; {}", check.expected()),
-                );
-            }
+            self.require(t, k, node, &check.expected());
             self.f64(t, k, f64::NAN, check)
         };
         let any = Check::Between(f64::MIN, f64::MAX, "units");

@@ -159,6 +159,31 @@ impl Reader {
         }
     }
 
+    /// The items of the array `node` at `path`; anything else is reported
+    /// as not `expected` (what the array holds) and read as empty.
+    pub fn array<'n>(&mut self, node: &'n Node, path: String, expected: &str) -> &'n [Node] {
+        match &node.value {
+            Value::Array(items) => items,
+            other => {
+                let found = other.type_name();
+                self.error(
+                    path,
+                    Some(node),
+                    format!("expected {expected}, found {found}"),
+                );
+                &[]
+            }
+        }
+    }
+
+    /// Reports `key` of `table` (whose node is `within`) as missing, if it
+    /// is, with what was `expected`.
+    pub fn require(&mut self, table: &Table<'_>, key: &'static str, within: &Node, expected: &str) {
+        if table.get(key).is_none() {
+            self.error(table.key(key), Some(within), format!("missing; {expected}"));
+        }
+    }
+
     /// Reports every key of `table` that was never asked for.
     pub fn finish(&mut self, table: Table<'_>) {
         if table.named.get() {

@@ -116,15 +116,9 @@ fn read_cohorts(
         } else {
             ""
         };
-        if default_strategy.is_empty() && ct.get("strategy").is_none() {
-            r.error(
-                ct.key("strategy"),
-                Some(node),
-                format!(
-                    "missing; expected the name of a strategy ({})",
-                    names.join(", ")
-                ),
-            );
+        if default_strategy.is_empty() {
+            let expected = format!("expected the name of a strategy ({})", names.join(", "));
+            r.require(&ct, "strategy", node, &expected);
         }
         let strategy = r.string(&ct, "strategy", default_strategy);
         if !strategy.is_empty() && !names.contains(&strategy.as_str()) {
@@ -267,60 +261,59 @@ fn strategy_unknown(
     );
 }
 
-/// A non-empty list of distinct words at `table.key`, or `default`.
+/// A non-empty list of distinct strategy names at `table.key`, or
+/// `default`.
 fn words(r: &mut Reader, table: &Table<'_>, key: &'static str, default: &[&str]) -> Vec<String> {
-    let Some(node) = table.get(key) else {
-        return default.iter().map(|w| w.to_string()).collect();
-    };
-    let items = match &node.value {
-        Value::Array(items) => items
-            .iter()
-            .map(|i| match &i.value {
-                Value::String(w) => Some(w.clone()),
-                _ => None,
-            })
-            .collect::<Option<Vec<String>>>(),
+    let default: Vec<String> = default.iter().map(|w| w.to_string()).collect();
+    let word = |v: &Value| match v {
+        Value::String(w) => Some(w.clone()),
         _ => None,
     };
-    match items {
-        Some(list) if !list.is_empty() && distinct(&list) => list,
-        _ => {
-            r.error(
-                table.key(key),
-                Some(node),
-                "expected a list of distinct strategy names, e.g. [\"networking\", \"connecting\", \"stay_home\"]",
-            );
-            default.iter().map(|w| w.to_string()).collect()
-        }
-    }
+    list(r, (table, key), default, word, "expected a list of distinct strategy names, e.g. [\"networking\", \"connecting\", \"stay_home\"]")
 }
 
 /// A non-empty list of distinct shares (0 to 1) at `table.key`, or
 /// `default`.
 fn shares(r: &mut Reader, table: &Table<'_>, key: &'static str, default: &[f64]) -> Vec<f64> {
+    let share = |v: &Value| match *v {
+        Value::Integer(n) if (0..=1).contains(&n) => Some(n as f64),
+        Value::Float(x) if (0.0..=1.0).contains(&x) => Some(x),
+        _ => None,
+    };
+    list(
+        r,
+        (table, key),
+        default.to_vec(),
+        share,
+        "expected a list of distinct shares between 0 and 1, e.g. [0, 0.25, 0.5, 0.75, 1]",
+    )
+}
+
+/// A non-empty list of distinct items at `table.key`, each read by `item`;
+/// `default` if absent, or if it is not such a list (reported as not
+/// `expected`).
+fn list<T: PartialEq>(
+    r: &mut Reader,
+    (table, key): (&Table<'_>, &'static str),
+    default: Vec<T>,
+    item: impl Fn(&Value) -> Option<T>,
+    expected: &str,
+) -> Vec<T> {
     let Some(node) = table.get(key) else {
-        return default.to_vec();
+        return default;
     };
     let items = match &node.value {
         Value::Array(items) => items
             .iter()
-            .map(|i| match i.value {
-                Value::Integer(n) if (0..=1).contains(&n) => Some(n as f64),
-                Value::Float(x) if (0.0..=1.0).contains(&x) => Some(x),
-                _ => None,
-            })
-            .collect::<Option<Vec<f64>>>(),
+            .map(|i| item(&i.value))
+            .collect::<Option<Vec<T>>>(),
         _ => None,
     };
     match items {
         Some(list) if !list.is_empty() && distinct(&list) => list,
         _ => {
-            r.error(
-                table.key(key),
-                Some(node),
-                "expected a list of distinct shares between 0 and 1, e.g. [0, 0.25, 0.5, 0.75, 1]",
-            );
-            default.to_vec()
+            r.error(table.key(key), Some(node), expected);
+            default
         }
     }
 }

@@ -11,6 +11,13 @@ use super::{
     MAX_PEOPLE,
 };
 
+/// A duration that fits in a day.
+const HOURS_IN_A_DAY: Check = Check::Between(0.0, 24.0, "hours");
+/// A fee or a value: zero or more.
+const MONEY: Check = Check::NonNegative("currency units");
+/// A step in liking, at most the whole scale from −1 to 1.
+const LIKE_CHANGE: Check = Check::Between(0.0, 2.0, "like");
+
 pub(super) fn read_simulation(r: &mut Reader, top: &Table<'_>, stem: &str) -> Simulation {
     let t = r.section(top, "simulation");
     let s = Simulation {
@@ -35,15 +42,26 @@ pub(super) fn read_simulation(r: &mut Reader, top: &Table<'_>, stem: &str) -> Si
 
 pub(super) fn read_population(r: &mut Reader, top: &Table<'_>) -> Population {
     let t = r.section(top, "population");
-    let size = r.int(&t, "size", 10_000, 2, MAX_PEOPLE, "people");
-    let acquaintances = r.int(&t, "acquaintances", 250, 1, MAX_PEOPLE, "people");
-    let close_ties = r.int(&t, "close_ties", 15, 0, MAX_PEOPLE, "people");
-    let network = r.choice(&t, "network", NetworkKind::SmallWorld);
-    let rewire = r.f64(&t, "rewire", 0.1, Check::Probability);
-    let communities = r.int(&t, "communities", 100, 1, MAX_PEOPLE, "communities");
-    let long_range = r.f64(&t, "long_range", 0.1, Check::Probability);
-    let random_share = r.f64(&t, "random_share", 0.5, Check::Probability);
-    let tt = r.section(&t, "traits");
+    let population = Population {
+        size: r.int(&t, "size", 10_000, 2, MAX_PEOPLE, "people"),
+        acquaintances: r.int(&t, "acquaintances", 250, 1, MAX_PEOPLE, "people"),
+        close_ties: r.int(&t, "close_ties", 15, 0, MAX_PEOPLE, "people"),
+        network: r.choice(&t, "network", NetworkKind::SmallWorld),
+        rewire: r.f64(&t, "rewire", 0.1, Check::Probability),
+        communities: r.int(&t, "communities", 100, 1, MAX_PEOPLE, "communities"),
+        long_range: r.f64(&t, "long_range", 0.1, Check::Probability),
+        random_share: r.f64(&t, "random_share", 0.5, Check::Probability),
+        traits: read_traits(r, &t),
+        professions: read_all_professions(r, &t),
+    };
+    check_network_size(r, &t, &population);
+    r.finish(t);
+    population
+}
+
+/// `[population.traits]`: each trait a number or a distribution.
+fn read_traits(r: &mut Reader, population: &Table<'_>) -> Traits {
+    let tt = r.section(population, "traits");
     let traits = Traits {
         memory_half_life_weeks: r.dist(
             &tt,
@@ -71,6 +89,12 @@ pub(super) fn read_population(r: &mut Reader, top: &Table<'_>) -> Population {
         ),
     };
     r.finish(tt);
+    traits
+}
+
+/// The professions: `professions` (or the built-in list) and any
+/// `extra_professions`, each name once, at least one.
+fn read_all_professions(r: &mut Reader, t: &Table<'_>) -> Vec<Profession> {
     let mut professions = match t.get("professions") {
         Some(node) => read_professions(r, node, t.key("professions")),
         None => professions::built_in(),
@@ -102,6 +126,14 @@ pub(super) fn read_population(r: &mut Reader, top: &Table<'_>) -> Population {
             "expected at least one profession",
         );
     }
+    professions
+}
+
+/// Checks that the network fits the town: fewer acquaintances than
+/// people, no more close ties than acquaintances, no more communities than
+/// people.
+fn check_network_size(r: &mut Reader, t: &Table<'_>, p: &Population) {
+    let (size, acquaintances, close_ties) = (p.size, p.acquaintances, p.close_ties);
     if size > 0 && acquaintances >= size {
         r.error(
             t.key("acquaintances"),
@@ -124,61 +156,38 @@ pub(super) fn read_population(r: &mut Reader, top: &Table<'_>) -> Population {
             );
         }
     }
-    if network == NetworkKind::Communities && communities > size {
+    if p.network == NetworkKind::Communities && p.communities > size {
         r.error(
             t.key("communities"),
             t.get("communities"),
             format!("expected at most population.size = {size} communities"),
         );
     }
-    r.finish(t);
-    Population {
-        size,
-        acquaintances,
-        close_ties,
-        network,
-        rewire,
-        communities,
-        long_range,
-        random_share,
-        traits,
-        professions,
-    }
 }
 
+/// An array of professions at `path`; a profession with a problem is left
+/// out (and reported).
 fn read_professions(r: &mut Reader, node: &Node, path: String) -> Vec<Profession> {
-    let Value::Array(items) = &node.value else {
-        let found = node.value.type_name();
-        r.error(
-            path,
-            Some(node),
-            format!("expected an array of tables like {{ name = \"printer\", demand = 1.0, job_value = 400 }}, found {found}"),
-        );
-        return Vec::new();
-    };
+    let items = r.array(
+        node,
+        path.clone(),
+        "an array of tables like { name = \"printer\", demand = 1.0, job_value = 400 }",
+    );
     let mut out = Vec::new();
     for (i, item) in items.iter().enumerate() {
         let t = r.table(item, format!("{path}[{i}]"));
-        if t.get("name").is_none() {
-            r.error(
-                t.key("name"),
-                Some(item),
-                "missing; expected the profession's name",
-            );
-        }
+        r.require(&t, "name", item, "expected the profession's name");
         let name = r.string(&t, "name", "");
         let demand = r.f64(&t, "demand", 1.0, Check::Positive("relative share"));
-        let job_value = match t.get("job_value") {
-            Some(v) => r.dist_node(v, t.key("job_value"), Domain::Positive),
-            None => {
-                r.error(
-                    t.key("job_value"),
-                    Some(item),
-                    "missing; expected a value per job, e.g. 1500 or { dist = \"lognormal\", mean = 1500, sd = 600 }",
-                );
-                None
-            }
-        };
+        r.require(
+            &t,
+            "job_value",
+            item,
+            "expected a value per job, e.g. 1500 or { dist = \"lognormal\", mean = 1500, sd = 600 }",
+        );
+        let job_value = t
+            .get("job_value")
+            .and_then(|v| r.dist_node(v, t.key("job_value"), Domain::Positive));
         r.finish(t);
         if let Some(job_value) = job_value {
             if !name.is_empty() {
@@ -200,7 +209,7 @@ pub(super) fn read_groups(r: &mut Reader, top: &Table<'_>) -> Groups {
         format: r.choice(&t, "format", GroupFormat::Open),
         cadence: r.choice(&t, "cadence", Cadence::Weekly),
         seats: r.int(&t, "seats", 20, 2, 1000, "seats"),
-        meeting_hours: r.f64(&t, "meeting_hours", 2.5, Check::Between(0.0, 24.0, "hours")),
+        meeting_hours: r.f64(&t, "meeting_hours", 2.5, HOURS_IN_A_DAY),
         pitch_seconds: r.f64(
             &t,
             "pitch_seconds",
@@ -208,19 +217,9 @@ pub(super) fn read_groups(r: &mut Reader, top: &Table<'_>) -> Groups {
             Check::Between(0.0, 3600.0, "seconds"),
         ),
         conversations: r.int(&t, "conversations", 5, 0, 100, "chats"),
-        conversation_hours: r.f64(
-            &t,
-            "conversation_hours",
-            0.2,
-            Check::Between(0.0, 24.0, "hours"),
-        ),
-        fee_per_meeting: r.f64(
-            &t,
-            "fee_per_meeting",
-            12.0,
-            Check::NonNegative("currency units"),
-        ),
-        annual_fee: r.f64(&t, "annual_fee", 0.0, Check::NonNegative("currency units")),
+        conversation_hours: r.f64(&t, "conversation_hours", 0.2, HOURS_IN_A_DAY),
+        fee_per_meeting: r.f64(&t, "fee_per_meeting", 12.0, MONEY),
+        annual_fee: r.f64(&t, "annual_fee", 0.0, MONEY),
         visit_rate: r.f64(&t, "visit_rate", 0.1, Check::Probability),
     };
     let talk = g.conversations as f64 * g.conversation_hours + g.pitch_seconds / 3600.0;
@@ -245,8 +244,8 @@ pub(super) fn read_relationships(r: &mut Reader, top: &Table<'_>) -> Relationshi
         hours_to_know: r.f64(&t, "hours_to_know", 0.5, Check::Positive("hours")),
         hours_to_trust: r.f64(&t, "hours_to_trust", 8.0, Check::Positive("hours")),
         chemistry_mean: r.f64(&t, "chemistry_mean", 0.2, like),
-        chemistry_sd: r.f64(&t, "chemistry_sd", 0.25, Check::Between(0.0, 2.0, "like")),
-        pitch_penalty: r.f64(&t, "pitch_penalty", 0.08, Check::Between(0.0, 2.0, "like")),
+        chemistry_sd: r.f64(&t, "chemistry_sd", 0.25, LIKE_CHANGE),
+        pitch_penalty: r.f64(&t, "pitch_penalty", 0.08, LIKE_CHANGE),
         room_pitch_weight: r.f64(&t, "room_pitch_weight", 0.25, Check::Probability),
         like_per_hour: r.f64(
             &t,
@@ -254,22 +253,12 @@ pub(super) fn read_relationships(r: &mut Reader, top: &Table<'_>) -> Relationshi
             0.05,
             Check::Between(0.0, 2.0, "like per hour"),
         ),
-        help_bonus: r.f64(&t, "help_bonus", 0.1, Check::Between(0.0, 2.0, "like")),
+        help_bonus: r.f64(&t, "help_bonus", 0.1, LIKE_CHANGE),
         trust_half_life_weeks: r.f64(&t, "trust_half_life_weeks", 104.0, Check::Positive("weeks")),
         close_tie_trust: r.f64(&t, "close_tie_trust", 0.6, Check::Probability),
         acquaintance_trust: r.f64(&t, "acquaintance_trust", 0.15, Check::Probability),
-        one_to_one_hours: r.f64(
-            &t,
-            "one_to_one_hours",
-            1.0,
-            Check::Between(0.0, 24.0, "hours"),
-        ),
-        one_to_one_travel_hours: r.f64(
-            &t,
-            "one_to_one_travel_hours",
-            0.5,
-            Check::Between(0.0, 24.0, "hours"),
-        ),
+        one_to_one_hours: r.f64(&t, "one_to_one_hours", 1.0, HOURS_IN_A_DAY),
+        one_to_one_travel_hours: r.f64(&t, "one_to_one_travel_hours", 0.5, HOURS_IN_A_DAY),
         reciprocity_weight: r.f64(
             &t,
             "reciprocity_weight",

@@ -8,25 +8,15 @@ use super::write::to_toml_value;
 use super::{read_scenario, Focal, Variant};
 
 pub(super) fn read_variants(r: &mut Reader, root: &Node, node: &Node, stem: &str) -> Vec<Variant> {
-    let Value::Array(items) = &node.value else {
-        let found = node.value.type_name();
-        r.error(
-            "variants".into(),
-            Some(node),
-            format!("expected an array of tables ([[variants]] name = \"…\" set = {{ … }}), found {found}"),
-        );
-        return Vec::new();
-    };
+    let items = r.array(
+        node,
+        "variants".into(),
+        "an array of tables ([[variants]] name = \"…\" set = { … })",
+    );
     let mut variants: Vec<Variant> = Vec::new();
     for (i, item) in items.iter().enumerate() {
         let t = r.table(item, format!("variants[{i}]"));
-        if t.get("name").is_none() {
-            r.error(
-                t.key("name"),
-                Some(item),
-                "missing; expected a name for this variant",
-            );
-        }
+        r.require(&t, "name", item, "expected a name for this variant");
         let name = r.string(&t, "name", &format!("variant {}", i + 1));
         if variants.iter().any(|v| v.name == name) {
             r.error(
