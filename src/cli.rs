@@ -149,14 +149,6 @@ impl ChartFormat {
             ChartFormat::Both => crate::chart::Format::Both,
         }
     }
-
-    fn from_scenario(word: &str) -> ChartFormat {
-        match word {
-            "png" => ChartFormat::Png,
-            "svg" => ChartFormat::Svg,
-            _ => ChartFormat::Both,
-        }
-    }
 }
 
 /// Runs the command line and returns the process exit code.
@@ -311,7 +303,7 @@ fn run_command(args: RunArgs, mut overrides: Vec<Override>, quiet: bool) -> anyh
     let results = output::ResultsFile::new(&experiment);
     let mut files: Vec<String> = output::RUN_FILES.iter().map(|f| f.to_string()).collect();
     let options = scenario.output.charts.then(|| crate::chart::ChartOptions {
-        format: ChartFormat::from_scenario(&scenario.output.chart_format).format(),
+        format: scenario.output.chart_format,
         ..Default::default()
     });
     if let Some(options) = &options {

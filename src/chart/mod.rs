@@ -36,24 +36,8 @@ use rayon::prelude::*;
 pub use data::{check_run_dir, RunData};
 use style::{Drawn, Look};
 
-/// Which image files to write.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Format {
-    Png,
-    Svg,
-    Both,
-}
-
-impl Format {
-    /// The file extensions written, in order.
-    pub fn extensions(self) -> &'static [&'static str] {
-        match self {
-            Format::Png => &["png"],
-            Format::Svg => &["svg"],
-            Format::Both => &["png", "svg"],
-        }
-    }
-}
+/// Which image files to write: the scenario's `output.chart_format`.
+pub use crate::scenario::ChartFormat as Format;
 
 /// How to draw: file formats and image size in pixels.
 #[derive(Clone, Debug)]

@@ -32,6 +32,7 @@ use super::contact::{Exposure, Ties};
 use super::stochastic_round;
 use super::town::{pitch_intensity, Ledger};
 use crate::metrics::Metric;
+use crate::scenario::PartnerChoice;
 
 /// One attendee's view of another: (hours together, liking), if they have
 /// a tie.
@@ -195,11 +196,11 @@ fn choose_partner(
     let n = people.len();
     let choice = room
         .strategy_of(people[i])
-        .map_or("mixed", |st| st.partner_choice.as_str());
+        .map_or(PartnerChoice::Mixed, |st| st.partner_choice);
     let prefer_liked = match choice {
-        "liked" => true,
-        "strangers" => false,
-        _ => rng.random::<bool>(),
+        PartnerChoice::Liked => true,
+        PartnerChoice::Strangers => false,
+        PartnerChoice::Mixed => rng.random::<bool>(),
     };
     let acquainted_hours = room.scenario().groups.pitch_seconds / 1800.0;
     let mut best: Option<(usize, f64)> = None;

@@ -18,7 +18,7 @@ use anyhow::{Context, Result};
 use crate::chart::data::{Arm, CohortFigures, RunData, Stat, Year, CUM_REFERRALS};
 use crate::chart::numbers::{amount, fixed, money, percent, plain, thousands};
 use crate::chart::{self, sentence, Chart, DEFAULT_HEIGHT, DEFAULT_WIDTH};
-use crate::scenario::{Scenario, Strategy};
+use crate::scenario::{Choice, NetworkKind, Scenario, Strategy};
 use html::{escape, plural, Extras, Figure};
 
 mod effects;
@@ -422,17 +422,17 @@ fn hours_to_reach(scale: f64, level: f64) -> f64 {
 
 fn network_words(s: &Scenario) -> String {
     let p = &s.population;
-    match p.network.as_str() {
-        "communities" => format!(
+    match p.network {
+        NetworkKind::Communities => format!(
             "{} communities (districts × trades), {} of each person's ties reaching anywhere",
             p.communities,
             percent(p.long_range)
         ),
-        "friends_of_friends" => format!(
+        NetworkKind::FriendsOfFriends => format!(
             "grown by friends of friends, {} of a newcomer's ties made at random",
             percent(p.random_share)
         ),
-        _ => format!(
+        NetworkKind::SmallWorld => format!(
             "a small world, {} of ties rewired at random",
             percent(p.rewire)
         ),
@@ -561,7 +561,7 @@ fn cohort_table(h: &mut String, s: &Scenario) {
             thousands(cohort.members as f64),
             st.pitch_intensity,
             escape(&patience(st)),
-            escape(&st.partner_choice),
+            escape(st.partner_choice.word()),
             st.one_to_ones_per_month,
             st.generosity,
             percent(st.notices_needs),

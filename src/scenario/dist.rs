@@ -9,8 +9,10 @@ use rand::Rng;
 use rand_distr::{Beta, Distribution, LogNormal, Normal, Triangular};
 use serde::Serialize;
 
+use super::choices::choice;
 use super::read::{Check, Reader, Table};
 use super::tree::{Node, Value};
+use super::Choice;
 
 /// A number, or a distribution to draw it from.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -168,7 +170,47 @@ impl Sampler {
     }
 }
 
-const SHAPES: [&str; 5] = ["normal", "lognormal", "uniform", "beta", "triangular"];
+choice! {
+    /// The word that names a [`Shape`] (`dist = "lognormal"`).
+    enum ShapeName {
+        Normal = "normal",
+        Lognormal = "lognormal",
+        Uniform = "uniform",
+        Beta = "beta",
+        Triangular = "triangular",
+    }
+}
+
+impl Shape {
+    /// What is wrong with these parameters together for a quantity in
+    /// `domain`, if anything (each one alone was checked on reading).
+    fn problem(&self, domain: Domain) -> Option<String> {
+        match *self {
+            Shape::Uniform { min, max } if min > max => Some("expected min ≤ max".to_string()),
+            Shape::Triangular { min, mode, max } if !(min <= mode && mode <= max) => {
+                Some("expected min ≤ mode ≤ max".to_string())
+            }
+            Shape::Uniform { min, max } | Shape::Triangular { min, max, .. }
+                if domain == Domain::Unit && (min < 0.0 || max > 1.0) =>
+            {
+                Some("expected min and max between 0 and 1 for a probability".into())
+            }
+            Shape::Uniform { min, .. } | Shape::Triangular { min, .. }
+                if domain == Domain::Positive && min < 0.0 =>
+            {
+                Some("expected min ≥ 0 for a positive quantity".into())
+            }
+            Shape::Normal { mean, .. } if !domain.contains(mean) => Some(format!(
+                "expected a mean within the quantity's range ({})",
+                domain.check().expected().trim_start_matches("expected ")
+            )),
+            Shape::Beta { .. } if domain != Domain::Unit => {
+                Some("a beta distribution is only for quantities between 0 and 1".into())
+            }
+            _ => None,
+        }
+    }
+}
 
 impl Reader {
     /// A number or distribution table at `table.key`, whose values must lie
@@ -190,111 +232,11 @@ impl Reader {
 
     /// Reads a distribution from a node; `None` (with diagnostics) if invalid.
     pub fn dist_node(&mut self, node: &Node, path: String, domain: Domain) -> Option<Dist> {
-        match &node.value {
-            Value::Integer(_) | Value::Float(_) => {
-                let x = match node.value {
-                    Value::Integer(i) => i as f64,
-                    Value::Float(x) => x,
-                    _ => f64::NAN,
-                };
-                if x.is_finite() && domain.contains(x) {
-                    Some(Dist::Fixed(x))
-                } else {
-                    self.error(path, Some(node), domain.check().expected());
-                    None
-                }
-            }
-            Value::Table(_) => {
-                let t = self.table(node, path.clone());
-                let before = self.diagnostics.len();
-                let name = self.choice(&t, "dist", "", &SHAPES);
-                if t.get("dist").is_none() {
-                    self.error(
-                        t.key("dist"),
-                        Some(node),
-                        format!("missing; expected one of {}", SHAPES.join(", ")),
-                    );
-                }
-                let need = |r: &mut Reader, k: &'static str, check: Check| -> f64 {
-                    if t.get(k).is_none() {
-                        r.error(
-                            t.key(k),
-                            Some(node),
-                            format!("missing; {}", check.expected()),
-                        );
-                    }
-                    r.f64(&t, k, f64::NAN, check)
-                };
-                let any = Check::Between(f64::MIN, f64::MAX, "units");
-                let positive = Check::Positive("units");
-                let shape = match name {
-                    "normal" => Some(Shape::Normal {
-                        mean: need(self, "mean", any),
-                        sd: need(self, "sd", Check::NonNegative("units")),
-                    }),
-                    "lognormal" => Some(Shape::Lognormal {
-                        mean: need(self, "mean", positive),
-                        sd: need(self, "sd", Check::NonNegative("units")),
-                    }),
-                    "uniform" => Some(Shape::Uniform {
-                        min: need(self, "min", any),
-                        max: need(self, "max", any),
-                    }),
-                    "beta" => Some(Shape::Beta {
-                        alpha: need(self, "alpha", positive),
-                        beta: need(self, "beta", positive),
-                    }),
-                    "triangular" => Some(Shape::Triangular {
-                        min: need(self, "min", any),
-                        mode: need(self, "mode", any),
-                        max: need(self, "max", any),
-                    }),
-                    _ => None,
-                };
-                if shape.is_none() {
-                    // With the shape unknown, its parameters cannot be judged.
-                    t.entries();
-                }
-                self.finish(t);
-                let shape = shape?;
-                if self.diagnostics.len() > before {
-                    return None;
-                }
-                let problem = match shape {
-                    Shape::Uniform { min, max } if min > max => {
-                        Some("expected min ≤ max".to_string())
-                    }
-                    Shape::Triangular { min, mode, max } if !(min <= mode && mode <= max) => {
-                        Some("expected min ≤ mode ≤ max".to_string())
-                    }
-                    Shape::Uniform { min, max } | Shape::Triangular { min, max, .. }
-                        if domain == Domain::Unit && (min < 0.0 || max > 1.0) =>
-                    {
-                        Some("expected min and max between 0 and 1 for a probability".into())
-                    }
-                    Shape::Uniform { min, .. } | Shape::Triangular { min, .. }
-                        if domain == Domain::Positive && min < 0.0 =>
-                    {
-                        Some("expected min ≥ 0 for a positive quantity".into())
-                    }
-                    Shape::Normal { mean, .. } if !domain.contains(mean) => Some(format!(
-                        "expected a mean within the quantity's range ({})",
-                        domain.check().expected().trim_start_matches("expected ")
-                    )),
-                    Shape::Beta { .. } if domain != Domain::Unit => {
-                        Some("a beta distribution is only for quantities between 0 and 1".into())
-                    }
-                    _ => None,
-                };
-                match problem {
-                    Some(p) => {
-                        self.error(path, Some(node), p);
-                        None
-                    }
-                    None => Some(Dist::Drawn(shape)),
-                }
-            }
-            other => {
+        let x = match node.value {
+            Value::Integer(i) => i as f64,
+            Value::Float(x) => x,
+            Value::Table(_) => return self.drawn(node, path, domain),
+            ref other => {
                 let found = other.type_name();
                 self.error(
                     path,
@@ -303,9 +245,78 @@ impl Reader {
                         "expected a number or a table such as {{ dist = \"lognormal\", mean = 1500, sd = 600 }}, found {found}"
                     ),
                 );
+                return None;
+            }
+        };
+        if x.is_finite() && domain.contains(x) {
+            Some(Dist::Fixed(x))
+        } else {
+            self.error(path, Some(node), domain.check().expected());
+            None
+        }
+    }
+
+    /// A distribution table (`{ dist = "beta", alpha = 2, beta = 5 }`) at
+    /// `path`: its shape, each parameter on its own, then the parameters
+    /// together.
+    fn drawn(&mut self, node: &Node, path: String, domain: Domain) -> Option<Dist> {
+        let t = self.table(node, path.clone());
+        let before = self.diagnostics.len();
+        let shape = self.shape(&t, node);
+        if shape.is_none() {
+            // With the shape unknown, its parameters cannot be judged.
+            t.entries();
+        }
+        self.finish(t);
+        let shape = shape?;
+        if self.diagnostics.len() > before {
+            return None;
+        }
+        match shape.problem(domain) {
+            Some(p) => {
+                self.error(path, Some(node), p);
                 None
             }
+            None => Some(Dist::Drawn(shape)),
         }
+    }
+
+    /// The shape that `t.dist` names, with its parameters each checked on
+    /// its own; `None` if the name is missing or unknown.
+    fn shape(&mut self, t: &Table<'_>, node: &Node) -> Option<Shape> {
+        let name = self.pick::<ShapeName>(t, "dist");
+        let expected = format!("expected one of {}", ShapeName::words().join(", "));
+        self.require(t, "dist", node, &expected);
+        let mut need = |k: &'static str, check: Check| -> f64 {
+            self.require(t, k, node, &check.expected());
+            self.f64(t, k, f64::NAN, check)
+        };
+        let any = Check::Between(f64::MIN, f64::MAX, "units");
+        let positive = Check::Positive("units");
+        let spread = Check::NonNegative("units");
+        Some(match name? {
+            ShapeName::Normal => Shape::Normal {
+                mean: need("mean", any),
+                sd: need("sd", spread),
+            },
+            ShapeName::Lognormal => Shape::Lognormal {
+                mean: need("mean", positive),
+                sd: need("sd", spread),
+            },
+            ShapeName::Uniform => Shape::Uniform {
+                min: need("min", any),
+                max: need("max", any),
+            },
+            ShapeName::Beta => Shape::Beta {
+                alpha: need("alpha", positive),
+                beta: need("beta", positive),
+            },
+            ShapeName::Triangular => Shape::Triangular {
+                min: need("min", any),
+                mode: need("mode", any),
+                max: need("max", any),
+            },
+        })
     }
 }
 

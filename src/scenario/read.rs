@@ -10,6 +10,7 @@
 use std::cell::RefCell;
 use std::fmt;
 
+use super::choices::Choice;
 use super::tree::{Node, Origin, Value};
 
 /// One problem with a scenario.
@@ -155,6 +156,31 @@ impl Reader {
         match parent.get(key) {
             Some(node) => self.table(node, parent.key(key)),
             None => self.table(&EMPTY, parent.key(key)),
+        }
+    }
+
+    /// The items of the array `node` at `path`; anything else is reported
+    /// as not `expected` (what the array holds) and read as empty.
+    pub fn array<'n>(&mut self, node: &'n Node, path: String, expected: &str) -> &'n [Node] {
+        match &node.value {
+            Value::Array(items) => items,
+            other => {
+                let found = other.type_name();
+                self.error(
+                    path,
+                    Some(node),
+                    format!("expected {expected}, found {found}"),
+                );
+                &[]
+            }
+        }
+    }
+
+    /// Reports `key` of `table` (whose node is `within`) as missing, if it
+    /// is, with what was `expected`.
+    pub fn require(&mut self, table: &Table<'_>, key: &'static str, within: &Node, expected: &str) {
+        if table.get(key).is_none() {
+            self.error(table.key(key), Some(within), format!("missing; {expected}"));
         }
     }
 
@@ -344,47 +370,36 @@ impl Reader {
         }
     }
 
-    /// One of a fixed set of words.
-    pub fn choice(
-        &mut self,
-        table: &Table<'_>,
-        key: &'static str,
-        default: &'static str,
-        choices: &[&'static str],
-    ) -> &'static str {
-        let Some(node) = table.get(key) else {
-            return default;
-        };
-        let listed = choices
+    /// One of a fixed set of words, as its type: `default` if absent or
+    /// not one of them (reported).
+    pub fn choice<C: Choice>(&mut self, table: &Table<'_>, key: &'static str, default: C) -> C {
+        self.pick(table, key).unwrap_or(default)
+    }
+
+    /// One of a fixed set of words, as its type: `None` if absent or not
+    /// one of them (reported).
+    pub fn pick<C: Choice>(&mut self, table: &Table<'_>, key: &'static str) -> Option<C> {
+        let node = table.get(key)?;
+        let words = C::words();
+        let listed = words
             .iter()
-            .map(|c| format!("\"{c}\""))
+            .map(|w| format!("\"{w}\""))
             .collect::<Vec<_>>()
             .join(", ");
-        match &node.value {
-            Value::String(s) => match choices.iter().find(|c| **c == s.as_str()) {
-                Some(c) => c,
+        let expected = match &node.value {
+            Value::String(s) => match C::from_word(s) {
+                Some(c) => return Some(c),
                 None => {
-                    let hint = suggest(s, choices)
-                        .map(|c| format!(" (did you mean \"{c}\"?)"))
+                    let hint = suggest(s, &words)
+                        .map(|w| format!(" (did you mean \"{w}\"?)"))
                         .unwrap_or_default();
-                    self.error(
-                        table.key(key),
-                        Some(node),
-                        format!("expected one of {listed}{hint}"),
-                    );
-                    default
+                    format!("expected one of {listed}{hint}")
                 }
             },
-            other => {
-                let found = other.type_name();
-                self.error(
-                    table.key(key),
-                    Some(node),
-                    format!("expected one of {listed}, found {found}"),
-                );
-                default
-            }
-        }
+            other => format!("expected one of {listed}, found {}", other.type_name()),
+        };
+        self.error(table.key(key), Some(node), expected);
+        None
     }
 }
 

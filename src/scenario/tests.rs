@@ -1,7 +1,10 @@
 //! Tests of scenario reading: defaults, round trips, and one test per class
 //! of bad input.
 
+use super::source::name_from;
+use super::tree::Origin;
 use super::*;
+use crate::population::network::NetworkModel;
 
 fn load(text: &str) -> Result<Scenario, ScenarioError> {
     Scenario::from_str(text, "test.toml", "test", &[])
@@ -162,6 +165,98 @@ fn unknown_keys_get_a_suggestion() {
         "{}",
         d.message
     );
+}
+
+#[test]
+fn categorical_keys_read_as_their_types_and_write_back_as_their_words() {
+    let text = r#"
+[population]
+network = "friends_of_friends"
+[groups]
+format = "closed"
+cadence = "fortnightly"
+seats = 10
+[output]
+chart_format = "svg"
+[strategies.networking]
+partner_choice = "liked"
+[strategies.pitcher]
+based_on = "connecting"
+[strategies.warm]
+based_on = "networking"
+[cohorts.pitchers]
+strategy = "pitcher"
+members = 10
+[cohorts.warm]
+strategy = "warm"
+members = 10
+"#;
+    let s = load(text).unwrap();
+    assert_eq!(s.population.network, NetworkKind::FriendsOfFriends);
+    assert!(matches!(
+        s.network_model(),
+        NetworkModel::FriendsOfFriends { .. }
+    ));
+    assert_eq!(s.groups.format, GroupFormat::Closed);
+    assert_eq!(s.groups.cadence_weeks(), 2);
+    assert_eq!(s.output.chart_format, ChartFormat::Svg);
+    let choice = |name: &str| s.strategy(name).map(|st| st.partner_choice);
+    // A new strategy takes its base's partner choice, as changed so far.
+    assert_eq!(choice("pitcher"), Some(PartnerChoice::Strangers));
+    assert_eq!(choice("warm"), Some(PartnerChoice::Liked));
+    assert_eq!(choice("stay_home"), Some(PartnerChoice::Mixed));
+    let written = s.try_to_toml().unwrap();
+    for line in [
+        "network = \"friends_of_friends\"",
+        "format = \"closed\"",
+        "cadence = \"fortnightly\"",
+        "chart_format = \"svg\"",
+        "partner_choice = \"liked\"",
+        "partner_choice = \"strangers\"",
+    ] {
+        assert!(written.lines().any(|l| l == line), "{line} in\n{written}");
+    }
+    assert_eq!(load(&written).unwrap(), s);
+}
+
+#[test]
+fn a_word_outside_a_fixed_set_is_refused_naming_every_word() {
+    let cases = [
+        (
+            "[population]\nnetwork = \"smal_world\"\n",
+            "population.network",
+            "expected one of \"small_world\", \"communities\", \"friends_of_friends\" (did you mean \"small_world\"?)",
+        ),
+        (
+            "[groups]\ncadence = 2\n",
+            "groups.cadence",
+            "expected one of \"weekly\", \"fortnightly\", \"monthly\", found an integer",
+        ),
+        (
+            "[output]\nchart_format = \"gif\"\n",
+            "output.chart_format",
+            "expected one of \"png\", \"svg\", \"both\"",
+        ),
+        (
+            "[strategies.networking]\npartner_choice = \"likde\"\n",
+            "strategies.networking.partner_choice",
+            "expected one of \"strangers\", \"liked\", \"mixed\" (did you mean \"liked\"?)",
+        ),
+        (
+            "[population.traits]\ngenerosity = { dist = \"betta\", alpha = 2, beta = 5 }\n",
+            "population.traits.generosity.dist",
+            "expected one of \"normal\", \"lognormal\", \"uniform\", \"beta\", \"triangular\" (did you mean \"beta\"?)",
+        ),
+        (
+            "[population.traits]\ngenerosity = { alpha = 2, beta = 5 }\n",
+            "population.traits.generosity.dist",
+            "missing; expected one of normal, lognormal, uniform, beta, triangular",
+        ),
+    ];
+    for (text, key, message) in cases {
+        let d = one_problem(text);
+        assert_eq!((d.key.as_str(), d.message.as_str()), (key, message));
+    }
 }
 
 #[test]

@@ -18,7 +18,7 @@ use super::shard::{self, Shard, ShardArg};
 use super::slurm;
 use super::spec::KeyKind;
 use super::store;
-use crate::chart::{ChartOptions, Format};
+use crate::chart::ChartOptions;
 use crate::error::BadInput;
 use crate::output;
 use crate::output::ownership::{self, Kind};
@@ -298,13 +298,8 @@ fn chart_options(scenario: &Scenario, no_charts: bool) -> Option<ChartOptions> {
     if no_charts || !scenario.output.charts {
         return None;
     }
-    let format = match scenario.output.chart_format.as_str() {
-        "png" => Format::Png,
-        "svg" => Format::Svg,
-        _ => Format::Both,
-    };
     Some(ChartOptions {
-        format,
+        format: scenario.output.chart_format,
         ..ChartOptions::default()
     })
 }

@@ -911,7 +911,10 @@ mod tests {
         assert_eq!(p.axes[1].kind, KeyKind::Text);
         assert_eq!(p.populations.len(), 1);
         assert_eq!(p.manifest.points[3].values, ["8", "closed"]);
-        assert_eq!(p.scenario(3).unwrap().groups.format, "closed");
+        assert_eq!(
+            p.scenario(3).unwrap().groups.format,
+            scenario::GroupFormat::Closed
+        );
         assert!(p.scenario_toml.contains("[sweep.vary]"));
     }
 
