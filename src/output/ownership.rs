@@ -25,6 +25,10 @@
 //! [`claim`] of the same destination, once their process is gone, puts a
 //! moved-aside directory back if the destination is missing and removes
 //! leftovers that hold only netgrow's files, and warns about anything else.
+//!
+//! The record's layout is in `record`, the judging and removal of a
+//! directory's entries in `contents`, the staging directory and its commit
+//! in `staging`, and the clean-up after interrupted runs in `recovery`.
 
 mod contents;
 mod record;

@@ -12,6 +12,11 @@
 //! 3. each point (a combination) gives a valid scenario, with the same
 //!    cohorts as the base.
 //!
+//! Each step has its module: `read` reads the table and the arguments,
+//! `keys` checks 1 and 2 and makes the axes, `points` checks 3 and groups
+//! the points by population, and `describe` writes the resolved
+//! `scenario.toml` and the manifest.
+//!
 //! Problems come back all together as a [`ScenarioError`], which the
 //! command line turns into exit code 2, each naming the key, the value, and
 //! the line and column of the `[sweep]` entry or the `--vary` argument.
