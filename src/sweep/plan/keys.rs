@@ -1,0 +1,218 @@
+//! Checking what a sweep varies against the scenario: the `[sweep]` table
+//! merged with the command line, each key (it exists, may be varied, and
+//! its spec suits its kind) and each value of each key on its own. What
+//! passes becomes the sweep's axes.
+
+use super::super::design::{Axis, Design};
+use super::super::measure::DEFAULT_METRICS;
+use super::super::spec::{plain, KeyKind, Spec};
+use super::read::{merge_entries, Entry, FileSweep};
+use super::{override_for, unplaced, Request, ScenarioText};
+use crate::scenario::read::Diagnostic;
+use crate::scenario::{Scenario, ScenarioError};
+
+/// Sections a sweep may not vary: they describe the experiment itself
+/// (its name, seed, replicates and length), where it writes, or the sweep.
+const FIXED: [&str; 4] = ["simulation", "output", "sweep", "variants"];
+
+/// A sweep's base scenario, design and checked keys: everything but the
+/// points.
+pub(super) struct Keys {
+    pub(super) base: Scenario,
+    pub(super) design: Design,
+    pub(super) sample: Option<usize>,
+    pub(super) metrics: Vec<String>,
+    pub(super) axes: Vec<Axis>,
+}
+
+/// Checks the `[sweep]` table and `request`'s keys, and each value of each
+/// key on its own.
+pub(super) fn keys(input: &ScenarioText, request: &Request) -> Result<Keys, ScenarioError> {
+    let base = input.load(Vec::new())?;
+    let mut problems = Vec::new();
+    if !base.variants.is_empty() {
+        problems.push(unplaced(
+            "variants",
+            "a sweep's points are its variants: remove [[variants]] (or vary the key they set)",
+        ));
+    }
+    let table = FileSweep::read(input.text, input.overrides, &mut problems);
+    let entries = merge_entries(table.vary, &request.vary, &mut problems);
+    let design = request.design.or(table.design).unwrap_or(Design::Grid);
+    let sample = request.points.or(table.points);
+    if sample.is_some() && !design.samples() {
+        problems.push(Diagnostic {
+            value: sample.map(|n| n.to_string()),
+            ..unplaced(
+                "--points / sweep.points",
+                format!(
+                    "only the random and lhs designs take a number of points; the {design} design's points follow from its values"
+                ),
+            )
+        });
+    }
+    let metrics = table
+        .metrics
+        .unwrap_or_else(|| DEFAULT_METRICS.iter().map(|s| s.to_string()).collect());
+    if !problems.is_empty() {
+        return Err(input.invalid(problems));
+    }
+
+    let resolved = toml::Table::try_from(&base).unwrap_or_default();
+    let axes: Vec<Axis> = entries
+        .iter()
+        .filter_map(|entry| axis(entry, &resolved, input, &mut problems))
+        .collect();
+    if !problems.is_empty() {
+        return Err(input.invalid(problems));
+    }
+    Ok(Keys {
+        base,
+        design,
+        sample,
+        metrics,
+        axes,
+    })
+}
+
+/// Checks one entry and makes it an axis: the key may be varied, its spec
+/// suits it, and each of its values gives a valid scenario.
+fn axis(
+    entry: &Entry,
+    resolved: &toml::Table,
+    input: &ScenarioText,
+    problems: &mut Vec<Diagnostic>,
+) -> Option<Axis> {
+    let first = entry.key.split('.').next().unwrap_or("");
+    if FIXED.contains(&first) {
+        problems.push(entry.problem(format!(
+            "[{first}] describes the experiment, not the model, and cannot be varied; use --set to change it for every point"
+        )));
+        return None;
+    }
+    let base = base_value(entry, resolved, input, problems)?;
+    let Some(kind) = KeyKind::of(&base) else {
+        problems.push(entry.problem(format!(
+            "{} is a section or list, not one value; vary one of its keys instead",
+            entry.key
+        )));
+        return None;
+    };
+    if let Err(e) = entry.spec.check(kind) {
+        problems.push(entry.problem(e));
+        return None;
+    }
+    let values: Vec<toml::Value> = match &entry.spec {
+        Spec::Interval { .. } => [0.0, 1.0 - f64::EPSILON]
+            .iter()
+            .map(|&u| entry.spec.at(u, kind))
+            .collect(),
+        set => set.values(kind),
+    };
+    let before = problems.len();
+    // One bad value of a key is usually all of them (a typo in the key);
+    // stop at the first.
+    if let Some((v, e)) = values
+        .iter()
+        .find_map(|v| load_with(input, entry, v).err().map(|e| (v, e)))
+    {
+        report(entry, v, e, problems);
+    }
+    (problems.len() == before).then(|| Axis {
+        key: entry.key.clone(),
+        kind,
+        spec: entry.spec.clone(),
+        base,
+    })
+}
+
+/// The value of the entry's key in the base scenario. A key the base does
+/// not have is either a typo (the loader says so, with a suggestion) or a
+/// new name the loader accepts, such as a new strategy: then its value once
+/// the sweep sets it.
+fn base_value(
+    entry: &Entry,
+    resolved: &toml::Table,
+    input: &ScenarioText,
+    problems: &mut Vec<Diagnostic>,
+) -> Option<toml::Value> {
+    if let Some(v) = lookup(resolved, &entry.key) {
+        return Some(v.clone());
+    }
+    // Values the sweep will try; for an interval, its ends.
+    let probe: Vec<toml::Value> = match &entry.spec {
+        Spec::Interval { lo, hi, .. } => vec![toml::Value::Float(*lo), toml::Value::Float(*hi)],
+        set => set.values(KeyKind::Number),
+    };
+    let value = probe.first().cloned().unwrap_or(toml::Value::Integer(0));
+    match load_with(input, entry, &value) {
+        Ok(s) => {
+            let found = toml::Table::try_from(&s)
+                .ok()
+                .and_then(|t| lookup(&t, &entry.key).cloned());
+            if found.is_none() {
+                problems.push(entry.problem("not a key of the scenario"));
+            }
+            found
+        }
+        Err(e) => {
+            report(entry, &value, e, problems);
+            None
+        }
+    }
+}
+
+/// The scenario with the entry's key set to `value`.
+fn load_with(
+    input: &ScenarioText,
+    entry: &Entry,
+    value: &toml::Value,
+) -> Result<Scenario, ScenarioError> {
+    input.load(override_for(&entry.key, value).into_iter().collect())
+}
+
+/// Restates a scenario's complaint about one value of an entry.
+fn report(
+    entry: &Entry,
+    value: &toml::Value,
+    error: ScenarioError,
+    problems: &mut Vec<Diagnostic>,
+) {
+    match error {
+        ScenarioError::Invalid { diagnostics, .. } => {
+            for d in diagnostics {
+                let about_key = d.key == entry.key;
+                problems.push(Diagnostic {
+                    key: if about_key { entry.label() } else { d.key },
+                    origin: if about_key { entry.origin() } else { d.origin },
+                    value: Some(if about_key {
+                        plain(value)
+                    } else {
+                        d.value.unwrap_or_default()
+                    }),
+                    message: if about_key {
+                        d.message
+                    } else {
+                        format!(
+                            "{} (when the sweep sets {} = {})",
+                            d.message,
+                            entry.key,
+                            plain(value)
+                        )
+                    },
+                });
+            }
+        }
+        other => problems.push(entry.problem(other.to_string())),
+    }
+}
+
+/// The value at dotted `key` of a resolved scenario's table.
+fn lookup<'a>(table: &'a toml::Table, key: &str) -> Option<&'a toml::Value> {
+    let mut parts = key.split('.');
+    let mut value = table.get(parts.next()?)?;
+    for part in parts {
+        value = value.as_table()?.get(part)?;
+    }
+    Some(value)
+}
