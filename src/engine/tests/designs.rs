@@ -161,7 +161,11 @@ fn a_variant_identical_to_base_differs_from_it_by_exactly_nothing() {
     let s = Scenario::from_str(text, "t.toml", "t", &[]).unwrap_or_else(|e| panic!("{e}"));
     let exp = run(&s);
     for rep in 0..3 {
-        assert_eq!(exp.run(0, rep).rows, exp.run(1, rep).rows, "replicate {rep}");
+        assert_eq!(
+            exp.run(0, rep).rows,
+            exp.run(1, rep).rows,
+            "replicate {rep}"
+        );
     }
     let variants: Vec<_> = compare::reports(&exp)
         .into_iter()
@@ -171,7 +175,11 @@ fn a_variant_identical_to_base_differs_from_it_by_exactly_nothing() {
     for r in &variants {
         let end = r.at_end().expect("a year");
         for d in std::iter::once(&end.referrals_per_month).chain(&end.to_date) {
-            assert_eq!(d.difference.mean, 0.0, "{} {}", r.comparison.label, d.measure);
+            assert_eq!(
+                d.difference.mean, 0.0,
+                "{} {}",
+                r.comparison.label, d.measure
+            );
             assert_eq!(d.verdict, compare::Verdict::Tie);
         }
     }
