@@ -4,8 +4,8 @@
 //! then summarised across replicates.
 
 use super::{
-    statistics, Column, Command, File, Kind, Part, Per, Place, Unit, DIFFERENCES,
-    DIFFERENCES_MONTHLY, YEAR,
+    Column, Command, File, Kind, Part, Per, Place, Unit, DIFFERENCES, DIFFERENCES_MONTHLY,
+    STATISTICS, YEAR,
 };
 use crate::compare::Measure;
 use crate::metrics;
@@ -41,21 +41,23 @@ fn who() -> Vec<Column> {
     ]
 }
 
-/// The statistics of a paired difference, as the two files write them.
+/// The statistics of a paired difference, as the two files write them
+/// (no `sd`: the interval says how sure the difference is).
 fn difference_statistics() -> Vec<Column> {
-    let of = |name: &str| {
-        statistics()
-            .into_iter()
-            .find(|c| c.name.text() == name)
-            .map(|mut c| {
-                c.about = format!("{} of the per-replicate differences a − b", c.about).into();
-                c
-            })
-    };
-    ["mean", "ci_low", "ci_high", "n"]
-        .into_iter()
-        .filter_map(of)
-        .collect()
+    let [mean, _, ci_low, ci_high, n] = STATISTICS;
+    let stat = |name, about| Column::new(name, Unit::AsMetric, Kind::Statistic, None, about);
+    vec![
+        stat(
+            mean,
+            "mean across replicates of the paired difference a − b (each replicate's a minus the same replicate's b)",
+        ),
+        stat(
+            ci_low,
+            "lower end of the mean's 95% Student-t interval (the mean itself with one replicate)",
+        ),
+        stat(ci_high, "upper end of the mean's 95% interval"),
+        Column::new(n, Unit::Replicates, Kind::Statistic, None, "replicates paired"),
+    ]
 }
 
 fn verdict() -> Column {
