@@ -106,6 +106,14 @@ pub enum Command {
     /// one sweep, identical to running it on one machine.
     #[command(after_help = crate::sweep::command::MERGE_EXAMPLES)]
     Merge(crate::sweep::MergeArgs),
+    /// Print the codebook: every column of every file run and sweep write,
+    /// with its unit, kind and definition (as in docs/outputs.md).
+    #[command(after_help = "Examples:\n  netgrow columns > outputs.md\n  netgrow columns --json")]
+    Columns {
+        /// Print JSON for programs instead of Markdown.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 /// Options of `netgrow run`.
@@ -211,6 +219,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Sweep(args) => crate::sweep::command::sweep(args, overrides, cli.global.quiet),
         Command::Merge(args) => crate::sweep::command::merge(args, &overrides, cli.global.quiet),
         Command::Validate { file } => validate(&file, overrides),
+        Command::Columns { json } => columns(json, &overrides),
         Command::Graph {
             file,
             sources,
@@ -249,6 +258,23 @@ fn validate(file: &Path, overrides: Vec<Override>) -> anyhow::Result<()> {
         .try_to_toml()
         .map_err(|e| anyhow::anyhow!("scenario {}: {e}", source.file))?;
     output::print(&text)
+}
+
+/// Prints the codebook, as Markdown or JSON.
+fn columns(json: bool, overrides: &[Override]) -> anyhow::Result<()> {
+    use crate::output::schema::codebook;
+    if !overrides.is_empty() {
+        return Err(BadInput(
+            "columns takes no --set: the columns of every file are the same whatever the scenario"
+                .into(),
+        )
+        .into());
+    }
+    output::print(&if json {
+        codebook::json()?
+    } else {
+        codebook::markdown()
+    })
 }
 
 /// Refuses a scenario whose estimated memory is more than the system has

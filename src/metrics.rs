@@ -3,7 +3,9 @@
 //! [`Metric`] lists every per-cohort weekly measure once, as data: its column
 //! name, whether it is a flow (per-member mean for the week, summed over
 //! weeks into a cumulative version) or a stock (per-member level at the end
-//! of the week), and what it means. The simulation fills one [`Row`] per
+//! of the week), what it is counted in, and what it means; the output
+//! schema (`output::schema`) builds the files' columns and the codebook
+//! from it. The simulation fills one [`Row`] per
 //! cohort per week; [`summarise`] turns the rows of many replicates into
 //! means with 95% confidence intervals, and [`crossover`] finds the week one
 //! cohort's cumulative yield overtakes another's.
@@ -20,6 +22,43 @@ pub enum Kind {
     Stock,
     /// A cohort total (not per member).
     Count,
+}
+
+/// What a metric is counted in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Unit {
+    People,
+    Meetings,
+    Conversations,
+    OneToOnes,
+    Ties,
+    Referrals,
+    Jobs,
+    /// The scenario's `economy.currency`.
+    Currency,
+    Hours,
+    Groups,
+    /// Occasions of non-business value.
+    Events,
+}
+
+impl Unit {
+    /// The unit as the codebook writes it.
+    pub fn word(self) -> &'static str {
+        match self {
+            Unit::People => "people",
+            Unit::Meetings => "meetings",
+            Unit::Conversations => "conversations",
+            Unit::OneToOnes => "one-to-ones",
+            Unit::Ties => "ties",
+            Unit::Referrals => "referrals",
+            Unit::Jobs => "jobs",
+            Unit::Currency => "currency",
+            Unit::Hours => "hours",
+            Unit::Groups => "groups",
+            Unit::Events => "events",
+        }
+    }
 }
 
 /// Every per-cohort weekly measure, in column order.
@@ -60,200 +99,232 @@ pub enum Metric {
     ValueFriends,
 }
 
-/// Each metric's column name, kind and meaning, in column order — one
+/// Each metric's column name, kind, unit and meaning, in column order — one
 /// table, so names and meanings cannot drift from the list above (a test
 /// checks the order).
-const TABLE: [(Metric, &str, Kind, &str); 32] = [
+const TABLE: [(Metric, &str, Kind, Unit, &str); 32] = [
     (
         Metric::Members,
         "members",
         Kind::Count,
+        Unit::People,
         "members in the cohort this week",
     ),
     (
         Metric::MeetingsAttended,
         "meetings_attended",
         Kind::Flow,
+        Unit::Meetings,
         "group meetings attended",
     ),
     (
         Metric::Conversations,
         "conversations",
         Kind::Flow,
+        Unit::Conversations,
         "one-to-one chats at meetings",
     ),
     (
         Metric::OneToOnes,
         "one_to_ones",
         Kind::Flow,
+        Unit::OneToOnes,
         "one-hour follow-ups between meetings",
     ),
     (
         Metric::PeopleKnown,
         "people_known",
         Kind::Stock,
+        Unit::People,
         "people known through networking (know ≥ known_at)",
     ),
     (
         Metric::TrustedTies,
         "trusted_ties",
         Kind::Stock,
+        Unit::Ties,
         "ties trusted enough to refer (trust ≥ trusted_at)",
     ),
     (
         Metric::Friends,
         "friends",
         Kind::Stock,
+        Unit::Ties,
         "networking ties grown into friendships",
     ),
     (
         Metric::ReferralsReceived,
         "referrals_received",
         Kind::Flow,
+        Unit::Referrals,
         "names passed on to a buyer naming the member, any number of hops",
     ),
     (
         Metric::ReferralsReceivedHop1,
         "referrals_received_hop1",
         Kind::Flow,
+        Unit::Referrals,
         "names passed on to a buyer by someone who knows the member",
     ),
     (
         Metric::ReferralsReceivedHop2plus,
         "referrals_received_hop2plus",
         Kind::Flow,
+        Unit::Referrals,
         "names passed on through two or more hops",
     ),
     (
         Metric::ReferralsGiven,
         "referrals_given",
         Kind::Flow,
+        Unit::Referrals,
         "names of others the member passed on",
     ),
     (
         Metric::ReferralSales,
         "referral_sales",
         Kind::Flow,
+        Unit::Jobs,
         "jobs won through a referral",
     ),
     (
         Metric::DirectSales,
         "direct_sales",
         Kind::Flow,
+        Unit::Jobs,
         "jobs won from buyers who know and trust the member",
     ),
     (
         Metric::RepeatSales,
         "repeat_sales",
         Kind::Flow,
+        Unit::Jobs,
         "jobs won from previous customers",
     ),
     (
         Metric::PitchSales,
         "pitch_sales",
         Kind::Flow,
+        Unit::Jobs,
         "jobs won from buyers who heard the member's pitch",
     ),
     (
         Metric::ReferralRevenueHop1,
         "referral_revenue_hop1",
         Kind::Flow,
+        Unit::Currency,
         "revenue from one-hop referrals",
     ),
     (
         Metric::ReferralRevenueHop2plus,
         "referral_revenue_hop2plus",
         Kind::Flow,
+        Unit::Currency,
         "revenue from referrals of two or more hops",
     ),
     (
         Metric::ReferralRevenue,
         "referral_revenue",
         Kind::Flow,
+        Unit::Currency,
         "revenue from referrals",
     ),
     (
         Metric::DirectRevenue,
         "direct_revenue",
         Kind::Flow,
+        Unit::Currency,
         "revenue from direct business",
     ),
     (
         Metric::RepeatRevenue,
         "repeat_revenue",
         Kind::Flow,
+        Unit::Currency,
         "revenue from repeat business",
     ),
     (
         Metric::PitchRevenue,
         "pitch_revenue",
         Kind::Flow,
+        Unit::Currency,
         "revenue from pitch sales",
     ),
     (
         Metric::Revenue,
         "revenue",
         Kind::Flow,
+        Unit::Currency,
         "revenue from all sources",
     ),
     (
         Metric::BaselineRevenue,
         "baseline_revenue",
         Kind::Flow,
+        Unit::Currency,
         "revenue the same members earn in the stay-home baseline (every member staying home)",
     ),
     (
         Metric::Hours,
         "hours",
         Kind::Flow,
+        Unit::Hours,
         "hours spent networking, travel included",
     ),
     (
         Metric::Cost,
         "cost",
         Kind::Flow,
+        Unit::Currency,
         "fees plus hours at the value of time",
     ),
     (
         Metric::GroupsLeft,
         "groups_left",
         Kind::Flow,
+        Unit::Groups,
         "groups left for lack of business",
     ),
     (
         Metric::ValueAdvice,
         "value_advice",
         Kind::Flow,
+        Unit::Events,
         "free advice received",
     ),
     (
         Metric::ValueSuppliers,
         "value_suppliers",
         Kind::Flow,
+        Unit::Events,
         "new suppliers found through networking ties",
     ),
     (
         Metric::ValueInformation,
         "value_information",
         Kind::Flow,
+        Unit::Events,
         "market information received",
     ),
     (
         Metric::ValueSupport,
         "value_support",
         Kind::Flow,
+        Unit::Events,
         "support and encouragement received",
     ),
     (
         Metric::ValueFeedback,
         "value_feedback",
         Kind::Flow,
+        Unit::Events,
         "feedback on ideas received",
     ),
     (
         Metric::ValueFriends,
         "value_friends",
         Kind::Flow,
+        Unit::Events,
         "new friendships made",
     ),
 ];
@@ -280,9 +351,14 @@ impl Metric {
         TABLE[self as usize].2
     }
 
+    /// What it is counted in.
+    pub fn unit(self) -> Unit {
+        TABLE[self as usize].3
+    }
+
     /// One line saying what it measures.
     pub fn about(self) -> &'static str {
-        TABLE[self as usize].3
+        TABLE[self as usize].4
     }
 }
 

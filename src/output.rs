@@ -1,5 +1,6 @@
 //! Writing a run's results: CSV and JSON files in one output directory,
-//! and the short table printed at the end.
+//! and the short table printed at the end. Every file's columns come from
+//! [`schema`], which the readers use too.
 //!
 //! Nothing is lost or half-written, and nothing but netgrow's own files is
 //! ever replaced: [`ownership`] checks the destination before any work,
@@ -8,6 +9,7 @@
 
 pub mod differences;
 pub mod ownership;
+pub mod schema;
 
 use std::fmt::Write as _;
 use std::fs;
@@ -15,15 +17,16 @@ use std::io::Write;
 use std::path::Path;
 
 use anyhow::{Context, Result};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::compare::{self, ComparisonReport};
 use crate::experiment::Experiment;
 use crate::metrics::Metric;
 use crate::summary::{self, ArmHeadline};
 
-/// Metadata of a run, written into `results.json`.
-#[derive(Clone, Debug, Serialize)]
+/// Metadata of a run, written into `results.json` and read back by the
+/// charts and report.
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Metadata {
     pub netgrow_version: String,
     pub scenario: String,
@@ -32,18 +35,30 @@ pub struct Metadata {
     pub years: u32,
     pub threads: usize,
     pub elapsed_seconds: f64,
+    /// NaN (written `null`) only if a clock misbehaved.
+    #[serde(deserialize_with = "nan_if_null")]
     pub person_weeks_per_second: f64,
+    #[serde(deserialize_with = "nan_if_null")]
     pub needs_per_second: f64,
 }
 
-/// The contents of `results.json`.
-#[derive(Clone, Debug, Serialize)]
+/// A number serde_json wrote as `null` because it was NaN.
+pub fn nan_if_null<'de, D: serde::Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
+    Ok(Option::<f64>::deserialize(d)?.unwrap_or(f64::NAN))
+}
+
+/// The contents of `results.json`, as written and as read back by the
+/// charts and report.
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct ResultsFile {
     pub metadata: Metadata,
     pub variants: Vec<ArmHeadline>,
-    /// Paired differences between cohorts, variants or focal arms.
+    /// Paired differences between cohorts, variants or focal arms (none
+    /// in files from before they were written).
+    #[serde(default)]
     pub comparisons: Vec<ComparisonReport>,
     /// Whether revenue above a stay-home baseline was measured.
+    #[serde(default)]
     pub baseline: bool,
 }
 
@@ -71,28 +86,28 @@ impl ResultsFile {
 
 /// Files every run writes (charts and report come on top).
 pub const RUN_FILES: [&str; 9] = [
-    "scenario.toml",
-    "timeseries.csv",
-    "summary.csv",
-    differences::FILE,
-    differences::MONTHLY_FILE,
-    "results.json",
-    "members.csv",
-    "network.json",
-    "ego_networks.json",
+    schema::SCENARIO,
+    schema::TIMESERIES,
+    schema::SUMMARY,
+    schema::DIFFERENCES,
+    schema::DIFFERENCES_MONTHLY,
+    schema::RESULTS,
+    schema::MEMBERS,
+    schema::NETWORK,
+    schema::EGO_NETWORKS,
 ];
 
 /// Writes every run file into `dir`.
 pub fn write_run_files(exp: &Experiment, results: &ResultsFile, dir: &Path) -> Result<()> {
-    write_text(&dir.join("scenario.toml"), &scenario_file(exp)?)?;
-    write_timeseries(exp, &dir.join("timeseries.csv"))?;
-    write_summary(exp, &dir.join("summary.csv"))?;
-    differences::write_yearly(&results.comparisons, &dir.join(differences::FILE))?;
-    differences::write_monthly(&results.comparisons, &dir.join(differences::MONTHLY_FILE))?;
-    write_members(exp, &dir.join("members.csv"))?;
-    write_json(&dir.join("results.json"), results)?;
-    write_json(&dir.join("network.json"), &exp.network)?;
-    write_json(&dir.join("ego_networks.json"), &ego_networks(exp))
+    write_text(&dir.join(schema::SCENARIO), &scenario_file(exp)?)?;
+    write_timeseries(exp, &dir.join(schema::TIMESERIES))?;
+    write_summary(exp, &dir.join(schema::SUMMARY))?;
+    differences::write_yearly(&results.comparisons, &dir.join(schema::DIFFERENCES))?;
+    differences::write_monthly(&results.comparisons, &dir.join(schema::DIFFERENCES_MONTHLY))?;
+    write_members(exp, &dir.join(schema::MEMBERS))?;
+    write_json(&dir.join(schema::RESULTS), results)?;
+    write_json(&dir.join(schema::NETWORK), &exp.network)?;
+    write_json(&dir.join(schema::EGO_NETWORKS), &ego_networks(exp))
 }
 
 fn write_json<T: Serialize>(path: &Path, value: &T) -> Result<()> {
@@ -151,9 +166,7 @@ pub fn num(x: f64) -> String {
 
 fn write_timeseries(exp: &Experiment, path: &Path) -> Result<()> {
     let mut w = csv_writer(path)?;
-    let mut header = vec!["variant", "replicate", "week", "cohort"];
-    header.extend(Metric::ALL.iter().map(|m| m.name()));
-    w.write_record(&header)
+    w.write_record(schema::timeseries().header())
         .with_context(|| format!("cannot write {}", path.display()))?;
     for (a, arm) in exp.arms.iter().enumerate() {
         for rep in 0..exp.replicates as usize {
@@ -179,10 +192,8 @@ fn write_timeseries(exp: &Experiment, path: &Path) -> Result<()> {
 fn write_summary(exp: &Experiment, path: &Path) -> Result<()> {
     let mut w = csv_writer(path)?;
     let context = || format!("cannot write {}", path.display());
-    w.write_record([
-        "variant", "cohort", "week", "metric", "mean", "sd", "ci_low", "ci_high", "n",
-    ])
-    .with_context(context)?;
+    w.write_record(schema::summary().header())
+        .with_context(context)?;
     for row in summary::summary_rows(exp) {
         w.write_record([
             exp.arms[row.arm].clone(),
@@ -203,36 +214,7 @@ fn write_summary(exp: &Experiment, path: &Path) -> Result<()> {
 
 fn write_members(exp: &Experiment, path: &Path) -> Result<()> {
     let mut w = csv_writer(path)?;
-    let columns = [
-        Metric::ReferralsReceived,
-        Metric::ReferralsReceivedHop1,
-        Metric::ReferralsReceivedHop2plus,
-        Metric::ReferralsGiven,
-        Metric::RepeatRevenue,
-        Metric::DirectRevenue,
-        Metric::ReferralRevenue,
-        Metric::PitchRevenue,
-        Metric::Revenue,
-        Metric::Hours,
-        Metric::Cost,
-        Metric::MeetingsAttended,
-        Metric::PeopleKnown,
-        Metric::TrustedTies,
-        Metric::Friends,
-        Metric::GroupsLeft,
-    ];
-    let mut header = vec![
-        "variant",
-        "replicate",
-        "cohort",
-        "person",
-        "profession",
-        "weeks_member",
-        "final_year_referrals",
-        "final_year_revenue",
-    ];
-    header.extend(columns.iter().map(|m| m.name()));
-    w.write_record(&header)
+    w.write_record(schema::members().header())
         .with_context(|| format!("cannot write {}", path.display()))?;
     let professions = &exp.scenario.population.professions;
     for (a, arm) in exp.arms.iter().enumerate() {
@@ -250,7 +232,7 @@ fn write_members(exp: &Experiment, path: &Path) -> Result<()> {
                     num(m.final_year.get(Metric::ReferralsReceived)),
                     num(m.final_year.get(Metric::Revenue)),
                 ];
-                record.extend(columns.iter().map(|&c| num(m.totals.get(c))));
+                record.extend(schema::MEMBER_TOTALS.iter().map(|&c| num(m.totals.get(c))));
                 w.write_record(&record)
                     .with_context(|| format!("cannot write {}", path.display()))?;
             }

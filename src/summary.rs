@@ -123,8 +123,9 @@ pub struct YearFigures {
     pub cumulative_revenue_above_baseline: Option<Stat>,
 }
 
-/// Headline figures of one cohort in one variant.
-#[derive(Clone, Debug, Serialize)]
+/// Headline figures of one cohort in one variant, as `results.json` holds
+/// them: written and read back by the charts and report.
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct CohortHeadline {
     pub name: String,
     pub strategy: String,
@@ -133,7 +134,7 @@ pub struct CohortHeadline {
 }
 
 /// Headline figures of one variant.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct ArmHeadline {
     pub name: String,
     pub cohorts: Vec<CohortHeadline>,
@@ -142,7 +143,7 @@ pub struct ArmHeadline {
 }
 
 /// How needs were met, mean per replicate over the whole run.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct NeedsMean {
     pub needs: f64,
     pub repeat: f64,

@@ -14,13 +14,15 @@ use std::path::{Path, PathBuf};
 use anyhow::{anyhow, bail, Context, Result};
 use serde::Deserialize;
 
-use crate::compare::{ComparisonReport, CrossoverShares, Kind};
-
-use crate::output::RUN_FILES;
+use crate::compare::{CrossoverShares, Kind};
+use crate::metrics::Metric;
+use crate::output::schema::{self, COHORT, REPLICATE, VARIANT, WEEK};
+use crate::output::{nan_if_null, RUN_FILES};
 use crate::scenario::Scenario;
 use crate::summary::{month_of_week, WEEKS_PER_YEAR};
 
-/// Weekly statistics read from `summary.csv` (cumulative flows and stocks).
+/// Weekly statistics read from `summary.csv` (cumulative flows and stocks);
+/// a test checks each is a value of its `metric` column in the schema.
 pub const WEEKLY: [&str; 11] = [
     CUM_REFERRALS,
     CUM_REVENUE,
@@ -38,61 +40,21 @@ pub const WEEKLY: [&str; 11] = [
 /// Per-replicate weekly values read from `timeseries.csv`, for statistics
 /// that must be formed within each replicate before averaging (monthly
 /// rates, ratios).
-pub const PER_REPLICATE: [&str; 3] = [REFERRALS, REVENUE, HOURS];
+const PER_REPLICATE: [Metric; 3] = [Metric::ReferralsReceived, Metric::Revenue, Metric::Hours];
 
-pub const CUM_REFERRALS: &str = "cumulative_referrals_received";
-pub const CUM_REVENUE: &str = "cumulative_revenue";
-pub const CUM_HOURS: &str = "cumulative_hours";
+pub use schema::{CUM_HOURS, CUM_REFERRALS, CUM_REVENUE};
 pub const PEOPLE_KNOWN: &str = "people_known";
 pub const TRUSTED_TIES: &str = "trusted_ties";
-pub const REFERRALS: &str = "referrals_received";
-pub const REVENUE: &str = "revenue";
-pub const HOURS: &str = "hours";
 
 pub use crate::metrics::Stat;
 
-/// `results.json`, the parts charts and report read.
-#[derive(Clone, Debug, Deserialize)]
-pub struct Results {
-    pub metadata: Metadata,
-    pub variants: Vec<Arm>,
-    /// Paired differences (none in files from before they were written).
-    #[serde(default)]
-    pub comparisons: Vec<ComparisonReport>,
-    /// Whether revenue above a stay-home baseline was measured.
-    #[serde(default)]
-    pub baseline: bool,
-}
-
-/// `results.json` → `metadata`.
-#[derive(Clone, Debug, Deserialize)]
-pub struct Metadata {
-    pub netgrow_version: String,
-    pub scenario: String,
-    pub seed: u64,
-    pub replicates: u32,
-    pub years: u32,
-}
-
-/// One variant's headline figures.
-#[derive(Clone, Debug, Deserialize)]
-pub struct Arm {
-    pub name: String,
-    pub cohorts: Vec<CohortFigures>,
-}
-
-/// One cohort's figures, year by year.
-#[derive(Clone, Debug, Deserialize)]
-pub struct CohortFigures {
-    pub name: String,
-    pub strategy: String,
-    pub members: u64,
-    pub years: Vec<Year>,
-}
-
-/// One cohort's figures for one simulated year (per member, across
-/// replicates), as `results.json` holds them.
-pub use crate::summary::YearFigures as Year;
+/// The types `results.json` is written from, under the names the charts
+/// and report use: reading deserialises exactly what the writer
+/// serialised.
+pub use crate::output::{Metadata, ResultsFile as Results};
+pub use crate::summary::{
+    ArmHeadline as Arm, CohortHeadline as CohortFigures, YearFigures as Year,
+};
 
 /// `network.json`, the parts about separation.
 #[derive(Clone, Debug, Deserialize)]
@@ -125,10 +87,6 @@ pub struct Separation {
 pub struct HopShare {
     pub hops: usize,
     pub share: f64,
-}
-
-fn nan_if_null<'de, D: serde::Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
-    Ok(Option::<f64>::deserialize(d)?.unwrap_or(f64::NAN))
 }
 
 /// `ego_networks.json`: one entry per variant.
@@ -242,20 +200,20 @@ impl RunData {
         let scenario_path = dir.join("scenario.toml");
         let scenario = Scenario::load(&scenario_path, &[])
             .map_err(|e| anyhow!("{}: {e}", scenario_path.display()))?;
-        let results: Results = read_json(&dir.join("results.json"))?;
-        let series = series_of(&results, &dir.join("results.json"))?;
+        let results: Results = read_json(&dir.join(schema::RESULTS))?;
+        let series = series_of(&results, &dir.join(schema::RESULTS))?;
         let weeks = results.metadata.years as usize * WEEKS_PER_YEAR;
-        let weekly = read_summary(&dir.join("summary.csv"), &series, weeks)?;
+        let weekly = read_summary(&dir.join(schema::SUMMARY), &series, weeks)?;
         let per_replicate = read_timeseries(
-            &dir.join("timeseries.csv"),
+            &dir.join(schema::TIMESERIES),
             &series,
             weeks,
             results.metadata.replicates as usize,
         )?;
-        let members = read_members(&dir.join("members.csv"), &series)?;
-        let network: Network = read_json(&dir.join("network.json"))?;
-        let egos: Vec<EgoFile> = read_json(&dir.join("ego_networks.json"))?;
-        check_egos(&egos, &dir.join("ego_networks.json"))?;
+        let members = read_members(&dir.join(schema::MEMBERS), &series)?;
+        let network: Network = read_json(&dir.join(schema::NETWORK))?;
+        let egos: Vec<EgoFile> = read_json(&dir.join(schema::EGO_NETWORKS))?;
+        check_egos(&egos, &dir.join(schema::EGO_NETWORKS))?;
         Ok(RunData {
             dir: dir.to_path_buf(),
             scenario,
@@ -286,7 +244,7 @@ impl RunData {
 
     /// Weekly values per replicate (`[replicate][week]`) of one of
     /// [`PER_REPLICATE`]'s metrics.
-    pub fn per_replicate(&self, series: usize, metric: &str) -> &[Vec<f64>] {
+    fn per_replicate(&self, series: usize, metric: Metric) -> &[Vec<f64>] {
         PER_REPLICATE
             .iter()
             .position(|m| *m == metric)
@@ -323,15 +281,18 @@ impl RunData {
     /// 52/12 weeks and the figure matches `results.json`'s yearly
     /// `referrals_per_month` on average.
     pub fn monthly_referrals(&self, series: usize) -> Vec<Stat> {
-        monthly_rate(self.per_replicate(series, REFERRALS), self.weeks)
+        monthly_rate(
+            self.per_replicate(series, Metric::ReferralsReceived),
+            self.weeks,
+        )
     }
 
     /// Revenue per hour spent networking, from the start of the run to each
     /// week: each replicate's cumulative revenue ÷ cumulative hours (per
     /// member), then averaged across replicates. NaN until hours are spent.
     pub fn return_on_time(&self, series: usize) -> Vec<Stat> {
-        let revenue = self.per_replicate(series, REVENUE);
-        let hours = self.per_replicate(series, HOURS);
+        let revenue = self.per_replicate(series, Metric::Revenue);
+        let hours = self.per_replicate(series, Metric::Hours);
         let ratios: Vec<Vec<f64>> = revenue
             .iter()
             .zip(hours)
@@ -592,25 +553,14 @@ fn read_summary(path: &Path, series: &[SeriesId], weeks: usize) -> Result<Vec<Ve
     let file = CsvFile::open(path)?;
     let col = |name: &str| file.column(name);
     let (variant, cohort, week, metric) = (
-        col("variant")?,
-        col("cohort")?,
-        col("week")?,
-        col("metric")?,
+        col(VARIANT)?,
+        col(COHORT)?,
+        col(WEEK)?,
+        col(schema::METRIC)?,
     );
-    let (mean, sd, lo, hi, n) = (
-        col("mean")?,
-        col("sd")?,
-        col("ci_low")?,
-        col("ci_high")?,
-        col("n")?,
-    );
-    let missing = Stat {
-        mean: f64::NAN,
-        sd: f64::NAN,
-        ci_low: f64::NAN,
-        ci_high: f64::NAN,
-        n: 0,
-    };
+    let [mean, sd, lo, hi, n] = schema::STATISTICS.map(col);
+    let (mean, sd, lo, hi, n) = (mean?, sd?, lo?, hi?, n?);
+    let missing = Stat::of(&[]);
     let mut out = vec![vec![vec![missing; weeks]; WEEKLY.len()]; series.len()];
     let mut seen = vec![vec![0usize; WEEKLY.len()]; series.len()];
     file.each(|r, line| {
@@ -660,13 +610,13 @@ fn read_timeseries(
     replicates: usize,
 ) -> Result<Vec<Vec<Vec<Vec<f64>>>>> {
     let file = CsvFile::open(path)?;
-    let variant = file.column("variant")?;
-    let cohort = file.column("cohort")?;
-    let replicate = file.column("replicate")?;
-    let week = file.column("week")?;
+    let variant = file.column(VARIANT)?;
+    let cohort = file.column(COHORT)?;
+    let replicate = file.column(REPLICATE)?;
+    let week = file.column(WEEK)?;
     let metrics: Vec<usize> = PER_REPLICATE
         .iter()
-        .map(|m| file.column(m))
+        .map(|m| file.column(m.name()))
         .collect::<Result<_>>()?;
     let mut out =
         vec![vec![vec![vec![f64::NAN; weeks]; replicates]; PER_REPLICATE.len()]; series.len()];
@@ -705,11 +655,11 @@ fn read_timeseries(
 
 fn read_members(path: &Path, series: &[SeriesId]) -> Result<Vec<Vec<Outcome>>> {
     let file = CsvFile::open(path)?;
-    let variant = file.column("variant")?;
-    let cohort = file.column("cohort")?;
-    let weeks = file.column("weeks_member")?;
-    let referrals = file.column("final_year_referrals")?;
-    let revenue = file.column("final_year_revenue")?;
+    let variant = file.column(VARIANT)?;
+    let cohort = file.column(COHORT)?;
+    let weeks = file.column(schema::WEEKS_MEMBER)?;
+    let referrals = file.column(schema::FINAL_YEAR_REFERRALS)?;
+    let revenue = file.column(schema::FINAL_YEAR_REVENUE)?;
     let mut out = vec![Vec::new(); series.len()];
     file.each(|r, line| {
         let (v, c) = (text(r, variant, path, line)?, text(r, cohort, path, line)?);
@@ -788,5 +738,16 @@ mod tests {
         )
         .expect("valid JSON");
         assert!(s.mean.is_nan() && s.ci_high.is_nan());
+    }
+
+    #[test]
+    fn every_weekly_series_read_is_a_metric_summary_csv_holds() {
+        let values = schema::summary_metrics();
+        for name in WEEKLY {
+            assert!(
+                values.iter().any(|c| c.name.text() == name),
+                "summary.csv has no metric {name}"
+            );
+        }
     }
 }

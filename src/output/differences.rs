@@ -1,7 +1,8 @@
 //! Paired differences in a run's outputs: `differences.csv` (each
 //! comparison's differences at the end of every year),
 //! `differences_monthly.csv` (the charted measures month by month) and the
-//! block of the end-of-run table that reports them.
+//! block of the end-of-run table that reports them. Their columns are
+//! in [`super::schema::differences`].
 //!
 //! Every figure is a difference `a − b` formed within each replicate and
 //! then summarised across replicates ([`crate::compare`]); a lead is named
@@ -12,17 +13,9 @@ use std::path::Path;
 
 use anyhow::{Context, Result};
 
-use super::{csv_writer, num};
+use super::{csv_writer, num, schema};
 use crate::compare::{ComparisonReport, Difference, Kind, Measure, Verdict, YearDifference};
 use crate::metrics::Stat;
-
-/// The file of yearly differences.
-pub const FILE: &str = "differences.csv";
-/// The file of monthly differences of the charted measures.
-pub const MONTHLY_FILE: &str = "differences_monthly.csv";
-
-/// The columns naming a comparison, shared by both files.
-const WHO: [&str; 5] = ["comparison", "kind", "room_networkers", "a", "b"];
 
 fn who(c: &ComparisonReport) -> [String; 5] {
     let (kind, room) = match c.comparison.kind {
@@ -55,11 +48,8 @@ fn verdict_cell(v: Verdict) -> &'static str {
 pub fn write_yearly(reports: &[ComparisonReport], path: &Path) -> Result<()> {
     let context = || format!("cannot write {}", path.display());
     let mut w = csv_writer(path)?;
-    let mut header = WHO.to_vec();
-    header.extend([
-        "year", "measure", "mean", "ci_low", "ci_high", "n", "verdict",
-    ]);
-    w.write_record(&header).with_context(context)?;
+    w.write_record(schema::differences().header())
+        .with_context(context)?;
     for c in reports {
         for y in &c.years {
             for d in std::iter::once(&y.referrals_per_month).chain(&y.to_date) {
@@ -80,9 +70,8 @@ pub fn write_yearly(reports: &[ComparisonReport], path: &Path) -> Result<()> {
 pub fn write_monthly(reports: &[ComparisonReport], path: &Path) -> Result<()> {
     let context = || format!("cannot write {}", path.display());
     let mut w = csv_writer(path)?;
-    let mut header = WHO.to_vec();
-    header.extend(["measure", "month", "mean", "ci_low", "ci_high", "n"]);
-    w.write_record(&header).with_context(context)?;
+    w.write_record(schema::differences_monthly().header())
+        .with_context(context)?;
     for c in reports {
         for m in &c.monthly {
             for (i, s) in m.months.iter().enumerate() {

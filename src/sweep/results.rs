@@ -1,5 +1,6 @@
 //! A finished sweep read back from its directory, and the tables written
-//! from it: `sweep.csv` and `sweep_difference.csv`.
+//! from it: `sweep.csv` and `sweep_difference.csv` (their columns are in
+//! `output::schema::sweep`).
 //!
 //! Finishing a sweep ([`finish`]) reads only the directory — manifest,
 //! scenario and point files — and writes the tables, charts and report
@@ -14,6 +15,7 @@ use super::measure::{self, HEADLINES};
 use super::store::{self, num, Manifest, PointData};
 use crate::error::BadInput;
 use crate::metrics::Stat;
+use crate::output::schema::sweep::{difference_table, table, DIFFERENCE_TABLE, SWEEP_TABLE};
 use crate::scenario::Scenario;
 
 /// A complete sweep in memory.
@@ -121,14 +123,9 @@ impl SweepData {
 /// compared) into `dir`.
 pub fn write_tables(data: &SweepData, dir: &Path) -> Result<()> {
     let m = &data.manifest;
-    let mut header = vec!["point".to_string()];
-    header.extend(m.keys.iter().map(|k| k.key.clone()));
-    let tail = ["year", "metric", "mean", "sd", "ci_low", "ci_high", "n"];
+    let keys = m.key_names();
     let mut w = csv::Writer::from_writer(Vec::new());
-    let mut cohort_header = header.clone();
-    cohort_header.push("cohort".into());
-    cohort_header.extend(tail.iter().map(|s| s.to_string()));
-    w.write_record(&cohort_header)?;
+    w.write_record(table().header_for(&keys, 0))?;
     let row = |point: usize, who: &str, year: usize, metric: usize, s: Stat| {
         let mut r = vec![point.to_string()];
         r.extend(m.points[point].values.iter().cloned());
@@ -153,17 +150,16 @@ pub fn write_tables(data: &SweepData, dir: &Path) -> Result<()> {
             }
         }
     }
-    let bytes = w.into_inner().context("cannot encode sweep.csv")?;
-    store::write_file(&dir.join("sweep.csv"), &bytes)?;
+    let bytes = w
+        .into_inner()
+        .with_context(|| format!("cannot encode {SWEEP_TABLE}"))?;
+    store::write_file(&dir.join(SWEEP_TABLE), &bytes)?;
 
     let Some(label) = data.difference_label() else {
         return Ok(());
     };
     let mut w = csv::Writer::from_writer(Vec::new());
-    let mut diff_header = header;
-    diff_header.push("difference".into());
-    diff_header.extend(tail.iter().map(|s| s.to_string()));
-    w.write_record(&diff_header)?;
+    w.write_record(difference_table().header_for(&keys, 0))?;
     for p in 0..data.points.len() {
         for &y in &data.years() {
             for k in 0..HEADLINES.len() {
@@ -175,8 +171,8 @@ pub fn write_tables(data: &SweepData, dir: &Path) -> Result<()> {
     }
     let bytes = w
         .into_inner()
-        .context("cannot encode sweep_difference.csv")?;
-    store::write_file(&dir.join("sweep_difference.csv"), &bytes)
+        .with_context(|| format!("cannot encode {DIFFERENCE_TABLE}"))?;
+    store::write_file(&dir.join(DIFFERENCE_TABLE), &bytes)
 }
 
 /// The headline metrics a sweep charts, as indices (unknown names are

@@ -31,18 +31,19 @@ use super::design::Design;
 use super::measure::HEADLINES;
 use super::spec::KeyKind;
 use crate::error::BadInput;
-use crate::metrics::{Metric, Row, Stat};
+use crate::metrics::{Row, Stat};
+use crate::output::schema;
 
 /// The manifest file of every sweep directory.
-pub const MANIFEST: &str = "sweep.json";
+pub const MANIFEST: &str = schema::sweep::MANIFEST;
 /// The file that marks a shard directory.
-pub const SHARD: &str = "shard.json";
+pub const SHARD: &str = schema::sweep::SHARD;
 /// The resolved scenario.
-pub const SCENARIO: &str = "scenario.toml";
+pub const SCENARIO: &str = schema::SCENARIO;
 /// Finished points.
 pub const POINTS: &str = "points";
 /// Timings of the last session: the one file that differs between runs.
-pub const TIMING: &str = "timing.json";
+pub const TIMING: &str = schema::sweep::TIMING;
 
 /// What a sweep is: enough to check that two directories hold parts of the
 /// same sweep, and to draw its charts without the scenario's file.
@@ -116,19 +117,15 @@ impl Manifest {
         self.points.len().saturating_sub(1).to_string().len().max(4)
     }
 
+    /// The dotted names of the varied keys, in order: a sweep file's
+    /// columns between the point and the cohort.
+    pub fn key_names(&self) -> Vec<String> {
+        self.keys.iter().map(|k| k.key.clone()).collect()
+    }
+
     /// Column names of a point file.
     pub fn point_header(&self) -> Vec<String> {
-        let mut h = vec!["point".to_string()];
-        h.extend(self.keys.iter().map(|k| k.key.clone()));
-        h.extend(
-            [
-                "cohort", "year", "metric", "mean", "sd", "ci_low", "ci_high", "n",
-            ]
-            .iter()
-            .map(|s| s.to_string()),
-        );
-        h.extend((0..self.replicates).map(|r| format!("replicate_{r}")));
-        h
+        schema::sweep::point_file().header_for(&self.key_names(), self.replicates)
     }
 }
 
@@ -203,11 +200,7 @@ fn check_stats(fields: [&str; 5], values: &[f64]) -> Result<(), String> {
         .filter(|x| x.is_finite())
         .fold(0.0f64, |m, x| m.max(x.abs()));
     let computed = [s.mean, s.sd, s.ci_low, s.ci_high];
-    for ((name, text), want) in ["mean", "sd", "ci_low", "ci_high"]
-        .iter()
-        .zip(fields)
-        .zip(computed)
-    {
+    for ((name, text), want) in schema::STATISTICS.iter().zip(fields).zip(computed) {
         let read = parse_num(text).ok_or_else(|| format!("{name} {text:?} is not a number"))?;
         if !same_stat(read, want, scale) {
             let given = if want.is_nan() {
@@ -269,9 +262,7 @@ pub fn write_timeseries(
     rows: &[Vec<Vec<Row>>],
 ) -> Result<()> {
     let mut w = csv::Writer::from_writer(Vec::new());
-    let mut header = vec!["point", "replicate", "week", "cohort"];
-    header.extend(Metric::ALL.iter().map(|m| m.name()));
-    w.write_record(&header)?;
+    w.write_record(schema::sweep::point_timeseries().header())?;
     for (rep, weeks) in rows.iter().enumerate() {
         for (week, cohorts) in weeks.iter().enumerate() {
             for (c, row) in cohorts.iter().enumerate() {

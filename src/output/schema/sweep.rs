@@ -1,0 +1,285 @@
+//! The files of a sweep directory: `sweep.csv`, `sweep_difference.csv`,
+//! the point files, `sweep.json`, `shard.json` and `timing.json`.
+
+use super::run::{extent, provenance, speed, sweep_figures, weekly_metrics};
+use super::{
+    statistics, Column, Command, File, Kind, Name, Part, Per, Place, Unit, COHORT, DIFFERENCE,
+    METRIC, POINT, REPLICATE, WEEK, YEAR,
+};
+
+/// The files of a sweep directory.
+pub const SWEEP_TABLE: &str = "sweep.csv";
+pub const DIFFERENCE_TABLE: &str = "sweep_difference.csv";
+pub const POINT_FILE: &str = "points/point-NNNN.csv";
+pub const POINT_TIMESERIES: &str = "points/point-NNNN-timeseries.csv";
+pub const MANIFEST: &str = "sweep.json";
+pub const SHARD: &str = "shard.json";
+pub const TIMING: &str = "timing.json";
+
+/// Every file `netgrow sweep` writes besides `scenario.toml`.
+pub fn files() -> Vec<File> {
+    vec![
+        table(),
+        difference_table(),
+        point_file(),
+        point_timeseries(),
+        manifest(),
+        shard(),
+        timing(),
+    ]
+}
+
+fn point() -> Column {
+    Column::key(
+        POINT,
+        Unit::Number,
+        "the point of the design, from 0, as listed in sweep.json",
+    )
+}
+
+fn keys() -> Column {
+    Column {
+        name: Name::EachKey,
+        ..Column::key(
+            "",
+            Unit::AsKey,
+            "the value of a varied scenario key at this point: one column per key, named by its dotted path",
+        )
+    }
+}
+
+fn year() -> Column {
+    Column::key(YEAR, Unit::YearNumber, "the simulated year, from 1")
+}
+
+fn metric() -> Column {
+    Column::key(
+        METRIC,
+        Unit::Text,
+        "the yearly figure the row summarises (values below)",
+    )
+}
+
+/// The columns of a sweep table or point file: point and keys, `who`
+/// (cohort or difference), year, metric and the statistics.
+fn table_columns(who: Column) -> Vec<Column> {
+    let mut columns = vec![point(), keys(), who, year(), metric()];
+    columns.extend(statistics());
+    columns
+}
+
+/// The values of a sweep table's `metric`: the yearly figures of
+/// `results.json`.
+fn metrics(same_as: Option<&'static str>) -> Part {
+    Part {
+        same_as,
+        ..Part::new(
+            Place::ValuesOf(METRIC),
+            "The yearly figures of results.json, per member.",
+            sweep_figures(),
+        )
+    }
+}
+
+fn cohort() -> Column {
+    Column::key(COHORT, Unit::Text, "the cohort")
+}
+
+/// `sweep.csv`.
+pub fn table() -> File {
+    File {
+        file: SWEEP_TABLE,
+        written_by: Command::Sweep,
+        about: "One row per point × cohort × year (the last; every year with --each-year) × metric: the figure's statistics across replicates.",
+        parts: vec![
+            Part::new(Place::Columns, "", table_columns(cohort())),
+            metrics(None),
+        ],
+    }
+}
+
+/// `sweep_difference.csv`.
+pub fn difference_table() -> File {
+    File {
+        file: DIFFERENCE_TABLE,
+        written_by: Command::Sweep,
+        about: "Written when two cohorts are compared: one row per point × year × metric, the statistics of their paired difference.",
+        parts: vec![
+            Part::new(
+                Place::Columns,
+                "",
+                table_columns(Column::key(
+                    DIFFERENCE,
+                    Unit::Text,
+                    "which difference: `A − B` is cohort A's figure minus cohort B's, formed replicate by replicate",
+                )),
+            ),
+            metrics(Some(SWEEP_TABLE)),
+        ],
+    }
+}
+
+/// A point file.
+pub fn point_file() -> File {
+    let mut columns = table_columns(cohort());
+    columns.push(Column {
+        name: Name::EachReplicate,
+        ..Column::new(
+            "",
+            Unit::AsMetric,
+            Kind::Value,
+            None,
+            "the figure in replicate r: one column per replicate, from 0",
+        )
+    });
+    File {
+        file: POINT_FILE,
+        written_by: Command::Sweep,
+        about: "One file per point, written when the point is done: one row per cohort × year (every year) × metric, with every replicate's value.",
+        parts: vec![
+            Part::new(Place::Columns, "", columns),
+            metrics(Some(SWEEP_TABLE)),
+        ],
+    }
+}
+
+/// A point's weekly time series.
+pub fn point_timeseries() -> File {
+    let mut columns = vec![
+        point(),
+        Column::key(
+            REPLICATE,
+            Unit::Number,
+            "the replicate: an independent world, numbered from 0",
+        ),
+        Column::key(WEEK, Unit::WeekNumber, "the simulated week, from 1"),
+        cohort(),
+    ];
+    columns.extend(weekly_metrics());
+    File {
+        file: POINT_TIMESERIES,
+        written_by: Command::Sweep,
+        about: "With --keep-timeseries: a point's weekly rows, the columns of timeseries.csv with the point in place of the variant.",
+        parts: vec![Part::new(Place::Columns, "", columns)],
+    }
+}
+
+/// `sweep.json`.
+pub fn manifest() -> File {
+    let mut top = provenance();
+    top.push(scenario_hash());
+    top.extend(extent());
+    top.extend([
+        Column::info(
+            "design",
+            Unit::Text,
+            "how the keys' values are combined: grid, zip, random, lhs or oat",
+        ),
+        Column::info(
+            "metrics",
+            Unit::Text,
+            "the yearly figures charted, the first the headline",
+        ),
+        Column::info("cohorts", Unit::Text, "the cohorts, in order"),
+        Column::info(
+            DIFFERENCE,
+            Unit::Text,
+            "the two cohorts of the paired difference, [minuend, subtrahend]; null without one",
+        ),
+        Column::info(
+            "each_year",
+            Unit::Boolean,
+            "whether sweep.csv has every year, not only the last",
+        ),
+        Column::info(
+            "keep_timeseries",
+            Unit::Boolean,
+            "whether points keep their weekly time series",
+        ),
+    ]);
+    File {
+        file: MANIFEST,
+        written_by: Command::Sweep,
+        about: "What the sweep is: enough to check that directories hold parts of the same sweep, and to draw its charts.",
+        parts: vec![
+            Part::new(Place::Fields(""), "The sweep as a whole.", top),
+            Part::new(
+                Place::Fields("keys[]"),
+                "One entry per varied key.",
+                vec![
+                    Column::key("key", Unit::Text, "the scenario key's dotted path"),
+                    Column::info("kind", Unit::Text, "its kind of value: integer, number, text or boolean"),
+                    Column::info("spec", Unit::Text, "its values as given (`1,2,4`, `1..24:1`, `0.5..64:log8`, …)"),
+                    Column::info("base", Unit::AsKey, "its value in the base scenario, as text"),
+                ],
+            ),
+            Part::new(
+                Place::Fields("points[]"),
+                "One entry per point of the design.",
+                vec![
+                    Column::key(POINT, Unit::Number, "the point, from 0"),
+                    Column::info("values", Unit::AsKey, "each key's value at the point as text, in the order of keys"),
+                    Column::info("moves", Unit::Text, "one-at-a-time designs: the key this point moves (absent for the base point and other designs)"),
+                ],
+            ),
+        ],
+    }
+}
+
+fn scenario_hash() -> Column {
+    Column::info(
+        "scenario_hash",
+        Unit::Text,
+        "FNV-1a hash of scenario.toml, [sweep] table included, to tell sweeps apart",
+    )
+}
+
+/// `shard.json`.
+pub fn shard() -> File {
+    let mut fields = provenance();
+    fields.push(scenario_hash());
+    fields.extend([
+        Column::info("shard", Unit::Text, "which share this is: `K/N`"),
+        Column::info("index", Unit::Number, "K, from 1"),
+        Column::info("count", Unit::Number, "N, the number of shards"),
+        Column::info("points", Unit::Number, "the points this shard runs"),
+    ]);
+    File {
+        file: SHARD,
+        written_by: Command::Sweep,
+        about:
+            "In a shard directory (--shard K/N) only: which share of the sweep's points it holds.",
+        parts: vec![Part::new(Place::Fields(""), "The shard.", fields)],
+    }
+}
+
+/// `timing.json`.
+pub fn timing() -> File {
+    let points = |name, about| Column::new(name, Unit::Points, Kind::Count, Some(Per::Run), about);
+    let mut fields = speed("wall time of the session");
+    fields.extend([
+        Column::info(
+            "threads",
+            Unit::Threads,
+            "worker threads used (results do not depend on them)",
+        ),
+        points("points_run", "points simulated in the session"),
+        points(
+            "points_skipped",
+            "points already done by an earlier session",
+        ),
+        Column::new(
+            "runs",
+            Unit::Runs,
+            Kind::Count,
+            Some(Per::Run),
+            "simulations run: points × replicates",
+        ),
+    ]);
+    File {
+        file: TIMING,
+        written_by: Command::Sweep,
+        about: "How long the last session took: the one file that differs between otherwise identical sweeps.",
+        parts: vec![Part::new(Place::Fields(""), "The session.", fields)],
+    }
+}
