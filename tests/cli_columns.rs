@@ -9,31 +9,7 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 use tempfile::TempDir;
 
-use crate::common::{netgrow, root, write};
-
-/// 300 people, 30 members in two cohorts, one year, two replicates.
-const TINY: &str = r#"
-[simulation]
-name = "tiny"
-years = 1
-replicates = 2
-seed = 5
-
-[population]
-size = 300
-acquaintances = 20
-close_ties = 5
-
-[groups]
-count = 4
-seats = 10
-
-[cohorts.connecting]
-members = 15
-
-[cohorts.networking]
-members = 15
-"#;
+use crate::common::{netgrow, root, write, TINY};
 
 /// Files that are not results: the ownership record every output
 /// directory holds.

@@ -12,32 +12,7 @@ use std::process::Command;
 use predicates::prelude::*;
 use tempfile::TempDir;
 
-use crate::common::{netgrow, root, write};
-
-/// 300 people, 30 members, one year, two replicates: a run of it takes
-/// milliseconds.
-const TINY: &str = r#"
-[simulation]
-name = "tiny"
-years = 1
-replicates = 2
-seed = 5
-
-[population]
-size = 300
-acquaintances = 20
-close_ties = 5
-
-[groups]
-count = 4
-seats = 10
-
-[cohorts.connecting]
-members = 15
-
-[cohorts.networking]
-members = 15
-"#;
+use crate::common::{netgrow, root, write, TINY};
 
 /// [`TINY`] swept over two values of one key.
 fn tiny_sweep() -> String {

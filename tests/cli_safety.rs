@@ -14,7 +14,7 @@ use assert_cmd::assert::Assert;
 use predicates::prelude::*;
 use tempfile::TempDir;
 
-use crate::common::{netgrow, root, write};
+use crate::common::{netgrow, root, write, TINY};
 
 /// The record every directory netgrow writes carries.
 const RECORD: &str = "written-by-netgrow.json";
@@ -30,30 +30,6 @@ const SMALL: [&str; 8] = [
     "--no-charts",
     "--quiet",
 ];
-
-/// 300 people, 30 members in 4 groups, one year, two replicates.
-const TINY: &str = r#"
-[simulation]
-name = "tiny"
-years = 1
-replicates = 2
-seed = 5
-
-[population]
-size = 300
-acquaintances = 20
-close_ties = 5
-
-[groups]
-count = 4
-seats = 10
-
-[cohorts.connecting]
-members = 15
-
-[cohorts.networking]
-members = 15
-"#;
 
 /// Two points of [`TINY`].
 const TWO_POINTS: [&str; 3] = [

@@ -13,31 +13,7 @@ use std::time::{Duration, Instant};
 use predicates::prelude::*;
 use tempfile::TempDir;
 
-use crate::common::{netgrow, root, write};
-
-/// 300 people, 30 members in 4 groups, one year, two replicates.
-const TINY: &str = r#"
-[simulation]
-name = "tiny"
-years = 1
-replicates = 2
-seed = 5
-
-[population]
-size = 300
-acquaintances = 20
-close_ties = 5
-
-[groups]
-count = 4
-seats = 10
-
-[cohorts.connecting]
-members = 15
-
-[cohorts.networking]
-members = 15
-"#;
+use crate::common::{netgrow, root, write, TINY};
 
 /// Two keys on a grid: 3 × 2 = 6 points.
 const GRID: [&str; 4] = [

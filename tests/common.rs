@@ -4,6 +4,9 @@ use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
 
+/// 300 people, 30 members in two cohorts, one year, two replicates.
+pub const TINY: &str = include_str!("data/tiny.toml");
+
 /// The `netgrow` binary under test, run from the repository root.
 pub fn netgrow() -> Command {
     let mut cmd = Command::cargo_bin("netgrow").expect("the netgrow binary is built");

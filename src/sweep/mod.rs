@@ -51,28 +51,7 @@ pub(crate) mod tests {
     use crate::scenario::Scenario;
 
     /// 300 people, 30 members, one year, two replicates.
-    pub const TINY: &str = r#"
-[simulation]
-name = "tiny"
-years = 1
-replicates = 2
-seed = 5
-
-[population]
-size = 300
-acquaintances = 20
-close_ties = 5
-
-[groups]
-count = 4
-seats = 10
-
-[cohorts.connecting]
-members = 15
-
-[cohorts.networking]
-members = 15
-"#;
+    pub const TINY: &str = include_str!("../../tests/data/tiny.toml");
 
     /// [`TINY`], loaded.
     pub fn tiny() -> Scenario {
