@@ -25,6 +25,8 @@ pub enum Purpose {
     Analysis = 8,
     Attendance = 9,
     Resolve = 10,
+    Markets = 11,
+    Gathering = 12,
 }
 
 /// SplitMix64's finaliser: a bijective mix with good avalanche, so nearby

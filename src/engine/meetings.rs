@@ -19,11 +19,12 @@ use super::Run;
 use crate::metrics::Metric;
 use crate::model::book::Book;
 use crate::model::contact::Ties;
+use crate::model::markets::Markets;
 use crate::model::meetings;
 use crate::model::relationships::Rules;
 use crate::model::town::{Ledger, Reads};
 use crate::population::World;
-use crate::scenario::{Scenario, Strategy};
+use crate::scenario::{PatienceRule, Rooms, Scenario, Strategy};
 use crate::streams::{self, Purpose};
 
 /// Cache lines of one list of ties requested ahead of a meeting: enough
@@ -89,6 +90,10 @@ impl Reads for Meeting<'_, '_, '_> {
 
     fn book(&self, person: u32) -> Option<&Book> {
         Some(self.books[self.place(person)?])
+    }
+
+    fn markets(&self) -> &Markets {
+        &self.run.markets
     }
 }
 
@@ -268,6 +273,55 @@ impl Run<'_> {
                     Effect::Attended(slot) => meetings::attend_costs(self, slot, group),
                     Effect::Credit(slot, metric, x) => self.credit(slot, metric, x),
                     Effect::Recheck(w, owner, other) => self.recheck_trust(w, owner, other),
+                }
+            }
+        }
+    }
+}
+
+impl Run<'_> {
+    /// After this week's meetings, in group and slot order: the guests of
+    /// members whose rooms are targeted, and the judgement of members who
+    /// move on when a room holds no connection for them. Both happen at a
+    /// meeting of the member's own group (not on a visit).
+    pub(super) fn gatherings(&mut self, attendees: &[Vec<u32>], week: u32) {
+        let people = &self.world.people;
+        for (g, list) in attendees.iter().enumerate() {
+            let mut present: Option<Vec<u32>> = None;
+            for &slot in list {
+                let m = &self.membership.members[slot as usize];
+                let st = self.strategies[m.cohort as usize];
+                let targeted = st.rooms == Rooms::Targeted;
+                let judged = st.patience_rule == PatienceRule::Judgement;
+                if !(targeted || judged) || !m.groups.contains(&(g as u32)) {
+                    continue;
+                }
+                let person = m.person;
+                let trade = people.profession[person as usize];
+                let guests = if targeted {
+                    let mut rng = streams::stream(
+                        self.seed,
+                        Purpose::Gathering,
+                        &[self.rep, week as u64, person as u64],
+                    );
+                    let m = &self.s.markets;
+                    let wanted = (m.guests, m.guest_introducers);
+                    let n = people.len() as u32;
+                    let guests = self.markets.guests(person, trade, wanted, n, &mut rng);
+                    meetings::welcome_guests(self, person, &guests, week, &mut rng);
+                    guests
+                } else {
+                    Vec::new()
+                };
+                if judged {
+                    let present = present.get_or_insert_with(|| {
+                        list.iter()
+                            .map(|&s| self.membership.members[s as usize].person)
+                            .collect()
+                    });
+                    let connected = !guests.is_empty()
+                        || meetings::connection(&self.markets, person, trade, present);
+                    self.membership.members[slot as usize].no_connection = !connected;
                 }
             }
         }

@@ -318,6 +318,7 @@ impl Membership {
         m.joined_week = week;
         m.meetings_in_group = 0;
         m.business_since_join = 0;
+        m.no_connection = false;
         true
     }
 

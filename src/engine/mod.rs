@@ -3,7 +3,7 @@
 //! ([`crate::model`]) applied to the run's state.
 //!
 //! ```text
-//! Run::week: subscriptions → attendance → meetings → one-to-ones → needs → decisions → trust calendar
+//! Run::week: subscriptions → attendance → meetings → guests and judgement → one-to-ones → needs → decisions → trust calendar
 //! ```
 //!
 //! The rules say what happens; the engine owns how the state is laid out
@@ -42,6 +42,7 @@ use crate::metrics::{Metric, Row};
 use crate::model::attendance::{meetings_attended, ThisWeek};
 use crate::model::book::Book;
 use crate::model::decisions::{self, Choice};
+use crate::model::markets::Markets;
 use crate::model::members::{subscription_due, NEVER};
 use crate::model::needs::NeedTally;
 use crate::model::relationships::Rules;
@@ -83,6 +84,8 @@ pub(crate) struct Run<'a> {
     rep: u64,
     /// Strategy of each cohort, by cohort index.
     strategies: Vec<&'a Strategy>,
+    /// Who is in which trade's market, and who introduces it.
+    markets: Markets,
     membership: Membership,
     /// The people who hold a book, one bit each: most people never went
     /// networking, and this answers "any ties?" for them from cache.
@@ -206,6 +209,7 @@ impl<'a> Run<'a> {
             rules: Rules::new(&s.relationships),
             seed: s.simulation.seed,
             rep: replicate as u64,
+            markets: Markets::new(&s.markets, s.simulation.seed, replicate as u64),
             strategies,
             membership: Membership::new(
                 n,
@@ -284,6 +288,7 @@ impl<'a> Run<'a> {
         self.subscriptions(week);
         let attendees = self.attendance(week);
         self.meetings(&attendees, week);
+        self.gatherings(&attendees, week);
         self.one_to_ones(week);
         self.needs(week);
         self.decisions(week);

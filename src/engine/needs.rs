@@ -85,6 +85,7 @@ impl Run<'_> {
                     start,
                     BLOCK.min(n - start),
                     needs_per_year,
+                    &self.markets,
                     pick,
                     &self.job_values,
                     &mut rng,

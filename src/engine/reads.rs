@@ -14,6 +14,7 @@ use super::Run;
 use crate::metrics::{Metric, Row};
 use crate::model::book::Book;
 use crate::model::contact::Ties;
+use crate::model::markets::Markets;
 use crate::model::members::Member;
 use crate::model::relationships::{Rules, Tie};
 use crate::model::town::{Acquaintance, Asked, Between, Buyer, Circle, Ledger, Reads, Town, Trade};
@@ -50,6 +51,10 @@ impl Reads for Run<'_> {
         self.holders
             .contains(person)
             .then(|| &self.books[person as usize])
+    }
+
+    fn markets(&self) -> &Markets {
+        &self.markets
     }
 }
 

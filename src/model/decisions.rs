@@ -9,7 +9,11 @@
 //!   never leave) and who has attended that many meetings in their current
 //!   group(s) with no business traced to them — a sale whose buyer or
 //!   referrer they first met through networking after joining — leaves
-//!   their groups and sits out `rejoin_after_weeks`.
+//!   their groups and sits out `rejoin_after_weeks`. A member whose
+//!   `patience_rule` is `judgement` instead leaves after a meeting of
+//!   their group with absolutely no connection — no other attendee in
+//!   their market, no introducer of their trade, no guest — and stays as
+//!   long as there is one, business or not.
 //! - **Rejoining**: after the break, the member joins another group with a
 //!   free seat (see [`super::members::choose_group`]); with none free, they
 //!   try again the next week.
@@ -18,7 +22,7 @@ use rand::Rng;
 use rand_pcg::Pcg64Mcg;
 
 use super::members::Member;
-use crate::scenario::Strategy;
+use crate::scenario::{PatienceRule, Strategy};
 
 /// What a member does at the end of a week.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -52,8 +56,13 @@ pub(crate) fn choose(
     if !member.seated() {
         return (week + 1 >= member.away_until).then_some(Choice::Rejoin);
     }
-    (strategy.patience_meetings > 0
-        && member.meetings_in_group as u64 >= strategy.patience_meetings
-        && member.business_since_join == 0)
-        .then_some(Choice::Leave)
+    let out_of_patience = match strategy.patience_rule {
+        PatienceRule::Count => {
+            strategy.patience_meetings > 0
+                && member.meetings_in_group as u64 >= strategy.patience_meetings
+                && member.business_since_join == 0
+        }
+        PatienceRule::Judgement => member.no_connection,
+    };
+    out_of_patience.then_some(Choice::Leave)
 }

@@ -17,6 +17,10 @@
 //! whom they dislike (`like < 0`): a pushy pitcher runs out of willing
 //! partners — "you'll not be welcome".
 //!
+//! A member whose rooms are targeted also meets, at each meeting of their
+//! own group, guests from their market and introducers of their trade
+//! ([`welcome_guests`]); the meeting costs them no more.
+//!
 //! Every attendee pays for the meeting in hours and fees, and a meeting in
 //! one of their own groups counts towards the patience rule
 //! ([`attend_costs`]). Open and closed formats differ in who sits where
@@ -29,6 +33,7 @@ use rand_pcg::Pcg64Mcg;
 
 use super::book::Book;
 use super::contact::{Exposure, Ties};
+use super::markets::Markets;
 use super::stochastic_round;
 use super::town::{pitch_intensity, Ledger};
 use crate::metrics::Metric;
@@ -47,6 +52,37 @@ pub(crate) fn hold(room: &mut impl Ties, people: &[u32], week: u32, rng: &mut Pc
     }
     let views = round_the_room(room, people, week, rng);
     conversations(room, people, views, week, rng);
+}
+
+/// The guests of a member whose rooms are targeted (see
+/// [`super::markets`]): each hears the member pitch, as round the room,
+/// and the member hears each of them — the same brief contact that makes
+/// the member known, not trusted.
+pub(crate) fn welcome_guests(
+    room: &mut impl Ties,
+    member: u32,
+    guests: &[u32],
+    week: u32,
+    rng: &mut Pcg64Mcg,
+) {
+    let hours = room.scenario().groups.pitch_seconds / 3600.0;
+    let weight = room.rules().room_pitch_weight;
+    let intensity = pitch_intensity(&*room, member);
+    for &guest in guests {
+        let listening = (hours, Exposure::Listening);
+        room.contact(guest, member, week, listening, (intensity, weight), rng);
+        let theirs = pitch_intensity(&*room, guest);
+        room.contact(member, guest, week, listening, (theirs, weight), rng);
+    }
+}
+
+/// Whether a meeting of `people` holds a connection for `member`, of
+/// `trade`: another attendee in the trade's market or an introducer of it.
+/// A member who moves on by judgement leaves a room without one.
+pub(crate) fn connection(markets: &Markets, member: u32, trade: u16, people: &[u32]) -> bool {
+    people
+        .iter()
+        .any(|&o| o != member && markets.connects(o, trade))
 }
 
 /// What attending costs the member in `slot`: the meeting's hours and fee,

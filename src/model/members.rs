@@ -34,6 +34,9 @@ pub(crate) struct Member {
     pub meetings_in_group: u32,
     /// Sales traced to the current group(s).
     pub business_since_join: u32,
+    /// The last meeting of their own group held absolutely no connection
+    /// (nobody in their market, no introducer of their trade).
+    pub no_connection: bool,
     /// Week this person became a member.
     pub since: u32,
     /// Totals since joining, for `members.csv`.
@@ -54,6 +57,7 @@ impl Member {
             joined_week: 0,
             meetings_in_group: 0,
             business_since_join: 0,
+            no_connection: false,
             since,
             totals: Row::default(),
             final_year: Row::default(),

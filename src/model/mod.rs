@@ -12,7 +12,8 @@
 //!
 //! What contact does to a tie is in [`contact`] and the formulas of know,
 //! like, trust and recall in [`relationships`]; a person's ties are kept
-//! in a [`book`]; members and groups are in [`members`].
+//! in a [`book`]; members and groups are in [`members`]; who buys and
+//! introduces each trade is in [`markets`].
 //!
 //! The rules read and change the town only through the interface in
 //! [`town`], which the engine ([`crate::engine`]) implements over its own
@@ -24,6 +25,7 @@ pub(crate) mod attendance;
 pub(crate) mod book;
 pub(crate) mod contact;
 pub(crate) mod decisions;
+pub(crate) mod markets;
 pub(crate) mod meetings;
 pub(crate) mod members;
 pub(crate) mod needs;

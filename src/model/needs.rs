@@ -2,8 +2,10 @@
 //!
 //! Every person — member or not — has needs at `economy.needs_per_year`
 //! (Poisson), for a profession drawn by demand share, worth a draw from that
-//! profession's job-value distribution. A need of buyer X for profession s
-//! is met by the first of:
+//! profession's job-value distribution; with `[markets]` concentrating
+//! demand, a share `share × demand` of a profession's needs fall on its
+//! market ([`Markets::buyer`]). A need of buyer X for profession s is met
+//! by the first of:
 //!
 //! 1. **repeat** — X's previous supplier in s, with probability
 //!    `repeat_rate`;
@@ -25,10 +27,20 @@
 //!    `notices_needs` × `acquaintance_touch`, the chance of being in touch
 //!    with a given acquaintance in the week; a member who notices passes
 //!    on a name as above (one hop);
-//! 5. **pitch** — a member in s whose pitch X heard within
+//! 5. **introduction** — with `[markets]` introducers (see
+//!    [`super::markets`]), each introducer of s among X's acquaintances
+//!    hears of the need with probability `introducer_touch` and passes on
+//!    the name of the member in s whose pitch they heard last (within
+//!    `pitch_memory_weeks`, not disliked) with probability their
+//!    generosity — a name passed on a pitch alone, no trust in the pitcher
+//!    needed; X acts on it as on any name, with the credibility of the
+//!    introducer;
+//! 6. **pitch** — a member in s whose pitch X heard within
 //!    `pitch_memory_weeks` and whom X does not dislike wins the job with
-//!    probability `pitch_conversion` × their pitch intensity;
-//! 6. otherwise the **market** — someone outside the town's networks (an
+//!    probability conversion × their pitch intensity, the conversion being
+//!    `markets.pitch_conversion` if X is in s's market and
+//!    `economy.pitch_conversion` otherwise;
+//! 7. otherwise the **market** — someone outside the town's networks (an
 //!    advert, a search) gets it, and becomes X's supplier in s: a satisfied
 //!    buyer goes back to them with the same `repeat_rate`, so a need met
 //!    by the market can stay with the market.
@@ -37,7 +49,8 @@
 //! of the same kind (close or not) score the same, and the choice among
 //! them does not favour anyone's place in the population.
 //!
-//! A referral counts as received by the provider when the name is passed,
+//! An introduction is a referral from the introducer (one hop). A referral
+//! counts as received by the provider when the name is passed,
 //! whether or not the buyer acts on it (as referral groups count them),
 //! once per need however many people pass the same name; a referral *sale*
 //! follows only if the buyer acts.
@@ -56,6 +69,7 @@ use rand_distr::Distribution;
 use rand_pcg::Pcg64Mcg;
 
 use super::contact::networking_tie;
+use super::markets::Markets;
 use super::relationships::recall;
 use super::town::{pitch_intensity, Acquaintance, Between, Buyer, Circle, Ledger, Town, Trade};
 use super::{poisson, stochastic_round};
@@ -146,11 +160,13 @@ impl NeedTally {
 
 /// The needs arising in one week among the `len` people from `start` (one
 /// block), each for a profession drawn by `pick`, worth a draw from that
-/// profession's `job_values`.
+/// profession's `job_values`, and falling on the profession's market as
+/// `markets` concentrate it.
 pub(crate) fn draw(
     start: u32,
     len: u32,
     needs_per_year: f64,
+    markets: &Markets,
     pick: &WeightedIndex<f64>,
     job_values: &[Sampler],
     rng: &mut Pcg64Mcg,
@@ -161,11 +177,11 @@ pub(crate) fn draw(
     let count = poisson(rng, rate * len as f64);
     (0..count)
         .map(|_| {
-            let buyer = start + rng.random_range(0..len);
+            let drawn = start + rng.random_range(0..len);
             let profession = pick.sample(rng) as u16;
             let value = job_values[profession as usize].sample(rng);
             Need {
-                buyer,
+                buyer: markets.buyer(drawn, profession, start, len, rng),
                 profession,
                 value,
             }
@@ -224,10 +240,77 @@ pub(crate) async fn decide(
             return d;
         }
     }
-    if let Some(p) = pitch_sale(town, &own, week, rng) {
+    for (i, p) in introductions(town, &buyer, x, s, week, rng).await {
+        if passed(town, &mut d, x, (p, i, 1), week, rng).await {
+            return d;
+        }
+    }
+    if let Some(p) = pitch_sale(town, &own, (x, s), week, rng) {
         d.sale = Some((p, Source::Pitch));
     }
     d
+}
+
+/// Names of pitchers passed to buyer `x` by introducers of trade `s` among
+/// their acquaintances, as (introducer, provider), in id order: each
+/// introducer hears of the need with probability
+/// `markets.introducer_touch` and, if they heard a member in `s` pitch
+/// within `pitch_memory_weeks` and do not dislike them, passes on the name
+/// of the one heard last with probability their generosity. No trust in
+/// the pitcher is asked for: the fit is clear.
+async fn introductions(
+    town: &impl Town,
+    buyer: &Buyer<'_>,
+    x: u32,
+    s: u16,
+    week: u32,
+    rng: &mut Pcg64Mcg,
+) -> Vec<(u32, u32)> {
+    let markets = town.markets();
+    if !markets.has_introducers() {
+        return Vec::new();
+    }
+    let touch = town.scenario().markets.introducer_touch;
+    let mut names = Vec::new();
+    for &i in buyer.acquaintances {
+        if !markets.introduces(i, s) || rng.random::<f64>() >= touch {
+            continue;
+        }
+        let trade = town.trade(i, s).await;
+        let Some(p) = last_pitch_heard(town, &trade, x, week) else {
+            continue;
+        };
+        if rng.random::<f64>() < town.asked(i, s).await.generosity() {
+            names.push((i, p));
+        }
+    }
+    names
+}
+
+/// The member in the trade whose pitch `trade.person` heard last within
+/// `pitch_memory_weeks`, whom they do not dislike, other than `exclude`
+/// (the earliest id among those heard the same week).
+fn last_pitch_heard(town: &impl Town, trade: &Trade<'_>, exclude: u32, week: u32) -> Option<u32> {
+    heard_pitches(town, trade, week)
+        .filter(|&(o, _)| o != exclude)
+        .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)))
+        .map(|(o, _)| o)
+}
+
+/// The members in the trade whose pitch `trade.person` heard within
+/// `pitch_memory_weeks` and whom they do not dislike, in id order, with
+/// the week they heard it last.
+fn heard_pitches<'t>(
+    town: &'t impl Town,
+    trade: &'t Trade<'_>,
+    week: u32,
+) -> impl Iterator<Item = (u32, u32)> + 't {
+    let memory = town.scenario().economy.pitch_memory_weeks as u32;
+    trade.ties.iter().filter_map(move |&(o, ref t)| {
+        let heard = t.last_pitch()?;
+        (week.saturating_sub(heard) <= memory && t.like >= 0.0 && town.is_member(o))
+            .then_some((o, heard))
+    })
 }
 
 /// Records a name passed to buyer `x` — (provider, referrer, hops) — and
@@ -543,18 +626,25 @@ fn noticing_members(
 /// A member in the buyer's trade of need whose recent pitch wins them
 /// over, if any: one whose pitch they heard within `pitch_memory_weeks`,
 /// whom they do not dislike, each in id order winning with probability
-/// `pitch_conversion` × their pitch intensity.
-fn pitch_sale(town: &impl Town, own: &Trade<'_>, week: u32, rng: &mut Pcg64Mcg) -> Option<u32> {
-    let economy = &town.scenario().economy;
-    let memory = economy.pitch_memory_weeks as u32;
-    let mut heard = own.ties.iter().filter_map(|&(o, ref t)| {
-        (t.last_pitch()
-            .is_some_and(|w| week.saturating_sub(w) <= memory)
-            && t.like >= 0.0
-            && town.is_member(o))
-        .then_some(o)
-    });
-    heard.find(|&p| rng.random::<f64>() < economy.pitch_conversion * pitch_intensity(town, p))
+/// conversion × their pitch intensity — `markets.pitch_conversion` if the
+/// buyer is in the trade's market (the pitch reached the right market),
+/// else `economy.pitch_conversion`.
+fn pitch_sale(
+    town: &impl Town,
+    own: &Trade<'_>,
+    (x, s): (u32, u16),
+    week: u32,
+    rng: &mut Pcg64Mcg,
+) -> Option<u32> {
+    let scenario = town.scenario();
+    let conversion = if town.markets().in_market(x, s) {
+        scenario.markets.pitch_conversion
+    } else {
+        scenario.economy.pitch_conversion
+    };
+    heard_pitches(town, own, week)
+        .map(|(o, _)| o)
+        .find(|&p| rng.random::<f64>() < conversion * pitch_intensity(town, p))
 }
 
 /// Applies a decided need (whose buyer's supplier list already records

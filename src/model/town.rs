@@ -20,6 +20,7 @@ use crate::population::World;
 use crate::scenario::{Scenario, Strategy};
 
 use super::book::Book;
+use super::markets::Markets;
 use super::members::Member;
 use super::relationships::{Rules, Tie};
 
@@ -37,6 +38,8 @@ pub(crate) trait Reads {
     /// `person`'s book of networking ties, if they have ever met anyone
     /// through networking.
     fn book(&self, person: u32) -> Option<&Book>;
+    /// Who is in which trade's market, and who introduces it.
+    fn markets(&self) -> &Markets;
 }
 
 /// How hard `person` sells: their strategy's intensity if a member, else

@@ -143,6 +143,31 @@ choice! {
 }
 
 choice! {
+    /// `strategies.NAME.patience_rule`: when a member moves on from a
+    /// group.
+    pub enum PatienceRule {
+        /// After `patience_meetings` meetings without business traced to
+        /// the group.
+        Count = "count",
+        /// At a meeting with absolutely no connection: no other attendee
+        /// in the member's market and no introducer of their trade.
+        Judgement = "judgement",
+    }
+}
+
+choice! {
+    /// `strategies.NAME.rooms`: the rooms a member seeks.
+    pub enum Rooms {
+        /// Any networking group with a free seat.
+        General = "general",
+        /// A group whose meetings the member's market fills: guests who
+        /// buy their trade most and introducers of it
+        /// (`markets.guests`, `markets.guest_introducers`).
+        Targeted = "targeted",
+    }
+}
+
+choice! {
     /// `strategies.NAME.based_on`: the built-in strategy a new one starts
     /// from.
     pub enum BuiltIn {

@@ -1,9 +1,10 @@
 //! Checks that involve several sections: seats for every member, closed
-//! groups' one seat per profession, and strategies no cohort follows.
+//! groups' one seat per profession, markets for the strategies that look
+//! for them, and strategies no cohort follows.
 
 use super::read::{self, Reader};
 use super::tree::{Node, Origin, Value};
-use super::{built_in_strategies, Scenario};
+use super::{built_in_strategies, PatienceRule, Rooms, Scenario};
 
 /// Checks that involve several sections.
 pub(super) fn check_constraints(r: &mut Reader, s: &Scenario) {
@@ -67,6 +68,7 @@ pub(super) fn check_constraints(r: &mut Reader, s: &Scenario) {
             ),
         );
     }
+    check_markets_for_strategies(r, s, note);
     for (name, c) in &s.cohorts {
         if let Some(st) = s.strategy(&c.strategy) {
             if st.groups_per_member > s.groups.count {
@@ -79,6 +81,36 @@ pub(super) fn check_constraints(r: &mut Reader, s: &Scenario) {
                     ),
                 );
             }
+        }
+    }
+}
+
+/// Judgement and targeted rooms look for a member's market and the
+/// introducers of their trade: a strategy that uses either in a town
+/// without markets would judge every room empty, or fill its rooms with
+/// nobody.
+fn check_markets_for_strategies(r: &mut Reader, s: &Scenario, note: impl Fn(String) -> Node) {
+    let m = &s.markets;
+    for (_, c) in &s.cohorts {
+        let Some(st) = s.strategy(&c.strategy) else {
+            continue;
+        };
+        let key = |k: &str| format!("strategies.{}.{k}", c.strategy);
+        if st.patience_rule == PatienceRule::Judgement && !m.on() {
+            r.error(
+                key("patience_rule"),
+                Some(&note("\"judgement\"".into())),
+                "judgement looks for attendees in the member's market or introducers of their trade, and the town has none: expected markets.share or markets.introducers above 0, or patience_rule = \"count\"",
+            );
+        }
+        let guests =
+            (m.share > 0.0 && m.guests > 0) || (m.introducers > 0.0 && m.guest_introducers > 0);
+        if st.rooms == Rooms::Targeted && !guests {
+            r.error(
+                key("rooms"),
+                Some(&note("\"targeted\"".into())),
+                "a targeted room is filled from the member's market and the introducers of their trade, and there would be nobody to fill it: expected markets.share and markets.guests, or markets.introducers and markets.guest_introducers, above 0, or rooms = \"general\"",
+            );
         }
     }
 }

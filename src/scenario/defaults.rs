@@ -1,7 +1,7 @@
 //! What a scenario holds when its file says nothing: the built-in
 //! strategies, the default cohorts, groups and outputs.
 
-use super::choices::{BuiltIn, Choice, PartnerChoice};
+use super::choices::{BuiltIn, Choice, PartnerChoice, PatienceRule, Rooms};
 use super::read::{Reader, Table};
 use super::read_sections::{read_groups, read_output};
 use super::tree::{Node, Origin, Value};
@@ -26,6 +26,8 @@ impl BuiltIn {
             BuiltIn::Connecting => Strategy {
                 pitch_intensity: 1.0,
                 patience_meetings: 2,
+                patience_rule: PatienceRule::Count,
+                rooms: Rooms::General,
                 partner_choice: PartnerChoice::Strangers,
                 one_to_ones_per_month: 0.0,
                 generosity: 0.05,
@@ -39,6 +41,8 @@ impl BuiltIn {
             BuiltIn::Networking => Strategy {
                 pitch_intensity: 0.1,
                 patience_meetings: 0,
+                patience_rule: PatienceRule::Count,
+                rooms: Rooms::General,
                 partner_choice: PartnerChoice::Mixed,
                 one_to_ones_per_month: 2.0,
                 generosity: 0.6,
@@ -52,6 +56,8 @@ impl BuiltIn {
             BuiltIn::StayHome => Strategy {
                 pitch_intensity: 0.0,
                 patience_meetings: 0,
+                patience_rule: PatienceRule::Count,
+                rooms: Rooms::General,
                 partner_choice: PartnerChoice::Mixed,
                 one_to_ones_per_month: 0.0,
                 generosity: 0.0,

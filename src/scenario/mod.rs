@@ -40,7 +40,10 @@ use std::path::Path;
 
 use serde::Serialize;
 
-pub use choices::{BuiltIn, Cadence, ChartFormat, Choice, GroupFormat, NetworkKind, PartnerChoice};
+pub use choices::{
+    BuiltIn, Cadence, ChartFormat, Choice, GroupFormat, NetworkKind, PartnerChoice, PatienceRule,
+    Rooms,
+};
 use constraints::{check_constraints, check_strategies_used};
 use defaults::with_default_cohorts;
 pub use defaults::{built_in_strategies, default_groups, default_output};
@@ -52,11 +55,12 @@ pub use read::Diagnostic;
 use read::{Reader, Table};
 use read_members::{read_members, read_strategies};
 use read_sections::{
-    read_economy, read_groups, read_output, read_population, read_relationships, read_simulation,
+    read_economy, read_groups, read_markets, read_output, read_population, read_relationships,
+    read_simulation,
 };
 pub use sections::{
-    percent, Cohort, Economy, Focal, Groups, Output, Population, Relationships, Room, Simulation,
-    Strategy, Traits, Variant,
+    percent, Cohort, Economy, Focal, Groups, Markets, Output, Population, Relationships, Room,
+    Simulation, Strategy, Traits, Variant,
 };
 pub use source::{
     display_path, name_problem, ScenarioError, Source, MAX_FILE_BYTES, MAX_NAME_CHARS,
@@ -79,6 +83,7 @@ pub struct Scenario {
     pub groups: Groups,
     pub relationships: Relationships,
     pub economy: Economy,
+    pub markets: Markets,
     pub output: Output,
     #[serde(serialize_with = "ordered_map")]
     pub strategies: Vec<(String, Strategy)>,
@@ -181,6 +186,7 @@ fn read_scenario(r: &mut Reader, root: &Node, stem: &str, with_variants: bool) -
     let groups = read_groups(r, &top);
     let relationships = read_relationships(r, &top);
     let economy = read_economy(r, &top);
+    let markets = read_markets(r, &top);
     let output = read_output(r, &top);
     let strategies = read_strategies(r, &top);
     let (cohorts, room, focal) = read_members(r, &top, &strategies);
@@ -193,6 +199,7 @@ fn read_scenario(r: &mut Reader, root: &Node, stem: &str, with_variants: bool) -
         groups,
         relationships,
         economy,
+        markets,
         output,
         strategies,
         cohorts,

@@ -62,6 +62,8 @@ fn read_strategy(r: &mut Reader, st: &Table<'_>, base: &Strategy) -> Strategy {
             10_000,
             "meetings",
         ),
+        patience_rule: r.choice(st, "patience_rule", base.patience_rule),
+        rooms: r.choice(st, "rooms", base.rooms),
         partner_choice: r.choice(st, "partner_choice", base.partner_choice),
         one_to_ones_per_month: r.f64(
             st,

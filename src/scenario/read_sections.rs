@@ -1,13 +1,13 @@
 //! Reading the sections that describe the town and the experiment:
 //! `[simulation]`, `[population]` (with its traits and professions),
-//! `[groups]`, `[relationships]`, `[economy]` and `[output]`.
+//! `[groups]`, `[relationships]`, `[economy]`, `[markets]` and `[output]`.
 
 use super::read::{Check, Reader, Table};
 use super::source::char_name;
 use super::tree::{Node, Origin, Value};
 use super::{
     name_problem, professions, Cadence, ChartFormat, Dist, Domain, Economy, GroupFormat, Groups,
-    NetworkKind, Output, Population, Profession, Relationships, Shape, Simulation, Traits,
+    Markets, NetworkKind, Output, Population, Profession, Relationships, Shape, Simulation, Traits,
     MAX_PEOPLE,
 };
 
@@ -304,6 +304,36 @@ pub(super) fn read_economy(r: &mut Reader, top: &Table<'_>) -> Economy {
     };
     r.finish(t);
     e
+}
+
+pub(super) fn read_markets(r: &mut Reader, top: &Table<'_>) -> Markets {
+    let t = r.section(top, "markets");
+    let m = Markets {
+        share: r.f64(&t, "share", 0.0, Check::Probability),
+        demand: r.f64(
+            &t,
+            "demand",
+            1.0,
+            Check::Between(0.0, 1000.0, "times the town's average"),
+        ),
+        introducers: r.f64(&t, "introducers", 0.0, Check::Probability),
+        introducer_touch: r.f64(&t, "introducer_touch", 0.25, Check::Probability),
+        guests: r.int(&t, "guests", 10, 0, 1000, "people"),
+        guest_introducers: r.int(&t, "guest_introducers", 2, 0, 1000, "people"),
+        pitch_conversion: r.f64(&t, "pitch_conversion", 0.1, Check::Probability),
+    };
+    if m.share * m.demand > 1.0 {
+        r.error(
+            t.key("demand"),
+            t.get("demand"),
+            format!(
+                "expected at most 1 / markets.share = {:.2}: the market for a trade cannot have more than all of its needs (share × demand ≤ 1)",
+                1.0 / m.share
+            ),
+        );
+    }
+    r.finish(t);
+    m
 }
 
 pub(super) fn read_output(r: &mut Reader, top: &Table<'_>) -> Output {

@@ -4,7 +4,8 @@
 use serde::{Serialize, Serializer};
 
 use super::{
-    Cadence, ChartFormat, Dist, GroupFormat, NetworkKind, PartnerChoice, Profession, Scenario,
+    Cadence, ChartFormat, Dist, GroupFormat, NetworkKind, PartnerChoice, PatienceRule, Profession,
+    Rooms, Scenario,
 };
 
 /// `[simulation]`: the experiment's size and seed.
@@ -145,6 +146,42 @@ pub struct Economy {
     pub value_events_per_hour: f64,
 }
 
+/// `[markets]`: who buys each trade most, who introduces it, and the
+/// rooms a member can fill with their own market. Off (`share` and
+/// `introducers` 0) unless a scenario turns it on.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Markets {
+    /// Share of the town in each trade's market: the people who buy it
+    /// most.
+    pub share: f64,
+    /// How many times the town's average rate people in a trade's market
+    /// need it; everyone else needs it less, so the trade's demand in all
+    /// is unchanged.
+    pub demand: f64,
+    /// Share of the town who introduce each trade: people whose own
+    /// clients need it.
+    pub introducers: f64,
+    /// Chance an introducer hears of a given acquaintance's need in the
+    /// trade they introduce, in the week it arises.
+    pub introducer_touch: f64,
+    /// People from the member's market at each meeting of a member whose
+    /// rooms are targeted.
+    pub guests: u64,
+    /// Introducers of the member's trade at each such meeting.
+    pub guest_introducers: u64,
+    /// Chance a recently heard pitch wins a matching need of a buyer in
+    /// the pitcher's market, at full intensity (other buyers:
+    /// `economy.pitch_conversion`).
+    pub pitch_conversion: f64,
+}
+
+impl Markets {
+    /// Whether anyone is in a market or introduces a trade.
+    pub fn on(&self) -> bool {
+        self.share > 0.0 || self.introducers > 0.0
+    }
+}
+
 /// `[output]`: what a run writes and where.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Output {
@@ -161,6 +198,11 @@ pub struct Strategy {
     pub pitch_intensity: f64,
     /// Meetings without business before leaving a group; 0 = never leaves.
     pub patience_meetings: u64,
+    /// When a member moves on: after `patience_meetings` without business,
+    /// or at a meeting with absolutely no connection.
+    pub patience_rule: PatienceRule,
+    /// The rooms the member seeks: any group, or one their market fills.
+    pub rooms: Rooms,
     pub partner_choice: PartnerChoice,
     pub one_to_ones_per_month: f64,
     pub generosity: f64,

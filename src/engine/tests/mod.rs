@@ -381,4 +381,5 @@ fn extreme_but_valid_scenarios_run_without_panicking() {
 
 mod designs;
 mod internals;
+mod markets;
 mod sales;
