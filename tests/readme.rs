@@ -20,12 +20,12 @@ const END: &str = "<!-- figures:end -->";
 const SCENARIO: &str = "scenarios/connecting-vs-networking.toml";
 
 /// A whole number with thousands separators, in the currency.
-fn money(x: f64) -> String {
+pub(crate) fn money(x: f64) -> String {
     let sign = if x < -0.5 { "−" } else { "" };
     format!("{sign}£{}", thousands(x.abs()))
 }
 
-fn signed_money(x: f64) -> String {
+pub(crate) fn signed_money(x: f64) -> String {
     if x >= 0.0 {
         format!("+{}", money(x))
     } else {
@@ -34,7 +34,7 @@ fn signed_money(x: f64) -> String {
 }
 
 /// "+£6.50"
-fn signed_pence(x: f64) -> String {
+pub(crate) fn signed_pence(x: f64) -> String {
     let text = format!("£{:.2}", x.abs());
     if x < 0.0 {
         format!("−{text}")
@@ -43,7 +43,7 @@ fn signed_pence(x: f64) -> String {
     }
 }
 
-fn signed(x: f64, decimals: usize) -> String {
+pub(crate) fn signed(x: f64, decimals: usize) -> String {
     let text = format!("{:.*}", decimals, x.abs());
     if x < 0.0 && text.chars().any(|c| c.is_ascii_digit() && c != '0') {
         format!("−{text}")
@@ -216,7 +216,7 @@ fn default_run() -> Value {
 
 /// Checks that README's block between the `begin` and `end` markers is
 /// `fresh`, or with `NETGROW_BLESS_README=1` writes it there.
-fn check_or_write_block(begin: &str, end: &str, fresh: &str, what: &str) {
+pub(crate) fn check_or_write_block(begin: &str, end: &str, fresh: &str, what: &str) {
     let path = root().join("README.md");
     let readme = fs::read_to_string(&path).expect("README.md");
     let start = readme

@@ -15,3 +15,4 @@ mod cli_validate;
 mod golden;
 mod input_fuzz;
 mod readme;
+mod readme_done_right;

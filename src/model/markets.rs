@@ -116,9 +116,19 @@ impl Markets {
         rng: &mut Pcg64Mcg,
     ) -> Vec<u32> {
         let mut guests: Vec<u32> = Vec::new();
+        // Nobody of a kind that has no members is looked for.
         let kinds: [(u64, &dyn Fn(u32) -> bool); 2] = [
-            (market, &|p| self.in_market(p, trade)),
-            (introducers, &|p| self.introduces(p, trade)),
+            (if self.market_below > 0 { market } else { 0 }, &|p| {
+                self.in_market(p, trade)
+            }),
+            (
+                if self.introducer_below > 0 {
+                    introducers
+                } else {
+                    0
+                },
+                &|p| self.introduces(p, trade),
+            ),
         ];
         for (wanted, is_kind) in kinds {
             let mut found = 0;
@@ -220,6 +230,9 @@ mod tests {
         assert!(guests[..8].iter().all(|&g| m.in_market(g, 6)));
         assert!(guests[8..].iter().all(|&g| m.introduces(g, 6)));
         assert!(!guests.contains(&11));
+        // Where nobody introduces, no time is spent looking for introducers.
+        let none = markets(0.05, 4.0, 0.0).guests(11, 6, (8, 1_000_000), 50_000, &mut rng);
+        assert_eq!(none.len(), 8);
         let mut distinct = guests.clone();
         distinct.sort_unstable();
         distinct.dedup();

@@ -18,7 +18,7 @@ use anyhow::{Context, Result};
 use crate::chart::data::{Arm, CohortFigures, RunData, Stat, Year, CUM_REFERRALS};
 use crate::chart::numbers::{amount, fixed, money, percent, plain, thousands};
 use crate::chart::{self, sentence, Chart, DEFAULT_HEIGHT, DEFAULT_WIDTH};
-use crate::scenario::{Choice, NetworkKind, Scenario, Strategy};
+use crate::scenario::{Choice, NetworkKind, PatienceRule, Rooms, Scenario, Strategy};
 use html::{escape, plural, Extras, Figure};
 
 mod effects;
@@ -443,7 +443,8 @@ fn network_words(s: &Scenario) -> String {
 /// the cohorts' strategies, and what each variant changes.
 fn assumptions(h: &mut String, s: &Scenario) {
     html::begin_section(h, "assumptions", "Assumptions");
-    let items: Vec<String> = [town_and_groups(s), relationships(s), economy(s)].concat();
+    let items: Vec<String> =
+        [town_and_groups(s), relationships(s), economy(s), markets(s)].concat();
     html::bullets(h, &items);
     cohort_table(h, s);
     variant_list(h, s);
@@ -546,6 +547,30 @@ fn economy(s: &Scenario) -> Vec<String> {
     ]
 }
 
+/// Each trade's market and introducers, if the scenario has them.
+fn markets(s: &Scenario) -> Vec<String> {
+    let m = &s.markets;
+    if !m.on() {
+        return Vec::new();
+    }
+    vec![
+        format!(
+            "Each trade has a market: {} of the town, who need it {} times as often as average (everyone else correspondingly less); a pitch heard by someone in the pitcher's market wins a matching need with probability {} at full intensity (others: {}).",
+            percent(m.share),
+            plain(m.demand),
+            plain(m.pitch_conversion),
+            plain(s.economy.pitch_conversion)
+        ),
+        format!(
+            "{} of the town introduce each trade: an introducer hears of an acquaintance's need in it with probability {} and may pass on the name of a member of the trade whose pitch they heard, without trusting them. A targeted room brings {} people of the member's market and {} introducers to each meeting of their group.",
+            percent(m.introducers),
+            plain(m.introducer_touch),
+            m.guests,
+            m.guest_introducers
+        ),
+    ]
+}
+
 /// Each cohort with its strategy's settings.
 fn cohort_table(h: &mut String, s: &Scenario) {
     h.push_str("<table>\n<caption>Cohorts and their strategies</caption>\n<thead><tr><th>Cohort</th><th>Strategy</th><th>Members</th><th>Pitch intensity (0–1)</th><th>Patience</th><th>Chooses to talk to</th><th>One-to-ones per month</th><th>Generosity</th><th>Notices others' needs</th><th>Attendance</th><th>Leaves per year</th></tr></thead>\n<tbody>\n");
@@ -601,16 +626,24 @@ fn variant_list(h: &mut String, s: &Scenario) {
 }
 
 fn patience(st: &Strategy) -> String {
-    if st.patience_meetings == 0 {
-        "stays".to_string()
-    } else {
-        format!(
+    let rooms = match st.rooms {
+        Rooms::General => "",
+        Rooms::Targeted => "in rooms their market fills; ",
+    };
+    let rule = match st.patience_rule {
+        PatienceRule::Count if st.patience_meetings == 0 => "stays".to_string(),
+        PatienceRule::Count => format!(
             "leaves after {} meeting{} without business, tries another group {} weeks later",
             st.patience_meetings,
             plural(st.patience_meetings as usize),
             st.rejoin_after_weeks
-        )
-    }
+        ),
+        PatienceRule::Judgement => format!(
+            "leaves a room with absolutely no connection (nobody of their market, no introducer), tries another group {} weeks later",
+            st.rejoin_after_weeks
+        ),
+    };
+    format!("{rooms}{rule}")
 }
 
 /// The command that reproduces a run, given in the run's own folder: the

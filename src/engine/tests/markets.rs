@@ -216,3 +216,41 @@ fn connectors_with_judgement_never_leave_a_town_where_everyone_connects() {
         "{left} left after {meetings} meetings"
     );
 }
+
+#[test]
+fn a_pitch_heard_by_a_buyer_in_its_market_converts_at_the_market_rate() {
+    // Buyer x heard p pitch at week 5 and needs p's trade at week 6; only
+    // a pitch can win the need. In p's market (everyone is, at share 1) the
+    // pitch converts for certain; outside it (nobody is) never.
+    let pitch_sale = |share: &str| {
+        let s = small(&[
+            share,
+            "markets.pitch_conversion=1",
+            "economy.pitch_conversion=0",
+            "relationships.chemistry_mean=0.5",
+            "relationships.chemistry_sd=0",
+            "economy.repeat_rate=0",
+            "relationships.acquaintance_trust=0",
+            "relationships.close_tie_trust=0",
+            "strategies.connecting.notices_needs=0",
+            "strategies.networking.notices_needs=0",
+        ]);
+        let world = World::build(&s, World::seed(s.simulation.seed, 0));
+        let mut run = Run::new(&s, &world, 0, Options::default());
+        let (x, _, p) = buyer_introducer_pitcher(&run, &world);
+        let mut rng = Pcg64Mcg::seed_from_u64(5);
+        let hours = s.groups.pitch_seconds / 3600.0;
+        run.contact(x, p, 5, (hours, Exposure::Listening), (1.0, 1.0), &mut rng);
+        let need = Need {
+            buyer: x,
+            profession: world.people.profession[p as usize],
+            value: 100.0,
+        };
+        alone(needs::decide(&run, need, 6, &mut rng)).sale
+    };
+    assert!(matches!(
+        pitch_sale("markets.share=1"),
+        Some((_, Source::Pitch))
+    ));
+    assert_eq!(pitch_sale("markets.share=0.000001"), None);
+}
