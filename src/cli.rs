@@ -12,7 +12,7 @@ use std::process::ExitCode;
 use std::io::IsTerminal;
 
 use anyhow::Context;
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, CommandFactory, Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::error::BadInput;
@@ -25,7 +25,12 @@ use crate::scenario::{Override, Scenario};
 /// Simulate business networking: relationships ("networking") against
 /// pitching and moving on ("connecting"), week by week, over years.
 #[derive(Debug, Parser)]
-#[command(name = "netgrow", version, about, propagate_version = true)]
+#[command(
+    name = "netgrow",
+    version = crate::provenance::LONG_VERSION,
+    about,
+    propagate_version = true
+)]
 pub struct Cli {
     #[command(flatten)]
     pub global: Global,
@@ -73,11 +78,14 @@ pub enum Command {
     },
     /// Check a scenario file and print it with every default filled in.
     #[command(
-        after_help = "Example:\n  netgrow validate scenarios/connecting-vs-networking.toml --set groups.count=30"
+        after_help = "Examples:\n  netgrow validate scenarios/connecting-vs-networking.toml --set groups.count=30\n  netgrow validate - --json < my-scenario.toml"
     )]
     Validate {
         /// Scenario file (TOML), or - for standard input.
         file: PathBuf,
+        /// Print the resolved scenario as one JSON object instead of TOML.
+        #[arg(long)]
+        json: bool,
     },
     /// Build a scenario's acquaintance network and describe it: degrees,
     /// clustering, separation ("anyone is only five contacts away?").
@@ -106,6 +114,18 @@ pub enum Command {
     /// one sweep, identical to running it on one machine.
     #[command(after_help = crate::sweep::command::MERGE_EXAMPLES)]
     Merge(crate::sweep::MergeArgs),
+    /// Print a shell completion script, to be saved where the shell looks
+    /// for them.
+    #[command(
+        after_help = "Examples:\n  netgrow completions bash > ~/.local/share/bash-completion/completions/netgrow\n  netgrow completions zsh > ~/.zfunc/_netgrow\n  netgrow completions fish > ~/.config/fish/completions/netgrow.fish"
+    )]
+    Completions {
+        /// The shell: bash, zsh, fish, powershell or elvish.
+        shell: clap_complete::Shell,
+    },
+    /// Print netgrow's manual page (roff), every subcommand included.
+    #[command(after_help = "Example:\n  netgrow man > netgrow.1 && man ./netgrow.1")]
+    Man,
     /// Print the codebook: every column of every file run and sweep write,
     /// with its unit, kind and definition (as in docs/outputs.md).
     #[command(after_help = "Examples:\n  netgrow columns > outputs.md\n  netgrow columns --json")]
@@ -139,6 +159,11 @@ pub struct RunArgs {
     /// Skip the charts and report (sets output.charts = false).
     #[arg(long)]
     pub no_charts: bool,
+    /// Print a JSON summary (where the run wrote, the headline figures of
+    /// every variant and cohort, the paired differences at the end of the
+    /// run) instead of the table.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Chart file formats on the command line.
@@ -218,8 +243,22 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Sweep(args) => crate::sweep::command::sweep(args, overrides, cli.global.quiet),
         Command::Merge(args) => crate::sweep::command::merge(args, &overrides, cli.global.quiet),
-        Command::Validate { file } => validate(&file, overrides),
+        Command::Validate { file, json } => validate(&file, overrides, json),
         Command::Columns { json } => columns(json, &overrides),
+        Command::Completions { shell } => {
+            no_overrides("completions", &overrides)?;
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "netgrow", &mut script);
+            output::print(&String::from_utf8_lossy(&script))
+        }
+        Command::Man => {
+            no_overrides("man", &overrides)?;
+            let mut page = Vec::new();
+            clap_mangen::Man::new(Cli::command())
+                .render(&mut page)
+                .context("cannot render the manual page")?;
+            output::print(&String::from_utf8_lossy(&page))
+        }
         Command::Graph {
             file,
             sources,
@@ -248,16 +287,31 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
 
 /// `netgrow validate`: the scenario with every default filled in, its
 /// `[sweep]` table (if any) checked as `netgrow sweep` would.
-fn validate(file: &Path, overrides: Vec<Override>) -> anyhow::Result<()> {
+fn validate(file: &Path, overrides: Vec<Override>, json: bool) -> anyhow::Result<()> {
     let source = crate::scenario::Source::read(file)?;
     let scenario = Scenario::from_str(&source.text, &source.file, &source.stem, &overrides)?;
     if scenario.sweep.is_some() {
         crate::sweep::plan::check(&source.text, &source.file, &source.stem, overrides)?;
     }
-    let text = scenario
-        .try_to_toml()
-        .map_err(|e| anyhow::anyhow!("scenario {}: {e}", source.file))?;
+    let text = if json {
+        serde_json::to_string_pretty(&scenario)
+            .map(|t| t + "\n")
+            .with_context(|| format!("scenario {}: cannot encode it as JSON", source.file))?
+    } else {
+        scenario
+            .try_to_toml()
+            .map_err(|e| anyhow::anyhow!("scenario {}: {e}", source.file))?
+    };
     output::print(&text)
+}
+
+/// Refuses `--set` for a command that reads no scenario.
+fn no_overrides(command: &str, overrides: &[Override]) -> anyhow::Result<()> {
+    if overrides.is_empty() {
+        Ok(())
+    } else {
+        Err(BadInput(format!("{command} takes no --set: it reads no scenario")).into())
+    }
 }
 
 /// Prints the codebook, as Markdown or JSON.
@@ -344,9 +398,17 @@ fn run_command(args: RunArgs, mut overrides: Vec<Override>, quiet: bool) -> anyh
     }
     staging.owned_mut().wrote(&files)?;
     let dir = staging.commit()?;
-    output::print(&output::table(&results, &scenario.economy.currency))?;
+    let report = options.is_some().then(|| dir.join(crate::report::FILE));
+    if args.json {
+        output::print(&output::json_summary(&results, &dir, report.as_deref())?)?;
+    } else {
+        output::print(&output::table(&results, &scenario.economy.currency))?;
+    }
     if !quiet {
         eprintln!("results written to {}", dir.display());
+        if let Some(report) = &report {
+            eprintln!("report: {}", report.display());
+        }
     }
     Ok(())
 }

@@ -30,6 +30,7 @@ pub mod metrics;
 pub mod model;
 pub mod output;
 pub mod population;
+pub mod provenance;
 pub mod report;
 pub mod resources;
 pub mod scenario;

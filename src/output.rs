@@ -29,6 +29,12 @@ use crate::summary::{self, ArmHeadline};
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Metadata {
     pub netgrow_version: String,
+    /// The git commit the binary was built from.
+    #[serde(default = "crate::provenance::unknown")]
+    pub commit: String,
+    /// "release" or "debug".
+    #[serde(default = "crate::provenance::unknown")]
+    pub build_profile: String,
     pub scenario: String,
     pub seed: u64,
     pub replicates: u32,
@@ -67,7 +73,9 @@ impl ResultsFile {
         let s = &exp.scenario.simulation;
         ResultsFile {
             metadata: Metadata {
-                netgrow_version: env!("CARGO_PKG_VERSION").to_string(),
+                netgrow_version: crate::provenance::VERSION.to_string(),
+                commit: crate::provenance::COMMIT.to_string(),
+                build_profile: crate::provenance::PROFILE.to_string(),
                 scenario: s.name.clone(),
                 seed: s.seed,
                 replicates: s.replicates,
@@ -252,6 +260,34 @@ pub fn print(text: &str) -> Result<()> {
         }
         _ => Ok(()),
     }
+}
+
+/// `netgrow run --json`: where the run wrote, its metadata, the headline
+/// figures of every variant and cohort, and every paired difference at the
+/// end of the run — one JSON object, for scripts.
+pub fn json_summary(results: &ResultsFile, dir: &Path, report: Option<&Path>) -> Result<String> {
+    let at_end: Vec<serde_json::Value> = results
+        .comparisons
+        .iter()
+        .map(|c| {
+            serde_json::json!({
+                "label": c.comparison.label,
+                "a": c.a_name,
+                "b": c.b_name,
+                "at_end": c.at_end(),
+            })
+        })
+        .collect();
+    let summary = serde_json::json!({
+        "dir": dir,
+        "report": report,
+        "metadata": results.metadata,
+        "variants": results.variants,
+        "comparisons": at_end,
+    });
+    serde_json::to_string_pretty(&summary)
+        .map(|t| t + "\n")
+        .context("cannot encode the run's summary as JSON")
 }
 
 /// The table a trainer reads first.

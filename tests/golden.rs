@@ -131,15 +131,19 @@ const MEASUREMENTS: [&str; 4] = [
     "threads",
 ];
 
-/// A JSON file with the run's measurements taken out.
+/// Which build wrote a file: it changes with every commit and between
+/// `cargo test` and `cargo test --release`, not with results.
+const BUILD: [&str; 2] = ["commit", "build_profile"];
+
+/// A JSON file with the run's measurements and build taken out.
 fn without_measurements(bytes: &[u8]) -> Vec<u8> {
     let mut value: serde_json::Value = serde_json::from_slice(bytes).expect("valid JSON");
     if let Some(metadata) = value
         .get_mut("metadata")
         .and_then(serde_json::Value::as_object_mut)
     {
-        for key in MEASUREMENTS {
-            metadata.remove(key);
+        for key in MEASUREMENTS.iter().chain(&BUILD) {
+            metadata.remove(*key);
         }
     }
     serde_json::to_vec_pretty(&value).expect("JSON re-encodes")

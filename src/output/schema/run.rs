@@ -369,6 +369,16 @@ pub fn speed(unit_of_work: &'static str) -> Vec<Column> {
 
 fn results_metadata() -> Vec<Column> {
     let mut fields = provenance();
+    fields.push(Column::info(
+        "commit",
+        Unit::Text,
+        "the git commit the netgrow binary was built from (\"unknown\" if built outside a git checkout)",
+    ));
+    fields.push(Column::info(
+        "build_profile",
+        Unit::Text,
+        "the build profile of the netgrow binary: \"release\" or \"debug\"",
+    ));
     fields.extend(extent());
     fields.push(Column::info(
         "threads",
