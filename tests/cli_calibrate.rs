@@ -159,7 +159,12 @@ fn known_values_are_recovered_inside_intervals_narrower_than_the_priors() {
 fn a_calibration_writes_its_files_and_its_scenario_runs() {
     let (tmp, scenario, targets) = setup();
     let out = tmp.path().join("cal");
-    calibrate(&scenario, &targets, &out, &["--set", "output.chart_format=svg"]);
+    calibrate(
+        &scenario,
+        &targets,
+        &out,
+        &["--set", "output.chart_format=svg"],
+    );
     for f in [
         "calibrated.toml",
         "targets.toml",
@@ -186,7 +191,10 @@ fn a_calibration_writes_its_files_and_its_scenario_runs() {
     }
     let calibrated = fs::read_to_string(out.join("calibrated.toml")).unwrap();
     let medians = intervals(&out);
-    assert!(calibrated.starts_with("# Calibrated by netgrow"), "{calibrated}");
+    assert!(
+        calibrated.starts_with("# Calibrated by netgrow"),
+        "{calibrated}"
+    );
     assert!(!calibrated.contains("[sweep"), "no sweep table");
     let s = Scenario::load(&out.join("calibrated.toml"), &[]).unwrap();
     let median = medians[0].1;
@@ -204,7 +212,12 @@ fn a_calibration_writes_its_files_and_its_scenario_runs() {
 fn shards_merged_and_resumed_give_one_machines_calibration() {
     let (tmp, scenario, targets) = setup();
     let whole = tmp.path().join("whole");
-    calibrate(&scenario, &targets, &whole, &["--no-charts", "--threads", "2"]);
+    calibrate(
+        &scenario,
+        &targets,
+        &whole,
+        &["--no-charts", "--threads", "2"],
+    );
     let mut parts = Vec::new();
     for k in 1..=2 {
         let part = tmp.path().join(format!("part{k}"));
@@ -212,7 +225,13 @@ fn shards_merged_and_resumed_give_one_machines_calibration() {
             &scenario,
             &targets,
             &part,
-            &["--no-charts", "--threads", "1", "--shard", &format!("{k}/2")],
+            &[
+                "--no-charts",
+                "--threads",
+                "1",
+                "--shard",
+                &format!("{k}/2"),
+            ],
         );
         assert!(printed.contains("netgrow merge"), "{printed}");
         assert!(!part.join("intervals.csv").exists());
@@ -228,7 +247,13 @@ fn shards_merged_and_resumed_give_one_machines_calibration() {
         .assert()
         .success();
     calibrate(&scenario, &targets, &merged, &["--no-charts", "--resume"]);
-    for f in ["intervals.csv", "posterior.csv", "candidates.csv", "fit.csv", "calibrated.toml"] {
+    for f in [
+        "intervals.csv",
+        "posterior.csv",
+        "candidates.csv",
+        "fit.csv",
+        "calibrated.toml",
+    ] {
         assert_eq!(
             fs::read(whole.join(f)).unwrap(),
             fs::read(merged.join(f)).unwrap(),

@@ -240,6 +240,35 @@ mod tests {
             .is_nan());
     }
 
+    /// The renewal share is read from the scenario because churn is
+    /// memoryless: the share of members at the end of a run who joined
+    /// at least a year earlier is then 1 − churn_per_year. 200 member
+    /// slots × 4 towns at churn 0.3: a binomial share with standard error
+    /// 0.016; ±0.08 is over four of them.
+    #[test]
+    fn renewal_is_the_share_of_members_who_stay_a_year_in_the_simulation() {
+        let text = crate::sweep::tests::TINY
+            .replace("years = 1", "years = 2")
+            .replace("members = 15", "members = 100")
+            .replace("count = 4", "count = 20")
+            + "\n[strategies.connecting]\nchurn_per_year = 0.3\n[strategies.networking]\nchurn_per_year = 0.3\n";
+        let s = Scenario::from_str(&text, "t.toml", "t", &[]).unwrap();
+        let (mut stayed, mut all) = (0.0, 0.0);
+        for r in 0..4 {
+            let world = crate::population::World::build(&s, crate::population::World::seed(1, r));
+            for m in crate::engine::simulate(&s, &world, r).members {
+                all += 1.0;
+                if m.weeks_member >= WEEKS_PER_YEAR as u32 {
+                    stayed += 1.0;
+                }
+            }
+        }
+        let none = |_: &str| f64::NAN;
+        let expected = Statistic::RenewalShare.value(&s, &[0, 1], &none);
+        assert!((expected - 0.7).abs() < 1e-12);
+        assert!((stayed / all - expected).abs() < 0.08, "{stayed} of {all}");
+    }
+
     #[test]
     fn scenario_statistics_follow_their_keys() {
         let mut s = tiny();
