@@ -51,7 +51,7 @@ struct Case {
     extra: &'static [&'static str],
 }
 
-const CASES: [Case; 8] = [
+const CASES: [Case; 9] = [
     Case {
         name: "run-connecting-vs-networking",
         command: "run",
@@ -74,6 +74,12 @@ const CASES: [Case; 8] = [
         name: "run-if-i-network",
         command: "run",
         scenario: "if-i-network",
+        extra: &[],
+    },
+    Case {
+        name: "run-referral-group",
+        command: "run",
+        scenario: "referral-group",
         extra: &[],
     },
     Case {

@@ -130,6 +130,10 @@ fn fit_section(h: &mut String, c: &Calibration) {
         );
     }
     h.push_str("</table>\n");
+    let notes = super::report::unreached(c);
+    if !notes.is_empty() {
+        html::bullets(h, &notes);
+    }
     html::end_section(h);
 }
 

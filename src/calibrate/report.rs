@@ -271,6 +271,42 @@ pub fn z(t: &Target, s: &Stat) -> f64 {
     (s.mean - t.mean) / t.sd
 }
 
+/// The lowest and highest of target `t`'s statistic over every candidate.
+pub fn reach(c: &Calibration, t: usize) -> (f64, f64) {
+    c.statistics
+        .iter()
+        .map(|row| row[t])
+        .filter(|x| x.is_finite())
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), x| {
+            (lo.min(x), hi.max(x))
+        })
+}
+
+/// A sentence for each target no candidate reached: the priors do not
+/// let the model produce it, and the regression pulls the fitted keys
+/// towards whichever edge comes closest.
+pub fn unreached(c: &Calibration) -> Vec<String> {
+    let currency = &c.calibrated.economy.currency;
+    c.targets
+        .targets
+        .iter()
+        .enumerate()
+        .filter_map(|(i, t)| {
+            let (lo, hi) = reach(c, i);
+            let f = |x| figure(t.statistic, currency, x);
+            (t.mean < lo || t.mean > hi).then(|| {
+                format!(
+                    "{} ({}) lies outside what every candidate simulated ({} to {}): within these priors the model cannot reach it, and the fitted keys lean towards the candidates that came closest.",
+                    t.name,
+                    f(t.mean),
+                    f(lo),
+                    f(hi)
+                )
+            })
+        })
+        .collect()
+}
+
 /// A statistic's value as tables show it: money with the currency.
 pub fn figure(statistic: Statistic, currency: &str, x: f64) -> String {
     if statistic.money() {
@@ -333,6 +369,9 @@ pub fn table(c: &Calibration) -> String {
         "Simulated: the calibrated scenario, mean of its {} replicate(s); z: (simulated − observed) / sd.",
         c.calibrated.simulation.replicates
     );
+    for note in unreached(c) {
+        let _ = writeln!(t, "Note: {note}");
+    }
     t
 }
 

@@ -214,6 +214,15 @@ mod tests {
     }
 
     #[test]
+    fn the_documentation_defines_every_statistic_as_the_code_does() {
+        let doc = include_str!("../../docs/calibration.md");
+        for s in Statistic::ALL {
+            let row = format!("| `{}` | {} | {} |", s.name(), s.unit(), s.definition());
+            assert!(doc.contains(&row), "docs/calibration.md lacks:\n{row}");
+        }
+    }
+
+    #[test]
     fn cohorts_pool_by_members_and_ratios_pool_totals() {
         let mut s = tiny();
         s.cohorts[0].1.members = 10;
