@@ -62,11 +62,8 @@ impl CalibrationChart {
         match self {
             CalibrationChart::Marginals => "What the targets say about each key".into(),
             CalibrationChart::Pairs => match pair(c) {
-                Some((a, b, _)) => format!(
-                    "{} and {}",
-                    c.targets.priors[a].key, c.targets.priors[b].key
-                ),
-                None => format!("{}: how close each candidate came", c.targets.priors[0].key),
+                Some(_) => "The two most correlated keys".into(),
+                None => "How close each candidate came".into(),
             },
             CalibrationChart::Fit => "Targets against the calibrated scenario".into(),
         }
@@ -308,17 +305,26 @@ fn draw_pairs<DB: DrawingBackend>(
         LegendItem::new(Mark::Dot(kept), "kept, as drawn"),
         LegendItem::new(Mark::Dot(adjusted), "kept, adjusted"),
     ];
-    let subtitle = "Along each key's prior scale. Adjustment moves each kept candidate to where its statistics would meet the targets.";
+    let priors = &c.targets.priors;
+    let subtitle = match pair(c) {
+        Some((a, b, _)) => format!(
+            "{} and {}, along their priors' scales. Adjustment moves each kept candidate to where its statistics would meet the targets.",
+            priors[a].key, priors[b].key
+        ),
+        None => format!(
+            "{}, along its prior's scale, against each candidate's distance to the targets.",
+            priors[0].key
+        ),
+    };
     let area = frame(
         root,
         look,
         &Header {
             title,
-            subtitle,
+            subtitle: &subtitle,
             legend: &legend,
         },
     )?;
-    let priors = &c.targets.priors;
     let Some((a, b, _)) = pair(c) else {
         return draw_distances(c, &area, look);
     };
