@@ -110,6 +110,12 @@ pub enum Command {
     /// across points; write sweep.csv, charts and a report.
     #[command(after_help = crate::sweep::command::SWEEP_EXAMPLES)]
     Sweep(crate::sweep::SweepArgs),
+    /// Fit a scenario's uncertain keys to observed figures (a targets file):
+    /// candidates from the priors run as a sweep, approximate Bayesian
+    /// computation, a calibrated scenario, intervals, a fit table, charts
+    /// and a report.
+    #[command(after_help = crate::calibrate::command::EXAMPLES)]
+    Calibrate(crate::calibrate::CalibrateArgs),
     /// Combine the shard directories of a sweep run with --shard K/N into
     /// one sweep, identical to running it on one machine.
     #[command(after_help = crate::sweep::command::MERGE_EXAMPLES)]
@@ -243,6 +249,9 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Sweep(args) => crate::sweep::command::sweep(args, overrides, cli.global.quiet),
         Command::Merge(args) => crate::sweep::command::merge(args, &overrides, cli.global.quiet),
+        Command::Calibrate(args) => {
+            crate::calibrate::command::calibrate(args, overrides, cli.global.quiet)
+        }
         Command::Validate { file, json } => validate(&file, overrides, json),
         Command::Columns { json } => columns(json, &overrides),
         Command::Completions { shell } => {

@@ -14,12 +14,14 @@
 //! ```
 //!
 //! [`sweep`] runs the same pipeline over many parameter points (and shards
-//! of them across machines); [`resources`] estimates memory before any of
+//! of them across machines); [`calibrate`] runs such a sweep over the
+//! uncertain keys and fits them to observed figures; [`resources`] estimates memory before any of
 //! it starts, and [`threads`] sizes the worker threads it runs on.
 //!
 //! The binary (`src/main.rs`) only parses arguments and calls [`cli::main`],
 //! which turns a failure into an exit code by the rules of [`error`].
 
+pub mod calibrate;
 pub mod chart;
 pub mod cli;
 pub mod compare;

@@ -51,7 +51,7 @@ struct Case {
     extra: &'static [&'static str],
 }
 
-const CASES: [Case; 9] = [
+const CASES: [Case; 10] = [
     Case {
         name: "run-connecting-vs-networking",
         command: "run",
@@ -80,6 +80,12 @@ const CASES: [Case; 9] = [
         name: "run-connecting-done-right",
         command: "run",
         scenario: "connecting-done-right",
+        extra: &[],
+    },
+    Case {
+        name: "run-referral-group",
+        command: "run",
+        scenario: "referral-group",
         extra: &[],
     },
     Case {

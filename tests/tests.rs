@@ -3,6 +3,7 @@
 
 mod common;
 
+mod cli_calibrate;
 mod cli_columns;
 mod cli_extras;
 mod cli_graph;

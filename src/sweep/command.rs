@@ -294,7 +294,7 @@ fn inside(dir: &Path, dest: &Path) -> bool {
 }
 
 /// Charts as the scenario asks, unless `--no-charts`.
-fn chart_options(scenario: &Scenario, no_charts: bool) -> Option<ChartOptions> {
+pub(crate) fn chart_options(scenario: &Scenario, no_charts: bool) -> Option<ChartOptions> {
     if no_charts || !scenario.output.charts {
         return None;
     }
@@ -441,14 +441,14 @@ fn table(data: &SweepData) -> String {
 
 /// The progress bar: runs as its unit (for a smooth ETA), points done in
 /// its message.
-struct Bar {
+pub(crate) struct Bar {
     bar: ProgressBar,
     points: AtomicUsize,
     done: AtomicUsize,
 }
 
 impl Bar {
-    fn new(quiet: bool) -> Bar {
+    pub(crate) fn new(quiet: bool) -> Bar {
         let bar = if quiet || !std::io::stderr().is_terminal() {
             ProgressBar::hidden()
         } else {
@@ -467,7 +467,7 @@ impl Bar {
         }
     }
 
-    fn done(&self) {
+    pub(crate) fn done(&self) {
         self.bar.finish_and_clear();
     }
 }

@@ -13,7 +13,7 @@ use crate::scenario::{Scenario, ScenarioError};
 
 /// Sections a sweep may not vary: they describe the experiment itself
 /// (its name, seed, replicates and length), where it writes, or the sweep.
-const FIXED: [&str; 4] = ["simulation", "output", "sweep", "variants"];
+pub const FIXED: [&str; 4] = ["simulation", "output", "sweep", "variants"];
 
 /// A sweep's base scenario, design and checked keys: everything but the
 /// points.
@@ -208,7 +208,7 @@ fn report(
 }
 
 /// The value at dotted `key` of a resolved scenario's table.
-fn lookup<'a>(table: &'a toml::Table, key: &str) -> Option<&'a toml::Value> {
+pub fn lookup<'a>(table: &'a toml::Table, key: &str) -> Option<&'a toml::Value> {
     let mut parts = key.split('.');
     let mut value = table.get(parts.next()?)?;
     for part in parts {

@@ -39,6 +39,7 @@ mod read;
 use std::path::Path;
 
 pub use self::describe::value_text;
+pub use self::keys::{lookup, FIXED};
 use super::design::{self, Axis, Design, Point};
 use super::spec::plain;
 use super::store::Manifest;
