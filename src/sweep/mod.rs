@@ -34,6 +34,7 @@ pub mod plan;
 pub mod report;
 pub mod results;
 pub mod runner;
+pub mod sensitivity;
 pub mod session;
 pub mod shard;
 pub mod slurm;

@@ -97,6 +97,9 @@ fn design_words(design: Design) -> &'static str {
         Design::Random => "points drawn at random from the ranges below, each key independently",
         Design::Lhs => "a Latin hypercube: each key's range cut into as many equal strata as there are points, every stratum used once",
         Design::Oat => "one key at a time: the base scenario, then each key moved across its values while the others keep their base values",
+        Design::Morris => "Morris trajectories: each starts at random levels of every key's range and moves the keys one at a time, in random order, by half the range's levels; the elementary effects give each key's μ* (how much it matters), μ and σ",
+        Design::Sobol => "Saltelli's scheme for Sobol' indices: two samples A and B from a Sobol' sequence and, for each key, A with that key taken from B; the runs give each key's first-order and total-order share of the variance",
+        Design::File => "the points listed in a CSV file, one row per point",
     }
 }
 
