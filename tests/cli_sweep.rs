@@ -688,6 +688,14 @@ fn a_sobol_sweep_writes_indices_with_intervals_and_an_inert_key_gets_zero() {
     let (st, low, high) = (number(&trust[7]), number(&trust[8]), number(&trust[9]));
     assert!(st > 0.0 && low <= st && st <= high, "{trust:?}");
     assert!(!out.join("morris.csv").exists());
+    for ext in ["png", "svg"] {
+        assert!(out
+            .join(format!("charts/sobol_referrals_per_month.{ext}"))
+            .is_file());
+    }
+    let html = fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(html.contains("<figure id=\"sobol_referrals_per_month\">"));
+    assert!(html.contains("Jansen (1999)") && html.contains("Saltelli et al. (2010)"));
 }
 
 #[test]
@@ -742,6 +750,9 @@ fn a_morris_sweep_writes_mu_star_and_sigma_and_an_inert_key_gets_zero() {
     );
     assert!(number(&trust[4]) >= number(&trust[7]).abs());
     assert_eq!(trust[9], "5");
+    let html = fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(html.contains("<figure id=\"morris_referrals_per_month\">"));
+    assert!(html.contains("Morris 1991"));
 }
 
 #[test]

@@ -88,15 +88,34 @@ impl SweepData {
     /// `point` in `year`: formed replicate by replicate, so the interval
     /// reflects common random numbers; `None` without two cohorts.
     pub fn difference(&self, point: usize, year: usize, metric: usize) -> Option<Stat> {
-        let (a, b) = self.difference_cohorts()?;
+        self.replicates(point, Series::Difference, year, metric)
+            .map(|diffs| Stat::of(&diffs))
+    }
+
+    /// A series' value of `metric` at `point` in `year` in each replicate
+    /// (a difference formed within each); `None` for a difference the
+    /// sweep does not have.
+    pub fn replicates(
+        &self,
+        point: usize,
+        series: Series,
+        year: usize,
+        metric: usize,
+    ) -> Option<Vec<f64>> {
         let p = &self.points[point];
-        let diffs: Vec<f64> = p
-            .values(a, year, metric)
-            .iter()
-            .zip(p.values(b, year, metric))
-            .map(|(x, y)| x - y)
-            .collect();
-        Some(Stat::of(&diffs))
+        match series {
+            Series::Cohort(c) => Some(p.values(c, year, metric).to_vec()),
+            Series::Difference => {
+                let (a, b) = self.difference_cohorts()?;
+                Some(
+                    p.values(a, year, metric)
+                        .iter()
+                        .zip(p.values(b, year, metric))
+                        .map(|(x, y)| x - y)
+                        .collect(),
+                )
+            }
+        }
     }
 
     /// The series a sweep reports, as its panels show them: the paired
