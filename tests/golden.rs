@@ -51,7 +51,7 @@ struct Case {
     extra: &'static [&'static str],
 }
 
-const CASES: [Case; 8] = [
+const CASES: [Case; 9] = [
     Case {
         name: "run-connecting-vs-networking",
         command: "run",
@@ -104,6 +104,12 @@ const CASES: [Case; 8] = [
         command: "sweep",
         scenario: "sensitivity",
         extra: &["--set", "simulation.years=1"],
+    },
+    Case {
+        name: "sweep-global-sensitivity",
+        command: "sweep",
+        scenario: "global-sensitivity",
+        extra: &["--points", "2", "--set", "simulation.years=1"],
     },
 ];
 

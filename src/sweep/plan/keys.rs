@@ -123,7 +123,7 @@ fn check_design(
             ..unplaced(
                 "--points / sweep.points",
                 format!(
-                    "only the random, lhs, morris and sobol designs take a number of points; the {design} design's points follow from its values"
+                    "only the random and lhs designs take a number of points (and morris and sobol, of trajectories and base rows); the {design} design's points follow from its values"
                 ),
             )
         });
