@@ -284,14 +284,32 @@ fn every_column_a_sweep_writes_is_in_the_codebook() {
         }
         cmd.assert().success();
     }
-    let (seen, problems) = check_dirs(&[&whole, &shard]);
+    let mut dirs = vec![whole, shard];
+    for (design, points) in [("morris", "2"), ("sobol", "2")] {
+        let out = tmp.path().join(design);
+        netgrow()
+            .arg("sweep")
+            .arg(&file)
+            .args(["--quiet", "--no-charts", "--out"])
+            .arg(&out)
+            .args(["--design", design, "--points", points])
+            .args(["--vary", "relationships.hours_to_trust=2..16"])
+            .args(["--vary", "groups.count=3,4"])
+            .assert()
+            .success();
+        dirs.push(out);
+    }
+    let dirs: Vec<&Path> = dirs.iter().map(PathBuf::as_path).collect();
+    let (seen, problems) = check_dirs(&dirs);
     assert!(problems.is_empty(), "{}", problems.join("\n"));
     assert_eq!(
         seen.into_iter().collect::<Vec<_>>(),
         [
+            "morris.csv",
             "points/point-NNNN-timeseries.csv",
             "points/point-NNNN.csv",
             "shard.json",
+            "sobol.csv",
             "sweep.csv",
             "sweep.json",
             "sweep_difference.csv",

@@ -613,9 +613,190 @@ fn sampled_designs_stay_in_bounds_and_dry_runs_write_nothing() {
     assert!(!out.exists());
 }
 
+/// Three keys for the sensitivity designs: two that matter and one that
+/// cannot (nobody follows the stay_home strategy in a sweep).
+const SENSITIVITY: [&str; 6] = [
+    "--vary",
+    "relationships.hours_to_trust=1..32:log",
+    "--vary",
+    "strategies.networking.generosity=0.05..0.95",
+    "--vary",
+    "strategies.stay_home.pitch_intensity=0.1..1",
+];
+
+/// The rows of an indices table for `metric`, `series` and `key`.
+fn index_row<'a>(rows: &'a [Vec<String>], metric: &str, series: &str, key: &str) -> &'a [String] {
+    rows.iter()
+        .find(|r| r[0] == metric && r[1] == series && r[3] == key)
+        .unwrap_or_else(|| panic!("no row for {metric}, {series}, {key}"))
+}
+
+fn number(cell: &str) -> f64 {
+    cell.parse()
+        .unwrap_or_else(|_| panic!("{cell:?} is not a number"))
+}
+
+#[test]
+fn a_sobol_sweep_writes_indices_with_intervals_and_an_inert_key_gets_zero() {
+    let tmp = TempDir::new().unwrap();
+    let file = tiny(tmp.path());
+    let out = tmp.path().join("out");
+    let mut args = SENSITIVITY.to_vec();
+    args.extend(["--design", "sobol", "--points", "8"]);
+    sweep(&file, &out, &args);
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&fs::read(out.join("sweep.json")).unwrap()).unwrap();
+    assert_eq!(manifest["points"].as_array().unwrap().len(), 8 * (3 + 2));
+    let (header, rows) = csv_rows(&out.join("sobol.csv"));
+    assert_eq!(
+        header,
+        [
+            "metric",
+            "cohort",
+            "year",
+            "key",
+            "s1",
+            "s1_low",
+            "s1_high",
+            "st",
+            "st_low",
+            "st_high",
+            "base_rows"
+        ]
+    );
+    // 20 metrics × (the difference and two cohorts) × 3 keys.
+    assert_eq!(rows.len(), 20 * 3 * 3);
+    let diff = "networking − connecting";
+    // The inert key changes no run, so with common random numbers its
+    // total index and both ends of its interval are exactly 0.
+    let inert = index_row(
+        &rows,
+        "referrals_per_month",
+        diff,
+        "strategies.stay_home.pitch_intensity",
+    );
+    assert_eq!(&inert[7..10], ["0", "0", "0"], "{inert:?}");
+    assert_eq!(inert[10], "8");
+    // Trust speed moves networkers' referrals: a total index above 0,
+    // inside its interval.
+    let trust = index_row(
+        &rows,
+        "referrals_per_month",
+        "networking",
+        "relationships.hours_to_trust",
+    );
+    let (st, low, high) = (number(&trust[7]), number(&trust[8]), number(&trust[9]));
+    assert!(st > 0.0 && low <= st && st <= high, "{trust:?}");
+    assert!(!out.join("morris.csv").exists());
+    for ext in ["png", "svg"] {
+        assert!(out
+            .join(format!("charts/sobol_referrals_per_month.{ext}"))
+            .is_file());
+    }
+    let html = fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(html.contains("<figure id=\"sobol_referrals_per_month\">"));
+    assert!(html.contains("Jansen (1999)") && html.contains("Saltelli et al. (2010)"));
+}
+
+#[test]
+fn a_morris_sweep_writes_mu_star_and_sigma_and_an_inert_key_gets_zero() {
+    let tmp = TempDir::new().unwrap();
+    let file = tiny(tmp.path());
+    let out = tmp.path().join("out");
+    let mut args = SENSITIVITY.to_vec();
+    args.extend(["--design", "morris", "--points", "5"]);
+    sweep(&file, &out, &args);
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&fs::read(out.join("sweep.json")).unwrap()).unwrap();
+    let points = manifest["points"].as_array().unwrap();
+    assert_eq!(points.len(), 5 * (3 + 1));
+    // Each trajectory starts afresh, then moves every key once.
+    assert!(points[0].get("moves").is_none());
+    assert!(points[1..4].iter().all(|p| p["moves"].is_string()));
+    let (header, rows) = csv_rows(&out.join("morris.csv"));
+    assert_eq!(
+        header,
+        [
+            "metric",
+            "cohort",
+            "year",
+            "key",
+            "mu_star",
+            "mu_star_low",
+            "mu_star_high",
+            "mu",
+            "sigma",
+            "trajectories"
+        ]
+    );
+    assert_eq!(rows.len(), 20 * 3 * 3);
+    let inert = index_row(
+        &rows,
+        "referrals_per_month",
+        "networking − connecting",
+        "strategies.stay_home.pitch_intensity",
+    );
+    assert_eq!(&inert[4..9], ["0", "0", "0", "0", "0"], "{inert:?}");
+    let trust = index_row(
+        &rows,
+        "referrals_per_month",
+        "networking",
+        "relationships.hours_to_trust",
+    );
+    let (mu_star, low, high) = (number(&trust[4]), number(&trust[5]), number(&trust[6]));
+    assert!(
+        mu_star > 0.0 && low <= mu_star && mu_star <= high,
+        "{trust:?}"
+    );
+    assert!(number(&trust[4]) >= number(&trust[7]).abs());
+    assert_eq!(trust[9], "5");
+    let html = fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(html.contains("<figure id=\"morris_referrals_per_month\">"));
+    assert!(html.contains("Morris 1991"));
+}
+
+#[test]
+fn a_points_file_is_run_as_written() {
+    let tmp = TempDir::new().unwrap();
+    let file = tiny(tmp.path());
+    let points = write(
+        tmp.path(),
+        "points.csv",
+        "relationships.hours_to_trust,groups.format\n2,open\n8.5,closed\n",
+    );
+    let out = tmp.path().join("out");
+    sweep(&file, &out, &["--points-file", points.to_str().unwrap()]);
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&fs::read(out.join("sweep.json")).unwrap()).unwrap();
+    assert_eq!(manifest["design"], "file");
+    assert_eq!(
+        manifest["points"][1]["values"],
+        serde_json::json!(["8.5", "closed"])
+    );
+    let bad = write(
+        tmp.path(),
+        "bad.csv",
+        "relationships.hours_to_trust\n2\nslow\n",
+    );
+    netgrow()
+        .arg("sweep")
+        .arg(&file)
+        .args(["--points-file", bad.to_str().unwrap(), "--dry-run"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("bad.csv, line 3, column 1"))
+        .stderr(predicate::str::contains("slow"))
+        .stderr(predicate::str::contains("not a number"));
+}
+
 #[test]
 fn every_example_sweep_is_valid() {
-    for name in ["two-meeting-rule", "trust-speed", "sensitivity"] {
+    for name in [
+        "two-meeting-rule",
+        "trust-speed",
+        "sensitivity",
+        "global-sensitivity",
+    ] {
         let file = root().join("scenarios").join(format!("{name}.toml"));
         let text = fs::read_to_string(&file).unwrap();
         assert!(

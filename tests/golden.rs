@@ -51,7 +51,7 @@ struct Case {
     extra: &'static [&'static str],
 }
 
-const CASES: [Case; 10] = [
+const CASES: [Case; 11] = [
     Case {
         name: "run-connecting-vs-networking",
         command: "run",
@@ -116,6 +116,12 @@ const CASES: [Case; 10] = [
         command: "sweep",
         scenario: "sensitivity",
         extra: &["--set", "simulation.years=1"],
+    },
+    Case {
+        name: "sweep-global-sensitivity",
+        command: "sweep",
+        scenario: "global-sensitivity",
+        extra: &["--points", "2", "--set", "simulation.years=1"],
     },
 ];
 

@@ -49,6 +49,7 @@ pub fn plan(
             .collect(),
         design: Some(Design::Lhs),
         points: Some(targets.method.candidates),
+        points_file: None,
         each_year: false,
         keep_timeseries: false,
     };

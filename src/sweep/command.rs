@@ -41,12 +41,18 @@ pub struct SweepArgs {
     /// Replaces the file's spec for the same key.
     #[arg(long, value_name = "KEY=SPEC")]
     pub vary: Vec<String>,
-    /// How values combine [default: the file's, else grid].
+    /// How values combine [default: the file's, else file with
+    /// --points-file, else grid].
     #[arg(long, value_enum)]
     pub design: Option<Design>,
-    /// Number of points of a random or lhs design.
+    /// Number of points of a random or lhs design, of trajectories of a
+    /// morris design, of base rows of a sobol design.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=super::design::MAX_POINTS as u64))]
     pub points: Option<u64>,
+    /// Run the points of a CSV file (the file design): a header of dotted
+    /// keys, then one row of values per point.
+    #[arg(long, value_name = "FILE")]
+    pub points_file: Option<PathBuf>,
     /// Output directory [default: <output.dir>/<simulation.name>-sweep, or
     /// …-sweep-shard-K-of-N for a shard].
     #[arg(long, value_name = "DIR")]
@@ -112,6 +118,8 @@ pub const SWEEP_EXAMPLES: &str = "Examples:
   netgrow sweep scenarios/trust-speed.toml --replicates 5 --threads 2
   netgrow sweep scenarios/connecting-vs-networking.toml --vary groups.format=open,closed
   netgrow sweep scenarios/sensitivity.toml --dry-run
+  netgrow sweep scenarios/global-sensitivity.toml            # Sobol' indices
+  netgrow sweep scenarios/trust-speed.toml --points-file points.csv   # points made elsewhere
   netgrow sweep scenarios/trust-speed.toml --shard 2/4       # on the second of four machines
   netgrow sweep scenarios/trust-speed.toml --resume          # after an interruption
   netgrow sweep scenarios/trust-speed.toml --emit-slurm 8 > trust-speed.sbatch   # then: bash trust-speed.sbatch";
@@ -138,6 +146,7 @@ pub fn sweep(args: SweepArgs, mut overrides: Vec<Override>, quiet: bool) -> Resu
         vary: args.vary.clone(),
         design: args.design,
         points: args.points.map(|n| n as usize),
+        points_file: args.points_file.clone(),
         each_year: args.each_year,
         keep_timeseries: args.keep_timeseries,
     };

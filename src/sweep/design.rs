@@ -9,7 +9,13 @@
 //!   each key's range evenly whatever the number of keys;
 //! - `oat`: one at a time — the base point (every key at its scenario
 //!   value), then each key moved across its values while the others stay
-//!   at base; the tornado chart is drawn from it.
+//!   at base; the tornado chart is drawn from it;
+//! - `morris`: N trajectories of elementary effects, each moving every
+//!   key once ([`super::sensitivity::morris`]);
+//! - `sobol`: Saltelli's scheme on N base rows of a Sobol' sequence, for
+//!   first- and total-order indices ([`super::sensitivity::sobol`]);
+//! - `file`: the rows of a CSV file made by another tool, one column per
+//!   key (read in [`super::plan`]).
 //!
 //! Sampled designs draw from a stream named by the scenario's seed, so the
 //! same scenario gives the same points on every machine and every shard.
@@ -18,6 +24,7 @@ use std::fmt;
 
 use rand::Rng;
 
+use super::sensitivity::{self, morris};
 use super::spec::{number, KeyKind, Spec};
 use crate::streams::{self, Purpose};
 
@@ -39,11 +46,16 @@ pub enum Design {
     Random,
     Lhs,
     Oat,
+    Morris,
+    Sobol,
+    File,
 }
 
 impl Design {
     /// Every design's name, as written in files and on the command line.
-    pub const NAMES: [&'static str; 5] = ["grid", "zip", "random", "lhs", "oat"];
+    pub const NAMES: [&'static str; 8] = [
+        "grid", "zip", "random", "lhs", "oat", "morris", "sobol", "file",
+    ];
 
     /// The design called `name`.
     pub fn from_name(name: &str) -> Option<Design> {
@@ -53,13 +65,40 @@ impl Design {
             "random" => Some(Design::Random),
             "lhs" => Some(Design::Lhs),
             "oat" => Some(Design::Oat),
+            "morris" => Some(Design::Morris),
+            "sobol" => Some(Design::Sobol),
+            "file" => Some(Design::File),
             _ => None,
         }
     }
 
-    /// Whether the design samples a number of points (`--points N`).
+    /// Whether the design samples a number of points (`--points N`): of
+    /// points (`random`, `lhs`), of trajectories (`morris`) or of base rows
+    /// (`sobol`).
     pub fn samples(self) -> bool {
-        matches!(self, Design::Random | Design::Lhs)
+        matches!(
+            self,
+            Design::Random | Design::Lhs | Design::Morris | Design::Sobol
+        )
+    }
+}
+
+/// How much a sampling design draws.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Sample {
+    /// Points, trajectories or base rows (`--points`, `sweep.points`).
+    pub points: Option<usize>,
+    /// Levels of each key's range (`sweep.levels`, Morris only).
+    pub levels: Option<usize>,
+}
+
+impl Sample {
+    /// `n` points and the default levels.
+    pub fn of(points: Option<usize>) -> Sample {
+        Sample {
+            points,
+            levels: None,
+        }
     }
 }
 
@@ -91,12 +130,12 @@ pub struct Point {
     pub moves: Option<usize>,
 }
 
-/// Expands a design into its points. `n` is the number of points of a
-/// sampling design; `seed` is the scenario's.
+/// Expands a design into its points. `sample` says how much a sampling
+/// design draws; `seed` is the scenario's.
 pub fn points(
     design: Design,
     axes: &[Axis],
-    n: Option<usize>,
+    sample: Sample,
     seed: u64,
 ) -> Result<Vec<Point>, String> {
     if axes.is_empty() {
@@ -105,7 +144,7 @@ pub fn points(
     if !design.samples() {
         if let Some(a) = axes.iter().find(|a| !a.spec.is_set()) {
             return Err(format!(
-                "{}: the range {} has no step, so only the random and lhs designs can draw from it; give a step (e.g. {}:1) or a count (:log8)",
+                "{}: the range {} has no step, so only the random, lhs, morris and sobol designs can draw from it; give a step (e.g. {}:1) or a count (:log8)",
                 a.key, a.spec, a.spec
             ));
         }
@@ -113,9 +152,61 @@ pub fn points(
     match design {
         Design::Grid => grid(axes).map(numbered),
         Design::Zip => zip(axes).map(numbered),
-        Design::Random | Design::Lhs => sampled(design, axes, n, seed).map(numbered),
+        Design::Random | Design::Lhs => sampled(design, axes, sample.points, seed).map(numbered),
         Design::Oat => one_at_a_time(axes),
+        Design::Morris => {
+            let r = count(design, sample.points, 2, axes.len() + 1)?;
+            let levels = sample.levels.unwrap_or(morris::DEFAULT_LEVELS);
+            morris::check_levels(levels)?;
+            let mut rng = stream(seed, design, r);
+            Ok(sensitivity::morris_points(axes, r, levels, &mut rng))
+        }
+        Design::Sobol => {
+            let n = count(design, sample.points, 2, axes.len() + 2)?;
+            sensitivity::sobol_points(axes, n, &mut stream(seed, design, n))
+        }
+        Design::File => Err("the file design reads its points from sweep.points_file".into()),
     }
+}
+
+/// The design's own random stream for `n` draws.
+fn stream(seed: u64, design: Design, n: usize) -> rand_pcg::Pcg64Mcg {
+    streams::stream(
+        seed,
+        Purpose::Analysis,
+        &[STREAM_TAG, design as u64, n as u64],
+    )
+}
+
+/// The number of trajectories or base rows a design asks for: at least
+/// `min`, and at most [`MAX_POINTS`] points of `per` points each.
+fn count(design: Design, n: Option<usize>, min: usize, per: usize) -> Result<usize, String> {
+    let unit = if design == Design::Morris {
+        "trajectories"
+    } else {
+        "base rows"
+    };
+    let Some(n) = n else {
+        return Err(format!(
+            "the {design} design needs a number of {unit}: --points N or points = N in [sweep]"
+        ));
+    };
+    if n < min || n.saturating_mul(per) > MAX_POINTS {
+        return Err(format!(
+            "{n} {unit}: expected from {min} to {}, as each has {per} points and a sweep at most {MAX_POINTS}",
+            MAX_POINTS / per
+        ));
+    }
+    Ok(n)
+}
+
+/// Each axis's value at its quantile in `quantiles`.
+pub fn values_at(axes: &[Axis], quantiles: &[f64]) -> Vec<toml::Value> {
+    quantiles
+        .iter()
+        .zip(axes)
+        .map(|(&u, a)| a.spec.at(u, a.kind))
+        .collect()
 }
 
 /// Rows of values as points, numbered in order, none moving one key.
@@ -200,11 +291,7 @@ fn sampled(
             ))
         }
     };
-    let mut rng = streams::stream(
-        seed,
-        Purpose::Analysis,
-        &[STREAM_TAG, design as u64, n as u64],
-    );
+    let mut rng = stream(seed, design, n);
     let quantiles = if design == Design::Lhs {
         latin_hypercube(&mut rng, n, axes.len())
     } else {
@@ -214,12 +301,7 @@ fn sampled(
     };
     Ok(quantiles
         .into_iter()
-        .map(|us: Vec<f64>| {
-            us.iter()
-                .zip(axes)
-                .map(|(&u, a)| a.spec.at(u, a.kind))
-                .collect()
-        })
+        .map(|us: Vec<f64>| values_at(axes, &us))
         .collect())
 }
 
@@ -304,7 +386,7 @@ mod tests {
 
     #[test]
     fn a_grid_is_every_combination_last_key_fastest() {
-        let p = points(Design::Grid, &two(), None, 1).unwrap();
+        let p = points(Design::Grid, &two(), Sample::of(None), 1).unwrap();
         assert_eq!(p.len(), 6);
         assert_eq!(p[0].values, [toml::Value::from(1), "open".into()]);
         assert_eq!(p[1].values, [toml::Value::from(1), "closed".into()]);
@@ -321,10 +403,10 @@ mod tests {
             axis("a", KeyKind::Integer, "1,2,3", 1.into()),
             axis("b", KeyKind::Number, "0.1,0.2,0.3", 0.1.into()),
         ];
-        let p = points(Design::Zip, &axes, None, 1).unwrap();
+        let p = points(Design::Zip, &axes, Sample::of(None), 1).unwrap();
         assert_eq!(p.len(), 3);
         assert_eq!(p[2].values, [toml::Value::from(3), 0.3.into()]);
-        let err = points(Design::Zip, &two(), None, 1).unwrap_err();
+        let err = points(Design::Zip, &two(), Sample::of(None), 1).unwrap_err();
         assert!(err.contains("a has 3, b has 2"), "{err}");
     }
 
@@ -334,7 +416,7 @@ mod tests {
             axis("x", KeyKind::Number, "2..5", 3.0.into()),
             axis("n", KeyKind::Integer, "1..10", 1.into()),
         ];
-        let p = points(Design::Random, &axes, Some(200), 7).unwrap();
+        let p = points(Design::Random, &axes, Sample::of(Some(200)), 7).unwrap();
         assert_eq!(p.len(), 200);
         for q in &p {
             let x = number(&q.values[0]).unwrap();
@@ -342,9 +424,15 @@ mod tests {
             let n = q.values[1].as_integer().unwrap();
             assert!((1..=10).contains(&n));
         }
-        assert_eq!(p, points(Design::Random, &axes, Some(200), 7).unwrap());
-        assert_ne!(p, points(Design::Random, &axes, Some(200), 8).unwrap());
-        assert!(points(Design::Random, &axes, None, 7).is_err());
+        assert_eq!(
+            p,
+            points(Design::Random, &axes, Sample::of(Some(200)), 7).unwrap()
+        );
+        assert_ne!(
+            p,
+            points(Design::Random, &axes, Sample::of(Some(200)), 8).unwrap()
+        );
+        assert!(points(Design::Random, &axes, Sample::of(None), 7).is_err());
     }
 
     #[test]
@@ -355,7 +443,7 @@ mod tests {
             axis("z", KeyKind::Number, "-1..1", 0.0.into()),
         ];
         for n in [1, 2, 7, 50] {
-            let p = points(Design::Lhs, &axes, Some(n), 3).unwrap();
+            let p = points(Design::Lhs, &axes, Sample::of(Some(n)), 3).unwrap();
             assert_eq!(p.len(), n);
             for (k, (lo, hi, log)) in [(0.0, 10.0, false), (1.0, 1000.0, true), (-1.0, 1.0, false)]
                 .into_iter()
@@ -390,7 +478,7 @@ mod tests {
     #[test]
     fn a_latin_hypercube_over_a_set_uses_each_value_equally() {
         let axes = vec![axis("a", KeyKind::Integer, "1,2,3,4", 1.into())];
-        let p = points(Design::Lhs, &axes, Some(8), 5).unwrap();
+        let p = points(Design::Lhs, &axes, Sample::of(Some(8)), 5).unwrap();
         for v in 1..=4 {
             let count = p
                 .iter()
@@ -406,7 +494,7 @@ mod tests {
             axis("a", KeyKind::Integer, "1..4:1", 2.into()),
             axis("b", KeyKind::Number, "0.5,1,2", 1.0.into()),
         ];
-        let p = points(Design::Oat, &axes, None, 1).unwrap();
+        let p = points(Design::Oat, &axes, Sample::of(None), 1).unwrap();
         // Base, then a ∈ {1, 3, 4} and b ∈ {0.5, 2}: values equal to the
         // base are not run twice.
         assert_eq!(p.len(), 1 + 3 + 2);
@@ -423,10 +511,10 @@ mod tests {
     #[test]
     fn intervals_need_a_sampling_design_and_empty_sweeps_are_refused() {
         let axes = vec![axis("x", KeyKind::Number, "0..1", 0.5.into())];
-        assert!(points(Design::Grid, &axes, None, 1)
+        assert!(points(Design::Grid, &axes, Sample::of(None), 1)
             .unwrap_err()
             .contains("no step"));
-        assert!(points(Design::Grid, &[], None, 1)
+        assert!(points(Design::Grid, &[], Sample::of(None), 1)
             .unwrap_err()
             .contains("nothing to vary"));
         let huge = vec![
@@ -434,7 +522,7 @@ mod tests {
             axis("b", KeyKind::Integer, "1..1000:1", 1.into()),
             axis("c", KeyKind::Integer, "1..1000:1", 1.into()),
         ];
-        assert!(points(Design::Grid, &huge, None, 1)
+        assert!(points(Design::Grid, &huge, Sample::of(None), 1)
             .unwrap_err()
             .contains("more than"));
     }

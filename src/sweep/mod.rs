@@ -12,7 +12,8 @@
 //! ```
 //!
 //! - [`spec`]: one key's values (`1,2,4`, `1..24:1`, `0.5..64:log8`, `0..1`);
-//! - [`design`]: grid, zip, random, Latin hypercube, one-at-a-time;
+//! - [`design`]: grid, zip, random, Latin hypercube, one-at-a-time,
+//!   Morris, Sobol' and points from a file;
 //! - [`plan`]: reads and checks everything before anything runs;
 //! - [`runner`]: the flat parallel loop over (point, replicate);
 //! - [`store`]: the directory layout and file formats;
@@ -20,6 +21,7 @@
 //! - [`shard`]: `--shard K/N` and `netgrow merge`;
 //! - [`slurm`]: the `--emit-slurm` script that runs the shards on a cluster;
 //! - [`results`]: a finished sweep in memory, and its tables;
+//! - [`sensitivity`]: the Morris and Sobol' designs' points and indices;
 //! - [`labels`]: the names of keys and points in tables, charts and report;
 //! - [`chart`] and [`report`]: pictures and the HTML report;
 //! - [`measure`]: what is recorded of each run;
@@ -34,6 +36,7 @@ pub mod plan;
 pub mod report;
 pub mod results;
 pub mod runner;
+pub mod sensitivity;
 pub mod session;
 pub mod shard;
 pub mod slurm;

@@ -97,6 +97,9 @@ fn design_words(design: Design) -> &'static str {
         Design::Random => "points drawn at random from the ranges below, each key independently",
         Design::Lhs => "a Latin hypercube: each key's range cut into as many equal strata as there are points, every stratum used once",
         Design::Oat => "one key at a time: the base scenario, then each key moved across its values while the others keep their base values",
+        Design::Morris => "Morris trajectories: each starts at random levels of every key's range and moves the keys one at a time, in random order, by half the range's levels; the elementary effects give each key's μ* (how much it matters), μ and σ",
+        Design::Sobol => "Saltelli's scheme for Sobol' indices: two samples A and B from a Sobol' sequence and, for each key, A with that key taken from B; the runs give each key's first-order and total-order share of the variance",
+        Design::File => "the points listed in a CSV file, one row per point",
     }
 }
 
@@ -206,12 +209,21 @@ fn headline(h: &mut String, data: &SweepData) {
     html::end_section(h);
 }
 
+/// How a sensitivity design's indices were formed, with the references.
+fn indices_method(design: Design) -> Option<String> {
+    match design {
+        Design::Morris => Some("Each point's output is the mean over its replicates. An elementary effect is the change in the output when one key moves by Δ = p / (2(p − 1)) of its range (p levels), divided by Δ; per key, μ* is the mean absolute effect (Campolongo, Cariboni & Saltelli 2007), μ the mean and σ the standard deviation over the trajectories (Morris 1991). μ*'s 95% interval is a percentile bootstrap over trajectories (1,000 resamples). morris.csv has every metric, cohort and key.".to_string()),
+        Design::Sobol => Some("Each point's output is the mean over its replicates. Base samples A and B are the two halves of a digitally shifted Sobol' sequence; first-order indices use the estimator of Saltelli et al. (2010), total-order indices that of Jansen (1999), both over the variance of the outputs of A and B. 95% intervals are percentile bootstraps over the base rows (1,000 resamples); with few base rows the estimates are rough, and a first-order index may fall slightly below 0. sobol.csv has every metric, cohort and key.".to_string()),
+        _ => None,
+    }
+}
+
 /// The command that reproduces the sweep, in its own folder.
 pub const REPRODUCE: &str = "netgrow sweep scenario.toml --out reproduced";
 
 fn method(h: &mut String, data: &SweepData) {
     let m = &data.manifest;
-    let items = [
+    let mut items = vec![
         format!(
             "Every point runs the same {} replicate{} — independent simulated towns built from seed {} and the replicate number. Replicate r of every point uses the same town and the same random streams (common random numbers), so differences between points come from the values varied, not from different luck.",
             m.replicates,
@@ -222,6 +234,7 @@ fn method(h: &mut String, data: &SweepData) {
         "The difference between cohorts is formed within each replicate and then averaged, so its interval is that of a paired comparison.".to_string(),
         "sweep.csv has one row per point, cohort, headline metric (and year, with --each-year); sweep_difference.csv the paired differences; points/ one file per point with every replicate's value.".to_string(),
     ];
+    items.extend(indices_method(m.design));
     let holds = format!(
         " and the sweep's definition in its <code>[sweep]</code> table (scenario hash <code>{}</code>)",
         escape(&m.scenario_hash)

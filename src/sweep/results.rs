@@ -1,5 +1,6 @@
 //! A finished sweep read back from its directory, and the tables written
-//! from it: `sweep.csv` and `sweep_difference.csv` (their columns are in
+//! from it: `sweep.csv` and `sweep_difference.csv`, and for the Morris and
+//! Sobol' designs `morris.csv` or `sobol.csv` (their columns are in
 //! `output::schema::sweep`).
 //!
 //! Finishing a sweep ([`finish`]) reads only the directory — manifest,
@@ -12,11 +13,20 @@ use std::path::Path;
 use anyhow::{Context, Result};
 
 use super::measure::{self, HEADLINES};
+use super::sensitivity;
 use super::store::{self, num, Manifest, PointData};
 use crate::error::BadInput;
 use crate::metrics::Stat;
 use crate::output::schema::sweep::{difference_table, table, DIFFERENCE_TABLE, SWEEP_TABLE};
 use crate::scenario::Scenario;
+
+/// What a figure of a sweep is of: one cohort, or the paired difference
+/// between the compared cohorts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Series {
+    Cohort(usize),
+    Difference,
+}
 
 /// A complete sweep in memory.
 #[derive(Clone, Debug)]
@@ -78,15 +88,74 @@ impl SweepData {
     /// `point` in `year`: formed replicate by replicate, so the interval
     /// reflects common random numbers; `None` without two cohorts.
     pub fn difference(&self, point: usize, year: usize, metric: usize) -> Option<Stat> {
-        let (a, b) = self.difference_cohorts()?;
+        self.replicates(point, Series::Difference, year, metric)
+            .map(|diffs| Stat::of(&diffs))
+    }
+
+    /// A series' value of `metric` at `point` in `year` in each replicate
+    /// (a difference formed within each); `None` for a difference the
+    /// sweep does not have.
+    pub fn replicates(
+        &self,
+        point: usize,
+        series: Series,
+        year: usize,
+        metric: usize,
+    ) -> Option<Vec<f64>> {
         let p = &self.points[point];
-        let diffs: Vec<f64> = p
-            .values(a, year, metric)
-            .iter()
-            .zip(p.values(b, year, metric))
-            .map(|(x, y)| x - y)
-            .collect();
-        Some(Stat::of(&diffs))
+        match series {
+            Series::Cohort(c) => Some(p.values(c, year, metric).to_vec()),
+            Series::Difference => {
+                let (a, b) = self.difference_cohorts()?;
+                Some(
+                    p.values(a, year, metric)
+                        .iter()
+                        .zip(p.values(b, year, metric))
+                        .map(|(x, y)| x - y)
+                        .collect(),
+                )
+            }
+        }
+    }
+
+    /// The series a sweep reports, as its panels show them: the paired
+    /// difference first (when there is one), then each cohort.
+    pub fn series(&self) -> Vec<Series> {
+        let mut out = Vec::new();
+        if self.difference_cohorts().is_some() {
+            out.push(Series::Difference);
+        }
+        out.extend((0..self.manifest.cohorts.len()).map(Series::Cohort));
+        out
+    }
+
+    /// A series' statistic of `metric` at `point` in `year`; `None` for a
+    /// difference the sweep does not have.
+    pub fn series_stat(
+        &self,
+        point: usize,
+        series: Series,
+        year: usize,
+        metric: usize,
+    ) -> Option<Stat> {
+        match series {
+            Series::Cohort(c) => Some(self.stat(point, c, year, metric)),
+            Series::Difference => self.difference(point, year, metric),
+        }
+    }
+
+    /// A series' mean of `metric` at `point` in `year` (NaN without it).
+    pub fn mean(&self, point: usize, series: Series, year: usize, metric: usize) -> f64 {
+        self.series_stat(point, series, year, metric)
+            .map_or(f64::NAN, |s| s.mean)
+    }
+
+    /// The series' name: the cohort's, or "networking − connecting".
+    pub fn series_label(&self, series: Series) -> String {
+        match series {
+            Series::Cohort(c) => self.manifest.cohorts[c].clone(),
+            Series::Difference => self.difference_label().unwrap_or_default(),
+        }
     }
 
     /// Indices of the difference's cohorts (minuend, subtrahend).
@@ -110,7 +179,7 @@ impl SweepData {
     }
 
     /// Years written to the tables: the last, or all with `--each-year`.
-    fn years(&self) -> Vec<usize> {
+    pub fn years(&self) -> Vec<usize> {
         if self.manifest.each_year {
             (0..self.manifest.years as usize).collect()
         } else {
@@ -119,9 +188,17 @@ impl SweepData {
     }
 }
 
+/// The tables [`write_tables`] writes for `data`, by name.
+pub fn table_files(data: &SweepData) -> Vec<String> {
+    let mut files = vec![SWEEP_TABLE.to_string(), DIFFERENCE_TABLE.to_string()];
+    files.extend(sensitivity::tables::file(data.manifest.design).map(str::to_string));
+    files
+}
+
 /// Writes `sweep.csv` (and `sweep_difference.csv` when two cohorts are
-/// compared) into `dir`.
+/// compared, and a sensitivity design's indices) into `dir`.
 pub fn write_tables(data: &SweepData, dir: &Path) -> Result<()> {
+    sensitivity::tables::write(data, dir)?;
     let m = &data.manifest;
     let keys = m.key_names();
     let mut w = csv::Writer::from_writer(Vec::new());

@@ -284,7 +284,7 @@ impl Progress for Recording<'_> {
 pub fn finish(owned: &mut Owned, charts: Option<&ChartOptions>) -> Result<SweepData> {
     let dir = owned.dir().to_path_buf();
     let data = SweepData::load(&dir)?;
-    let mut files = vec!["sweep.csv".to_string(), "sweep_difference.csv".to_string()];
+    let mut files = results::table_files(&data);
     if let Some(options) = charts {
         for c in super::chart::charts(&data) {
             for ext in options.format.extensions() {

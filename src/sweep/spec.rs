@@ -70,6 +70,16 @@ impl KeyKind {
         }
     }
 
+    /// What a value of this kind is, as a phrase for messages.
+    pub fn expected(self) -> &'static str {
+        match self {
+            KeyKind::Integer => "a whole number",
+            KeyKind::Number => "a number",
+            KeyKind::Text => "a word (text)",
+            KeyKind::Boolean => "true or false",
+        }
+    }
+
     /// Whether the key takes numbers.
     pub fn numeric(self) -> bool {
         matches!(self, KeyKind::Integer | KeyKind::Number)
@@ -111,7 +121,7 @@ impl Spec {
         }
         let values = items
             .iter()
-            .map(|item| scalar(&tree::parse_set_value(item, item).value, item))
+            .map(|item| value_from_text(item))
             .collect::<Result<Vec<_>, _>>()?;
         Ok(Spec::List(values))
     }
@@ -147,34 +157,7 @@ impl Spec {
     /// ones.
     pub fn check(&self, kind: KeyKind) -> Result<(), String> {
         match self {
-            Spec::List(values) => {
-                for v in values {
-                    let ok = match kind {
-                        KeyKind::Integer | KeyKind::Number => {
-                            number(v).is_some() || v.is_table()
-                        }
-                        KeyKind::Text => v.is_str(),
-                        KeyKind::Boolean => v.is_bool(),
-                    };
-                    if !ok {
-                        let expected = match kind {
-                            KeyKind::Integer => "a whole number",
-                            KeyKind::Number => "a number",
-                            KeyKind::Text => "a word (text)",
-                            KeyKind::Boolean => "true or false",
-                        };
-                        return Err(format!("{v} is not {expected}, as this key needs"));
-                    }
-                    if kind == KeyKind::Integer {
-                        if let Some(x) = number(v) {
-                            if x.fract() != 0.0 {
-                                return Err(format!("{v} is not a whole number, as this key needs"));
-                            }
-                        }
-                    }
-                }
-                Ok(())
-            }
+            Spec::List(values) => values.iter().try_for_each(|v| check_value(v, kind)),
             _ if !kind.numeric() => Err(
                 "a range needs a numeric key; list the values of a categorical key instead, e.g. open,closed"
                     .into(),
@@ -247,6 +230,20 @@ impl Spec {
         }
     }
 
+    /// Where `value` lies in the order [`Spec::at`] walks: its position in
+    /// a set, or the number itself in an interval. Comparing two ranks says
+    /// which way a design moved a key, whatever the order of a listed set.
+    pub fn rank(&self, value: &toml::Value, kind: KeyKind) -> Option<f64> {
+        match self {
+            Spec::Interval { .. } => number(value),
+            set => set
+                .values(kind)
+                .iter()
+                .position(|v| crate::sweep::design::same(v, value))
+                .map(|i| i as f64),
+        }
+    }
+
     /// Number of values of a set (0 for an interval).
     pub fn len(&self) -> usize {
         match self {
@@ -285,6 +282,33 @@ impl fmt::Display for Spec {
             Spec::Interval { lo, hi, log: true } => write!(f, "{lo}..{hi}:log"),
         }
     }
+}
+
+/// Checks one value against the kind of its key: a number for a numeric
+/// key, a whole number for an integer one, a word or a boolean for the
+/// others.
+pub fn check_value(v: &toml::Value, kind: KeyKind) -> Result<(), String> {
+    let ok = match kind {
+        KeyKind::Integer | KeyKind::Number => number(v).is_some() || v.is_table(),
+        KeyKind::Text => v.is_str(),
+        KeyKind::Boolean => v.is_bool(),
+    };
+    if !ok {
+        return Err(format!("{v} is not {}, as this key needs", kind.expected()));
+    }
+    match number(v) {
+        Some(x) if kind == KeyKind::Integer && x.fract() != 0.0 => {
+            Err(format!("{v} is not a whole number, as this key needs"))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// One value as typed in a list or a cell: read by the scenario's own
+/// value parser, so `2`, `0.5`, `true` and bare words mean what they mean
+/// after `--set`.
+pub fn value_from_text(item: &str) -> Result<toml::Value, String> {
+    scalar(&tree::parse_set_value(item, item).value, item)
 }
 
 /// A value as a person writes it in a spec or reads it in a table: strings
@@ -418,7 +442,7 @@ fn typed(x: f64, kind: KeyKind) -> toml::Value {
 }
 
 /// A listed value as the key's kind: `2.0` becomes `2` for an integer key.
-fn normalise(value: &toml::Value, kind: KeyKind) -> toml::Value {
+pub fn normalise(value: &toml::Value, kind: KeyKind) -> toml::Value {
     match value {
         toml::Value::Float(x) if kind == KeyKind::Integer => typed(*x, kind),
         other => other.clone(),

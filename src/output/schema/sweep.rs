@@ -1,5 +1,6 @@
 //! The files of a sweep directory: `sweep.csv`, `sweep_difference.csv`,
-//! the point files, `sweep.json`, `shard.json` and `timing.json`.
+//! the sensitivity indices `morris.csv` and `sobol.csv`, the point files,
+//! `sweep.json`, `shard.json` and `timing.json`.
 
 use super::run::{extent, provenance, speed, sweep_figures, weekly_metrics};
 use super::{
@@ -7,9 +8,14 @@ use super::{
     METRIC, POINT, REPLICATE, WEEK, YEAR,
 };
 
+/// The varied key a row of a sensitivity table is about.
+pub const KEY: &str = "key";
+
 /// The files of a sweep directory.
 pub const SWEEP_TABLE: &str = "sweep.csv";
 pub const DIFFERENCE_TABLE: &str = "sweep_difference.csv";
+pub const MORRIS_TABLE: &str = "morris.csv";
+pub const SOBOL_TABLE: &str = "sobol.csv";
 pub const POINT_FILE: &str = "points/point-NNNN.csv";
 pub const POINT_TIMESERIES: &str = "points/point-NNNN-timeseries.csv";
 pub const MANIFEST: &str = "sweep.json";
@@ -21,6 +27,8 @@ pub fn files() -> Vec<File> {
     vec![
         table(),
         difference_table(),
+        morris_table(),
+        sobol_table(),
         point_file(),
         point_timeseries(),
         manifest(),
@@ -119,6 +127,127 @@ pub fn difference_table() -> File {
     }
 }
 
+/// The columns that start a table of sensitivity indices: which metric,
+/// of which cohort or difference, in which year, for which key.
+fn index_columns() -> Vec<Column> {
+    vec![
+        metric(),
+        Column::key(
+            COHORT,
+            Unit::Text,
+            "the cohort, or the paired difference `A − B` (cohort A's figure minus cohort B's, formed replicate by replicate)",
+        ),
+        year(),
+        Column::key(KEY, Unit::Text, "the varied scenario key, by its dotted path"),
+    ]
+}
+
+/// An index: a statistic over the design's points of the row's metric.
+fn index(name: &'static str, unit: Unit, about: &'static str) -> Column {
+    Column::new(name, unit, Kind::Statistic, None, about)
+}
+
+/// `morris.csv`.
+pub fn morris_table() -> File {
+    let mut columns = index_columns();
+    columns.extend([
+        index(
+            "mu_star",
+            Unit::AsMetric,
+            "μ*: the mean absolute elementary effect — how far the metric moves when the key crosses its whole range, whichever way (Campolongo et al. 2007)",
+        ),
+        index(
+            "mu_star_low",
+            Unit::AsMetric,
+            "lower end of the 95% bootstrap interval for μ*, resampling trajectories",
+        ),
+        index(
+            "mu_star_high",
+            Unit::AsMetric,
+            "upper end of the 95% bootstrap interval for μ*",
+        ),
+        index(
+            "mu",
+            Unit::AsMetric,
+            "μ: the mean elementary effect, signed; near 0 with a large μ* when effects change sign",
+        ),
+        index(
+            "sigma",
+            Unit::AsMetric,
+            "σ: the standard deviation of the elementary effects — interactions with other keys, or a curved effect",
+        ),
+        Column::new(
+            "trajectories",
+            Unit::Number,
+            Kind::Count,
+            Some(Per::Run),
+            "elementary effects behind the row: one per trajectory",
+        ),
+    ]);
+    File {
+        file: MORRIS_TABLE,
+        written_by: Command::Sweep,
+        about: "Written by the morris design: one row per metric × cohort (and difference) × year (the last; every year with --each-year) × key, the key's Morris indices over the trajectories. Each point's output is the metric's mean over replicates.",
+        parts: vec![
+            Part::new(Place::Columns, "", columns),
+            metrics(Some(SWEEP_TABLE)),
+        ],
+    }
+}
+
+/// `sobol.csv`.
+pub fn sobol_table() -> File {
+    let mut columns = index_columns();
+    columns.extend([
+        index(
+            "s1",
+            Unit::Share,
+            "first-order index S_i: the share of the metric's variance across the design the key explains alone (Saltelli et al. 2010); estimates near 0 may fall slightly below it",
+        ),
+        index(
+            "s1_low",
+            Unit::Share,
+            "lower end of the 95% bootstrap interval for S_i, resampling base rows",
+        ),
+        index(
+            "s1_high",
+            Unit::Share,
+            "upper end of the 95% bootstrap interval for S_i",
+        ),
+        index(
+            "st",
+            Unit::Share,
+            "total-order index S_Ti: the share of the variance the key takes part in, interactions included (Jansen 1999); 0 for a key that cannot change the metric",
+        ),
+        index(
+            "st_low",
+            Unit::Share,
+            "lower end of the 95% bootstrap interval for S_Ti",
+        ),
+        index(
+            "st_high",
+            Unit::Share,
+            "upper end of the 95% bootstrap interval for S_Ti",
+        ),
+        Column::new(
+            "base_rows",
+            Unit::Number,
+            Kind::Count,
+            Some(Per::Run),
+            "N, the base rows of the design behind the row (it ran N × (keys + 2) points)",
+        ),
+    ]);
+    File {
+        file: SOBOL_TABLE,
+        written_by: Command::Sweep,
+        about: "Written by the sobol design: one row per metric × cohort (and difference) × year (the last; every year with --each-year) × key, the key's first- and total-order Sobol' indices. Each point's output is the metric's mean over replicates.",
+        parts: vec![
+            Part::new(Place::Columns, "", columns),
+            metrics(Some(SWEEP_TABLE)),
+        ],
+    }
+}
+
 /// A point file.
 pub fn point_file() -> File {
     let mut columns = table_columns(cohort());
@@ -173,7 +302,7 @@ pub fn manifest() -> File {
         Column::info(
             "design",
             Unit::Text,
-            "how the keys' values are combined: grid, zip, random, lhs or oat",
+            "how the keys' values are combined: grid, zip, random, lhs, oat, morris, sobol or file",
         ),
         Column::info(
             "metrics",
@@ -219,7 +348,7 @@ pub fn manifest() -> File {
                 vec![
                     Column::key(POINT, Unit::Number, "the point, from 0"),
                     Column::info("values", Unit::AsKey, "each key's value at the point as text, in the order of keys"),
-                    Column::info("moves", Unit::Text, "one-at-a-time designs: the key this point moves (absent for the base point and other designs)"),
+                    Column::info("moves", Unit::Text, "one-at-a-time and Morris designs: the key this point moves from the base point or the trajectory's previous point (absent for base and first points and other designs)"),
                 ],
             ),
         ],

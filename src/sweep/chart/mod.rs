@@ -9,7 +9,10 @@
 //!   per cohort; and the paired difference between the compared cohorts
 //!   with its zero contour — where one overtakes the other;
 //! - one at a time (`oat`) → [`tornado`]: keys ranked by how far they move
-//!   the metric;
+//!   the metric, with 95% intervals;
+//! - `morris` → [`morris`]: each key's μ* against its σ;
+//! - `sobol` → [`sobol`]: each key's first- and total-order index, with
+//!   95% intervals;
 //! - anything else (random or Latin-hypercube samples, more keys) →
 //!   [`scatter`]: the metric against each key, a panel per key.
 //!
@@ -21,7 +24,9 @@
 
 pub mod heatmap;
 pub mod line;
+pub mod morris;
 pub mod scatter;
+pub mod sobol;
 pub mod tornado;
 
 use std::path::{Path, PathBuf};
@@ -47,6 +52,8 @@ pub enum SweepChart {
     Difference(usize),
     Tornado(usize),
     Scatter(usize),
+    Morris(usize),
+    Sobol(usize),
 }
 
 impl SweepChart {
@@ -58,6 +65,8 @@ impl SweepChart {
             SweepChart::Difference(m) => ("difference", m),
             SweepChart::Tornado(m) => ("tornado", m),
             SweepChart::Scatter(m) => ("scatter", m),
+            SweepChart::Morris(m) => ("morris", m),
+            SweepChart::Sobol(m) => ("sobol", m),
         };
         format!("{kind}_{}", super::measure::HEADLINES[m].name)
     }
@@ -69,7 +78,9 @@ impl SweepChart {
             | SweepChart::Heatmap(m)
             | SweepChart::Difference(m)
             | SweepChart::Tornado(m)
-            | SweepChart::Scatter(m) => m,
+            | SweepChart::Scatter(m)
+            | SweepChart::Morris(m)
+            | SweepChart::Sobol(m) => m,
         }
     }
 
@@ -82,6 +93,12 @@ impl SweepChart {
                 format!("{what}: {}", data.difference_label().unwrap_or_default())
             }
             SweepChart::Tornado(_) => format!("What moves {}", first_lower(&what)),
+            SweepChart::Morris(_) => {
+                format!("Which keys move {}: Morris screening", first_lower(&what))
+            }
+            SweepChart::Sobol(_) => {
+                format!("Which keys move {}: Sobol’ indices", first_lower(&what))
+            }
         }
     }
 
@@ -93,6 +110,8 @@ impl SweepChart {
             SweepChart::Difference(m) => heatmap::difference_caption(data, m),
             SweepChart::Tornado(m) => tornado::caption(data, m),
             SweepChart::Scatter(m) => scatter::caption(data, m),
+            SweepChart::Morris(m) => morris::caption(data, m),
+            SweepChart::Sobol(m) => sobol::caption(data, m),
         }
     }
 
@@ -111,6 +130,8 @@ impl SweepChart {
             SweepChart::Difference(m) => heatmap::draw_difference(data, m, root, &look, &title),
             SweepChart::Tornado(m) => tornado::draw(data, m, root, &look, &title),
             SweepChart::Scatter(m) => scatter::draw(data, m, root, &look, &title),
+            SweepChart::Morris(m) => morris::draw(data, m, root, &look, &title),
+            SweepChart::Sobol(m) => sobol::draw(data, m, root, &look, &title),
         }
     }
 }
@@ -122,6 +143,10 @@ pub fn charts(data: &SweepData) -> Vec<SweepChart> {
     for m in charted_metrics(data) {
         if data.manifest.design == Design::Oat {
             out.push(SweepChart::Tornado(m));
+        } else if data.manifest.design == Design::Morris {
+            out.push(SweepChart::Morris(m));
+        } else if data.manifest.design == Design::Sobol {
+            out.push(SweepChart::Sobol(m));
         } else if keys == 1 {
             out.push(SweepChart::Line(m));
         } else if keys == 2 && data.manifest.design == Design::Grid {
@@ -374,12 +399,13 @@ impl KeyAxis {
         }
     }
 
-    /// The axis description.
+    /// The axis description: the key's name and unit.
     pub fn desc(&self) -> String {
+        let label = super::labels::key_label(&self.key);
         if self.log {
-            format!("{} (log scale)", self.key)
+            format!("{label}, log scale")
         } else {
-            self.key.clone()
+            label
         }
     }
 
@@ -604,5 +630,43 @@ mod drawing {
             &lhs,
             &["scatter_referrals_per_month", "scatter_cumulative_revenue"],
         );
+        let keys = [
+            "relationships.hours_to_trust=1..32:log",
+            "strategies.networking.generosity=0.05..0.95",
+        ];
+        let morris = sweep(Design::Morris, &keys, Some(3));
+        draws(
+            &morris,
+            &["morris_referrals_per_month", "morris_cumulative_revenue"],
+        );
+        let sobol = sweep(Design::Sobol, &keys, Some(4));
+        draws(
+            &sobol,
+            &["sobol_referrals_per_month", "sobol_cumulative_revenue"],
+        );
+        // Axes name keys by what they mean, with their units.
+        let svg = render_svg(&sobol, SweepChart::Sobol(0), 800, 500).unwrap();
+        assert!(svg.contains("Hours to trust"), "Sobol' rows are named");
+        let svg = render_svg(&lhs, SweepChart::Scatter(0), 800, 500).unwrap();
+        assert!(svg.contains("Hours to trust (hours), log scale"));
+    }
+
+    #[test]
+    fn keys_whose_intervals_overlap_are_never_ranked() {
+        // Nobody follows stay_home in a sweep: neither key moves anything,
+        // so both swings are 0 with intervals [0, 0], and neither may be
+        // said to matter more.
+        let inert = [
+            "strategies.stay_home.pitch_intensity=0.2,0.8",
+            "strategies.stay_home.generosity=0.1,0.5",
+        ];
+        let oat = sweep(Design::Oat, &inert, None);
+        let caption = SweepChart::Tornado(0).caption(&oat);
+        assert!(caption.contains("order is not known"), "{caption}");
+        assert!(!caption.contains("matters most"), "{caption}");
+        let morris = sweep(Design::Morris, &inert, Some(2));
+        let caption = SweepChart::Morris(0).caption(&morris);
+        assert!(caption.contains("order is not known"), "{caption}");
+        assert!(caption.contains("never moved it"), "{caption}");
     }
 }

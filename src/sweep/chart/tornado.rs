@@ -2,11 +2,18 @@
 //! one — the others held at their base values — moves the metric.
 //!
 //! Each key gets a bar over the range of the metric across its values
-//! (the base point included), a dot where the key is at its lowest value
-//! and one where it is at its highest, and a dashed line marks the base
-//! point. Panels show the paired difference between the compared cohorts
+//! (the base point included), with the 95% interval of the mean at each
+//! end as a whisker, a dot where the key is at its lowest value and one
+//! where it is at its highest, and a dashed line marks the base point.
+//! Panels show the paired difference between the compared cohorts
 //! (first, when there is one) and each cohort; keys are ranked by their
 //! swing in the first panel, so every panel lists them in the same order.
+//!
+//! A swing has its own 95% interval: the ends of a bar are two points run
+//! on the same replicates (common random numbers), so the swing is a
+//! paired difference, formed replicate by replicate. The caption orders
+//! two keys only where their swings' intervals do not overlap; keys whose
+//! intervals overlap are named together, as tied.
 
 use std::ops::Range;
 
@@ -21,20 +28,14 @@ use crate::chart::style::{
     axes_look, dashed, frame, series_colour, Drawn, Header, LegendItem, Look, Mark, Ticked, INK,
     MUTED,
 };
-use crate::sweep::command::short_key;
-use crate::sweep::results::SweepData;
+use crate::metrics::Stat;
+use crate::sweep::labels::key_name;
+use crate::sweep::results::{Series, SweepData};
 
 /// Colour of the dot where a key is at its lowest value.
 const LOW: RGBColor = RGBColor(0x56, 0xB4, 0xE9);
 /// Colour of the dot where a key is at its highest value.
 const HIGH: RGBColor = RGBColor(0xD5, 0x5E, 0x00);
-
-/// What one panel shows: a cohort or the paired difference.
-#[derive(Clone, Copy, Debug, PartialEq)]
-enum Series {
-    Cohort(usize),
-    Difference,
-}
 
 /// One key's effect in one series.
 #[derive(Clone, Debug)]
@@ -48,6 +49,11 @@ pub struct Effect {
     /// The smallest and largest value of the metric over the key's values.
     pub min: f64,
     pub max: f64,
+    /// The 95% intervals of the means at the smallest and the largest.
+    pub min_ci: (f64, f64),
+    pub max_ci: (f64, f64),
+    /// The swing (largest − smallest), paired replicate by replicate.
+    pub swing: Stat,
 }
 
 impl Effect {
@@ -55,16 +61,36 @@ impl Effect {
     pub fn swing(&self) -> f64 {
         self.max - self.min
     }
+
+    /// Whether the two swings' 95% intervals overlap, so that neither key
+    /// can be said to move the metric more.
+    pub fn tied_with(&self, other: &Effect) -> bool {
+        let (a, b) = (&self.swing, &other.swing);
+        !(a.ci_low > b.ci_high || b.ci_low > a.ci_high)
+    }
 }
 
 fn value(data: &SweepData, series: Series, point: usize, metric: usize) -> f64 {
+    data.mean(point, series, data.last_year(), metric)
+}
+
+/// The 95% interval of the mean at `point`.
+fn interval(data: &SweepData, series: Series, point: usize, metric: usize) -> (f64, f64) {
+    data.series_stat(point, series, data.last_year(), metric)
+        .map_or((f64::NAN, f64::NAN), |s| (s.ci_low, s.ci_high))
+}
+
+/// The paired difference `high − low` between two points, replicate by
+/// replicate.
+fn swing(data: &SweepData, series: Series, low: usize, high: usize, metric: usize) -> Stat {
     let year = data.last_year();
-    match series {
-        Series::Cohort(c) => data.stat(point, c, year, metric).mean,
-        Series::Difference => data
-            .difference(point, year, metric)
-            .map_or(f64::NAN, |s| s.mean),
-    }
+    let values = |p| data.replicates(p, series, year, metric).unwrap_or_default();
+    let diffs: Vec<f64> = values(high)
+        .iter()
+        .zip(values(low))
+        .map(|(h, l)| h - l)
+        .collect();
+    Stat::of(&diffs)
 }
 
 /// The base point's index (the one moving no key).
@@ -81,7 +107,8 @@ fn effects(data: &SweepData, series: Series, metric: usize) -> Vec<Effect> {
         .filter_map(|k| {
             let key = &data.manifest.keys[k].key;
             let axis = KeyAxis::new(data, k);
-            let mut pts: Vec<(f64, String, f64)> = data
+            // (position, value's text, mean, point)
+            let mut pts: Vec<(f64, String, f64, usize)> = data
                 .manifest
                 .points
                 .iter()
@@ -89,20 +116,28 @@ fn effects(data: &SweepData, series: Series, metric: usize) -> Vec<Effect> {
                 .filter(|(p, info)| *p == base || info.moves.as_deref() == Some(key))
                 .map(|(p, info)| {
                     let text = info.values[k].clone();
-                    (axis.position(&text), text, value(data, series, p, metric))
+                    (
+                        axis.position(&text),
+                        text,
+                        value(data, series, p, metric),
+                        p,
+                    )
                 })
-                .filter(|(_, _, v)| v.is_finite())
+                .filter(|(_, _, v, _)| v.is_finite())
                 .collect();
             pts.sort_by(|a, b| a.0.total_cmp(&b.0));
             let (first, last) = (pts.first()?, pts.last()?);
-            let min = pts.iter().map(|p| p.2).fold(f64::INFINITY, f64::min);
-            let max = pts.iter().map(|p| p.2).fold(f64::NEG_INFINITY, f64::max);
+            let lowest = pts.iter().min_by(|a, b| a.2.total_cmp(&b.2))?;
+            let highest = pts.iter().max_by(|a, b| a.2.total_cmp(&b.2))?;
             Some(Effect {
                 key: k,
                 low: (first.2, first.1.clone()),
                 high: (last.2, last.1.clone()),
-                min,
-                max,
+                min: lowest.2,
+                max: highest.2,
+                min_ci: interval(data, series, lowest.3, metric),
+                max_ci: interval(data, series, highest.3, metric),
+                swing: swing(data, series, lowest.3, highest.3, metric),
             })
         })
         .collect()
@@ -110,7 +145,7 @@ fn effects(data: &SweepData, series: Series, metric: usize) -> Vec<Effect> {
 
 /// Key indices, largest swing first, by the first panel's series.
 fn ranking(data: &SweepData, metric: usize) -> Vec<usize> {
-    let mut e = effects(data, panels(data)[0], metric);
+    let mut e = effects(data, data.series()[0], metric);
     e.sort_by(|a, b| b.swing().total_cmp(&a.swing()).then(a.key.cmp(&b.key)));
     let mut order: Vec<usize> = e.iter().map(|e| e.key).collect();
     for k in 0..data.manifest.keys.len() {
@@ -119,15 +154,6 @@ fn ranking(data: &SweepData, metric: usize) -> Vec<usize> {
         }
     }
     order
-}
-
-fn panels(data: &SweepData) -> Vec<Series> {
-    let mut out = Vec::new();
-    if data.difference_cohorts().is_some() {
-        out.push(Series::Difference);
-    }
-    out.extend((0..data.manifest.cohorts.len()).map(Series::Cohort));
-    out
 }
 
 /// Draws the chart.
@@ -144,7 +170,7 @@ pub fn draw<DB: DrawingBackend>(
         LegendItem::new(Mark::Dashed(MUTED), "base scenario"),
     ];
     let subtitle = format!(
-        "Each key moved across its values with the others at base; bar: the range of the mean over {} at those values.",
+        "Each key moved across its values with the others at base; bar: the range of the mean over {} at those values; whiskers: 95% intervals of the means at its ends.",
         replicates(data)
     );
     let area = frame(
@@ -198,13 +224,13 @@ impl<'a> Layout<'a> {
         look: &Look,
     ) -> Result<Layout<'a>> {
         let order = ranking(data, metric);
-        let series = panels(data);
+        let series = data.series();
         let (w, _) = area.dim_in_pixel();
         // Wide enough for the longest key name, within reason.
         let mut widest = 0;
         for k in &order {
             let (tw, _) = area
-                .estimate_text_size(&short_key(&data.manifest.keys[*k].key), &look.tick())
+                .estimate_text_size(&key_name(&data.manifest.keys[*k].key), &look.tick())
                 .drawn()?;
             widest = widest.max(tw as i32);
         }
@@ -215,7 +241,7 @@ impl<'a> Layout<'a> {
                 .iter()
                 .filter(|s| matches!(s, Series::Cohort(_)))
                 .flat_map(|&s| effects(data, s, metric))
-                .flat_map(|e| [e.min, e.max]),
+                .flat_map(|e| [e.min, e.max, e.min_ci.0, e.max_ci.1]),
             true,
         );
         Ok(Layout {
@@ -267,7 +293,11 @@ fn panel<DB: DrawingBackend>(
     let fx = effects(data, s, layout.metric);
     let x = match s {
         Series::Cohort(_) => layout.cohort_range.clone(),
-        Series::Difference => y_range(fx.iter().flat_map(|e| [e.min, e.max, 0.0]), false),
+        Series::Difference => y_range(
+            fx.iter()
+                .flat_map(|e| [e.min, e.max, e.min_ci.0, e.max_ci.1, 0.0]),
+            false,
+        ),
     };
     let mut chart = axes(&inner, look, layout, x, first)?;
     swings(&mut chart, look, layout, &fx)?;
@@ -311,7 +341,7 @@ fn axes<'a, DB: DrawingBackend>(
         layout
             .order
             .get(rank)
-            .map_or_else(String::new, |&k| short_key(&data.manifest.keys[k].key))
+            .map_or_else(String::new, |&k| key_name(&data.manifest.keys[k].key))
     };
     let x_fmt = |v: &f64| metric_tick(data, metric, *v, span);
     axes_look(&mut chart.configure_mesh(), look)
@@ -348,6 +378,7 @@ fn swings<DB: DrawingBackend>(
                 RGBColor(0xBB, 0xBB, 0xBB).filled(),
             )))
             .drawn()?;
+        whiskers(chart, look, row, &[e.min_ci, e.max_ci])?;
         for (v, text, c, below) in [
             (&e.low.0, &e.low.1, LOW, true),
             (&e.high.0, &e.high.1, HIGH, false),
@@ -379,6 +410,31 @@ fn swings<DB: DrawingBackend>(
     Ok(())
 }
 
+/// 95% intervals drawn across row `row`, each with end caps.
+fn whiskers<DB: DrawingBackend>(
+    chart: &mut Plot<DB>,
+    look: &Look,
+    row: f64,
+    intervals: &[(f64, f64)],
+) -> Result<()> {
+    let cap = 0.12;
+    let ink = INK.stroke_width(look.upx(2.0));
+    for &(lo, hi) in intervals
+        .iter()
+        .filter(|(lo, hi)| lo.is_finite() && hi.is_finite())
+    {
+        let lines = [
+            vec![(lo, row), (hi, row)],
+            vec![(lo, row - cap), (lo, row + cap)],
+            vec![(hi, row - cap), (hi, row + cap)],
+        ];
+        chart
+            .draw_series(lines.into_iter().map(|l| PathElement::new(l, ink)))
+            .drawn()?;
+    }
+    Ok(())
+}
+
 /// A dashed line down the panel at the base scenario's value `v`.
 fn base_line<DB: DrawingBackend>(
     chart: &mut Plot<DB>,
@@ -397,46 +453,127 @@ fn base_line<DB: DrawingBackend>(
     )
 }
 
-/// The keys that move the metric most and least.
+/// The keys that move the metric most and least, ordered only where
+/// their swings' intervals say so.
 pub fn caption(data: &SweepData, metric: usize) -> String {
-    let series = panels(data)[0];
+    let series = data.series()[0];
     let mut fx = effects(data, series, metric);
     fx.sort_by(|a, b| b.swing().total_cmp(&a.swing()).then(a.key.cmp(&b.key)));
-    let Some(top) = fx.first() else {
+    let tiers = tiers(&fx);
+    let Some(top) = tiers.first() else {
         return String::new();
     };
     let what = match series {
-        Series::Difference => format!(
-            "the difference {}",
-            data.difference_label().unwrap_or_default()
-        ),
-        Series::Cohort(c) => data.manifest.cohorts[c].clone(),
+        Series::Difference => format!("the difference {}", data.series_label(series)),
+        Series::Cohort(_) => data.series_label(series),
     };
-    let key = |e: &Effect| data.manifest.keys[e.key].key.clone();
+    let key = |e: &Effect| key_name(&data.manifest.keys[e.key].key);
     let fmt = |x: f64| amount(data, metric, x);
-    let mut text = format!(
-        "For {what}, {} matters most: {} at {}, {} at {} (a swing of {}).",
-        key(top),
-        fmt(top.low.0),
-        top.low.1,
-        fmt(top.high.0),
-        top.high.1,
-        fmt(top.swing())
-    );
-    if fx.len() > 2 {
-        // The runners-up, leaving the last for its own sentence.
-        let next: Vec<String> = fx[1..(fx.len() - 1).min(3)]
-            .iter()
-            .map(|e| format!("{} ({})", key(e), fmt(e.swing())))
-            .collect();
-        text.push_str(&format!(" Next come {}.", crate::chart::join(&next)));
+    let with_ci = |e: &Effect| match crate::report::html::interval(
+        e.swing.ci_low,
+        e.swing.ci_high,
+        e.swing.n,
+    ) {
+        Some((lo, hi)) => format!("{} ({} to {})", fmt(e.swing()), fmt(lo), fmt(hi)),
+        None => fmt(e.swing()),
+    };
+    let listed = |tier: &[&Effect]| {
+        crate::chart::join(
+            &tier
+                .iter()
+                .map(|e| format!("{} {}", key(e), with_ci(e)))
+                .collect::<Vec<_>>(),
+        )
+    };
+    let mut text = if let [only] = top.as_slice() {
+        format!(
+            "For {what}, {} matters most: {} at {}, {} at {} (a swing of {}; 95% interval, paired across replicates).",
+            key(only),
+            fmt(only.low.0),
+            only.low.1,
+            fmt(only.high.0),
+            only.high.1,
+            with_ci(only)
+        )
+    } else {
+        format!(
+            "For {what}, {} move it most, and their order is not known: their swings' 95% intervals overlap ({}).",
+            crate::chart::join(&top.iter().map(|e| key(e)).collect::<Vec<_>>()),
+            listed(top)
+        )
+    };
+    if let Some(next) = tiers.get(1).filter(|_| tiers.len() > 2) {
+        text.push_str(&match next.as_slice() {
+            [only] => format!(" Next comes {}.", listed(&[only])),
+            tied => format!(" Next come, tied, {}.", listed(tied)),
+        });
     }
-    if let Some(last) = fx.last().filter(|_| fx.len() > 1) {
-        text.push_str(&format!(
-            " {} moves it least ({}).",
-            key(last),
-            fmt(last.swing())
-        ));
+    if let Some(last) = tiers.last().filter(|_| tiers.len() > 1) {
+        text.push_str(&match last.as_slice() {
+            [only] => format!(" {} moves it least ({}).", key(only), with_ci(only)),
+            tied => format!(
+                " {} move it least, tied ({}).",
+                crate::chart::join(&tied.iter().map(|e| key(e)).collect::<Vec<_>>()),
+                tied.iter()
+                    .map(|e| with_ci(e))
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            ),
+        });
     }
     text
+}
+
+/// Effects sorted by swing, cut into tiers: a key joins the tier above
+/// while its swing's interval overlaps that of any key in it, so keys are
+/// ordered only across tiers.
+pub fn tiers(sorted: &[Effect]) -> Vec<Vec<&Effect>> {
+    let mut out: Vec<Vec<&Effect>> = Vec::new();
+    for e in sorted {
+        match out.last_mut() {
+            Some(tier) if tier.iter().any(|t| t.tied_with(e)) => tier.push(e),
+            _ => out.push(vec![e]),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn effect(key: usize, swing: f64, half: f64) -> Effect {
+        Effect {
+            key,
+            low: (0.0, "lo".into()),
+            high: (swing, "hi".into()),
+            min: 0.0,
+            max: swing,
+            min_ci: (0.0, 0.0),
+            max_ci: (swing, swing),
+            swing: Stat {
+                mean: swing,
+                sd: 0.0,
+                ci_low: swing - half,
+                ci_high: swing + half,
+                n: 3,
+            },
+        }
+    }
+
+    #[test]
+    fn keys_whose_swings_overlap_share_a_tier() {
+        let fx = vec![
+            effect(0, 10.0, 1.0),
+            effect(1, 9.5, 1.0),
+            effect(2, 5.0, 0.5),
+            effect(3, 0.2, 0.3),
+            effect(4, 0.1, 0.3),
+        ];
+        let keys: Vec<Vec<usize>> = tiers(&fx)
+            .iter()
+            .map(|t| t.iter().map(|e| e.key).collect())
+            .collect();
+        assert_eq!(keys, [vec![0, 1], vec![2], vec![3, 4]]);
+    }
 }

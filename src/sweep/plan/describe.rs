@@ -2,22 +2,32 @@
 //! `scenario.toml`, which reproduces the sweep, and the manifest that names
 //! its keys, metrics, cohorts and points.
 
-use super::super::design::{Axis, Design, Point};
+use std::path::Path;
+
+use super::super::design::{Axis, Design, Point, Sample};
+use super::super::sensitivity::morris;
 use super::super::spec::plain;
 use super::super::store::{self, fingerprint, KeyInfo, Manifest, PointInfo};
 use super::Request;
 use crate::scenario::Scenario;
 
+/// Where a sweep's points come from: its design, how much it draws, and
+/// the `file` design's points file.
+pub(super) struct Source<'a> {
+    pub(super) design: Design,
+    pub(super) sample: Sample,
+    pub(super) points_file: Option<&'a Path>,
+}
+
 /// `scenario.toml`: the base scenario with every default filled in and its
 /// `[sweep]` table resolved, so `netgrow sweep` on it reproduces the sweep.
 pub(super) fn scenario_toml(
     base: &mut Scenario,
-    design: Design,
-    sample: Option<usize>,
+    source: &Source,
     metrics: &[String],
     axes: &[Axis],
 ) -> Result<String, String> {
-    base.sweep = Some(sweep_table(design, sample, metrics, axes));
+    base.sweep = Some(sweep_table(source, metrics, axes));
     let resolved_text = base.try_to_toml()?;
     Ok(format!(
         "# Resolved by netgrow {}: every default filled in, the [sweep] table\n# included. `netgrow sweep` on this file reproduces the sweep.\n{resolved_text}",
@@ -26,16 +36,25 @@ pub(super) fn scenario_toml(
 }
 
 /// The resolved `[sweep]` table written into `scenario.toml`.
-fn sweep_table(
-    design: Design,
-    sample: Option<usize>,
-    metrics: &[String],
-    axes: &[Axis],
-) -> toml::Table {
+fn sweep_table(source: &Source, metrics: &[String], axes: &[Axis]) -> toml::Table {
+    let design = source.design;
     let mut t = toml::Table::new();
     t.insert("design".into(), toml::Value::String(design.to_string()));
-    if let (true, Some(n)) = (design.samples(), sample) {
+    if let (true, Some(n)) = (design.samples(), source.sample.points) {
         t.insert("points".into(), toml::Value::Integer(n as i64));
+    }
+    if design == Design::Morris {
+        let levels = source.sample.levels.unwrap_or(morris::DEFAULT_LEVELS);
+        t.insert("levels".into(), toml::Value::Integer(levels as i64));
+    }
+    if let Some(path) = source.points_file {
+        // Absolute, so the resolved scenario finds the file from its own
+        // directory too.
+        let path = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+        t.insert(
+            "points_file".into(),
+            toml::Value::String(path.display().to_string()),
+        );
     }
     t.insert(
         "metrics".into(),
@@ -46,11 +65,14 @@ fn sweep_table(
                 .collect(),
         ),
     );
-    let mut vary = toml::Table::new();
-    for a in axes {
-        vary.insert(a.key.clone(), a.spec.to_toml());
+    // A points file's header names its keys.
+    if source.points_file.is_none() {
+        let mut vary = toml::Table::new();
+        for a in axes {
+            vary.insert(a.key.clone(), a.spec.to_toml());
+        }
+        t.insert("vary".into(), toml::Value::Table(vary));
     }
-    t.insert("vary".into(), toml::Value::Table(vary));
     t
 }
 

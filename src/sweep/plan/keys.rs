@@ -3,9 +3,12 @@
 //! its spec suits its kind) and each value of each key on its own. What
 //! passes becomes the sweep's axes.
 
-use super::super::design::{Axis, Design};
+use std::path::{Path, PathBuf};
+
+use super::super::design::{Axis, Design, Sample};
 use super::super::measure::DEFAULT_METRICS;
-use super::super::spec::{plain, KeyKind, Spec};
+use super::super::spec::{self, number, plain, KeyKind, Spec};
+use super::points_file::{self, PointsFile};
 use super::read::{merge_entries, Entry, FileSweep};
 use super::{override_for, unplaced, Request, ScenarioText};
 use crate::scenario::read::Diagnostic;
@@ -20,9 +23,11 @@ pub const FIXED: [&str; 4] = ["simulation", "output", "sweep", "variants"];
 pub(super) struct Keys {
     pub(super) base: Scenario,
     pub(super) design: Design,
-    pub(super) sample: Option<usize>,
+    pub(super) sample: Sample,
     pub(super) metrics: Vec<String>,
     pub(super) axes: Vec<Axis>,
+    /// The `file` design's points file and its rows.
+    pub(super) file: Option<(PathBuf, PointsFile)>,
 }
 
 /// Checks the `[sweep]` table and `request`'s keys, and each value of each
@@ -37,26 +42,32 @@ pub(super) fn keys(input: &ScenarioText, request: &Request) -> Result<Keys, Scen
         ));
     }
     let table = FileSweep::read(input.text, input.overrides, &mut problems);
-    let entries = merge_entries(table.vary, &request.vary, &mut problems);
-    let design = request.design.or(table.design).unwrap_or(Design::Grid);
-    let sample = request.points.or(table.points);
-    if sample.is_some() && !design.samples() {
-        problems.push(Diagnostic {
-            value: sample.map(|n| n.to_string()),
-            ..unplaced(
-                "--points / sweep.points",
-                format!(
-                    "only the random and lhs designs take a number of points; the {design} design's points follow from its values"
-                ),
-            )
-        });
-    }
+    let mut entries = merge_entries(table.vary, &request.vary, &mut problems);
+    let points_path = points_path(input, request, table.points_file.as_deref());
+    let design = request
+        .design
+        .or(table.design)
+        .or(points_path.as_ref().map(|_| Design::File))
+        .unwrap_or(Design::Grid);
+    let sample = Sample {
+        points: request.points.or(table.points),
+        levels: table.levels,
+    };
+    check_design(design, sample, &points_path, &entries, &mut problems);
     let metrics = table
         .metrics
         .unwrap_or_else(|| DEFAULT_METRICS.iter().map(|s| s.to_string()).collect());
     if !problems.is_empty() {
         return Err(input.invalid(problems));
     }
+    let file = match (design, points_path) {
+        (Design::File, Some((path, label))) => {
+            let read = points_file::read(&path, label).map_err(|p| input.invalid(p))?;
+            entries = read.entries.clone();
+            Some((path, read))
+        }
+        _ => None,
+    };
 
     let resolved = toml::Table::try_from(&base).unwrap_or_default();
     let axes: Vec<Axis> = entries
@@ -72,7 +83,81 @@ pub(super) fn keys(input: &ScenarioText, request: &Request) -> Result<Keys, Scen
         sample,
         metrics,
         axes,
+        file,
     })
+}
+
+/// The points file asked for, and the setting that asked: `--points-file`
+/// as given, or `sweep.points_file` beside the scenario file.
+fn points_path(
+    input: &ScenarioText,
+    request: &Request,
+    written: Option<&str>,
+) -> Option<(PathBuf, &'static str)> {
+    if let Some(p) = &request.points_file {
+        return Some((p.clone(), "--points-file"));
+    }
+    let written = Path::new(written?);
+    let beside = Path::new(input.file)
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty() && Path::new(input.file).is_file());
+    Some((
+        beside.map_or_else(|| written.to_path_buf(), |d| d.join(written)),
+        "sweep.points_file",
+    ))
+}
+
+/// Problems of the design's settings: a number of points or levels it
+/// does not take, or a points file without the file design (or the other
+/// way round).
+fn check_design(
+    design: Design,
+    sample: Sample,
+    points_path: &Option<(PathBuf, &'static str)>,
+    entries: &[Entry],
+    problems: &mut Vec<Diagnostic>,
+) {
+    if let (Some(n), false) = (sample.points, design.samples()) {
+        problems.push(Diagnostic {
+            value: Some(n.to_string()),
+            ..unplaced(
+                "--points / sweep.points",
+                format!(
+                    "only the random and lhs designs take a number of points (and morris and sobol, of trajectories and base rows); the {design} design's points follow from its values"
+                ),
+            )
+        });
+    }
+    if let (Some(n), false) = (sample.levels, design == Design::Morris) {
+        problems.push(Diagnostic {
+            value: Some(n.to_string()),
+            ..unplaced(
+                "sweep.levels",
+                format!("only the morris design takes levels, not the {design} design"),
+            )
+        });
+    }
+    match (design, points_path) {
+        (Design::File, None) => problems.push(unplaced(
+            "sweep.design",
+            "the file design reads its points from a CSV file: give --points-file FILE or points_file = \"FILE\" in [sweep]",
+        )),
+        (Design::File, Some(_)) => {
+            if let Some(e) = entries.first() {
+                problems.push(e.problem(
+                    "the file design takes its keys from the points file's header; remove [sweep.vary] and --vary",
+                ));
+            }
+        }
+        (_, Some((path, label))) => problems.push(Diagnostic {
+            value: Some(path.display().to_string()),
+            ..unplaced(
+                *label,
+                format!("a points file needs the file design, not {design}: remove --design or set design = \"file\""),
+            )
+        }),
+        (_, None) => {}
+    }
 }
 
 /// Checks one entry and makes it an axis: the key may be varied, its spec
@@ -99,7 +184,7 @@ fn axis(
         return None;
     };
     if let Err(e) = entry.spec.check(kind) {
-        problems.push(entry.problem(e));
+        problems.push(spec_problem(entry, kind, e));
         return None;
     }
     let values: Vec<toml::Value> = match &entry.spec {
@@ -107,6 +192,9 @@ fn axis(
             .iter()
             .map(|&u| entry.spec.at(u, kind))
             .collect(),
+        // A points file may hold thousands of values; its ends stand for
+        // them here, and every point is checked after.
+        Spec::List(values) if entry.is_points_column() && kind.numeric() => ends(values),
         set => set.values(kind),
     };
     let before = problems.len();
@@ -121,9 +209,61 @@ fn axis(
     (problems.len() == before).then(|| Axis {
         key: entry.key.clone(),
         kind,
-        spec: entry.spec.clone(),
+        spec: axis_spec(entry, kind),
         base,
     })
+}
+
+/// What is wrong with an entry's spec, placed at its first bad value for
+/// a points file.
+fn spec_problem(entry: &Entry, kind: KeyKind, message: String) -> Diagnostic {
+    let bad = match &entry.spec {
+        Spec::List(values) if entry.is_points_column() => values
+            .iter()
+            .find_map(|v| spec::check_value(v, kind).err().map(|e| (v, e))),
+        _ => None,
+    };
+    match bad {
+        Some((v, e)) => entry.problem_with(v, e),
+        None => entry.problem(message),
+    }
+}
+
+/// The smallest and the largest of some numbers.
+fn ends(values: &[toml::Value]) -> Vec<toml::Value> {
+    let by = |a: &&toml::Value, b: &&toml::Value| {
+        number(a)
+            .unwrap_or(f64::NAN)
+            .total_cmp(&number(b).unwrap_or(f64::NAN))
+    };
+    values
+        .iter()
+        .min_by(by)
+        .into_iter()
+        .chain(values.iter().max_by(by))
+        .cloned()
+        .collect()
+}
+
+/// The spec an axis records: the entry's, except that a points file's
+/// numeric column is recorded as the interval it spans (its values are
+/// in the points), and its values take the key's kind.
+fn axis_spec(entry: &Entry, kind: KeyKind) -> Spec {
+    match &entry.spec {
+        Spec::List(values) if entry.is_points_column() => {
+            let xs: Vec<f64> = values.iter().filter_map(number).collect();
+            if kind.numeric() && xs.len() == values.len() {
+                Spec::Interval {
+                    lo: xs.iter().copied().fold(f64::INFINITY, f64::min),
+                    hi: xs.iter().copied().fold(f64::NEG_INFINITY, f64::max),
+                    log: false,
+                }
+            } else {
+                Spec::List(values.iter().map(|v| spec::normalise(v, kind)).collect())
+            }
+        }
+        spec => spec.clone(),
+    }
 }
 
 /// The value of the entry's key in the base scenario. A key the base does
@@ -183,7 +323,11 @@ fn report(
             for d in diagnostics {
                 let about_key = d.key == entry.key;
                 problems.push(Diagnostic {
-                    key: if about_key { entry.label() } else { d.key },
+                    key: if about_key {
+                        entry.label_for(value)
+                    } else {
+                        d.key
+                    },
                     origin: if about_key { entry.origin() } else { d.origin },
                     value: Some(if about_key {
                         plain(value)

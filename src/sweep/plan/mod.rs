@@ -13,9 +13,9 @@
 //!    cohorts as the base.
 //!
 //! Each step has its module: `read` reads the table and the arguments,
-//! `keys` checks 1 and 2 and makes the axes, `points` checks 3 and groups
-//! the points by population, and `describe` writes the resolved
-//! `scenario.toml` and the manifest.
+//! `points_file` a `file` design's CSV, `keys` checks 1 and 2 and makes
+//! the axes, `points` checks 3 and groups the points by population, and
+//! `describe` writes the resolved `scenario.toml` and the manifest.
 //!
 //! Problems come back all together as a [`ScenarioError`], which the
 //! command line turns into exit code 2, each naming the key, the value, and
@@ -23,8 +23,10 @@
 //!
 //! ```toml
 //! [sweep]
-//! design = "grid"                     # grid, zip, random, lhs or oat
-//! points = 40                         # random and lhs only
+//! design = "grid"                     # grid, zip, random, lhs, oat, morris, sobol or file
+//! points = 40                         # random, lhs; morris trajectories; sobol base rows
+//! levels = 4                          # morris only
+//! points_file = "points.csv"          # file only (beside the scenario file)
 //! metrics = ["referrals_per_month"]   # charted; the first is the headline
 //! [sweep.vary]
 //! "relationships.hours_to_trust" = "1..32:log6"
@@ -34,14 +36,15 @@
 mod describe;
 mod keys;
 mod points;
+mod points_file;
 mod read;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 pub use self::describe::value_text;
 pub use self::keys::{lookup, FIXED};
 use super::design::{self, Axis, Design, Point};
-use super::spec::plain;
+use super::spec::{normalise, plain};
 use super::store::Manifest;
 use crate::scenario::read::Diagnostic;
 use crate::scenario::tree::Origin;
@@ -54,6 +57,8 @@ pub struct Request {
     pub vary: Vec<String>,
     pub design: Option<Design>,
     pub points: Option<usize>,
+    /// `--points-file FILE`, as typed.
+    pub points_file: Option<PathBuf>,
     pub each_year: bool,
     pub keep_timeseries: bool,
 }
@@ -166,11 +171,24 @@ pub fn prepare_text(
         sample,
         metrics,
         axes,
+        file: points_file,
     } = keys::keys(&input, request)?;
-    let points = design::points(design, &axes, sample, base.simulation.seed)
-        .map_err(|e| input.invalid(vec![unplaced("sweep", e)]))?;
-    let populations = points::check(&input, &axes, &points, &base.cohort_names())?;
-    let scenario_toml = describe::scenario_toml(&mut base, design, sample, &metrics, &axes)
+    let points = match &points_file {
+        Some((_, read)) => Ok(from_rows(&axes, &read.rows)),
+        None => design::points(design, &axes, sample, base.simulation.seed),
+    }
+    .map_err(|e| input.invalid(vec![unplaced("sweep", e)]))?;
+    let name = |p: &Point| match &points_file {
+        Some((path, read)) => format!("{}, line {}", path.display(), read.lines[p.index]),
+        None => format!("sweep point {}", p.index),
+    };
+    let populations = points::check(&input, &axes, &points, &base.cohort_names(), &name)?;
+    let source = describe::Source {
+        design,
+        sample,
+        points_file: points_file.as_ref().map(|(path, _)| path.as_path()),
+    };
+    let scenario_toml = describe::scenario_toml(&mut base, &source, &metrics, &axes)
         .map_err(|e| input.invalid(vec![unplaced("sweep", e)]))?;
     let manifest = describe::manifest(
         &base,
@@ -223,6 +241,22 @@ pub fn check(
         return Ok(());
     }
     prepare_text(text, file, stem, overrides, &request).map(|_| ())
+}
+
+/// A points file's rows as points, each value of its key's kind.
+fn from_rows(axes: &[Axis], rows: &[Vec<toml::Value>]) -> Vec<Point> {
+    rows.iter()
+        .enumerate()
+        .map(|(index, row)| Point {
+            index,
+            values: row
+                .iter()
+                .zip(axes)
+                .map(|(v, a)| normalise(v, a.kind))
+                .collect(),
+            moves: None,
+        })
+        .collect()
 }
 
 /// The override that sets `key` to `value`.
@@ -342,6 +376,124 @@ mod tests {
         assert!(e.contains("did you mean `design`"), "{e}");
         assert!(e.contains("empty range"), "{e}");
         assert!(e.contains("line "), "{e}");
+    }
+
+    #[test]
+    fn sensitivity_designs_plan_their_points_and_record_their_levels() {
+        let text = format!(
+            "{TINY}\n[sweep]\ndesign = \"morris\"\npoints = 3\nlevels = 6\n[sweep.vary]\n\"relationships.hours_to_trust\" = \"2..32:log\"\n\"strategies.networking.generosity\" = \"0.1..0.9\"\n"
+        );
+        let p = prepare_text(&text, "t.toml", "t", Vec::new(), &Request::default()).unwrap();
+        assert_eq!((p.design, p.points.len()), (Design::Morris, 3 * 3));
+        assert!(
+            p.scenario_toml.contains("levels = 6"),
+            "{}",
+            p.scenario_toml
+        );
+        assert!(
+            p.manifest.points[1].moves.is_some(),
+            "a trajectory's second point moves a key"
+        );
+        let request = Request {
+            design: Some(Design::Sobol),
+            points: Some(4),
+            ..Request::default()
+        };
+        let e = prepare_text(&text, "t.toml", "t", Vec::new(), &request)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("only the morris design takes levels"), "{e}");
+        let e = plan(&["relationships.hours_to_trust=2,4"], Some(Design::Sobol)).unwrap_err();
+        assert!(e.contains("needs a number of base rows"), "{e}");
+    }
+
+    /// A tiny scenario beside a points file holding `csv`, and what
+    /// planning its `file` design says.
+    fn with_points(csv: &str) -> (tempfile::TempDir, Result<Plan, String>) {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("points.csv"), csv).unwrap();
+        let scenario = dir.path().join("s.toml");
+        std::fs::write(
+            &scenario,
+            format!("{TINY}\n[sweep]\npoints_file = \"points.csv\"\n"),
+        )
+        .unwrap();
+        let plan = prepare(&scenario, Vec::new(), &Request::default()).map_err(|e| e.to_string());
+        (dir, plan)
+    }
+
+    #[test]
+    fn a_points_file_runs_its_rows_as_they_are() {
+        let (_dir, p) = with_points(
+            "relationships.hours_to_trust,groups.format\n2,open\n16.5,closed\n2,closed\n",
+        );
+        let p = p.unwrap();
+        assert_eq!(p.design, Design::File);
+        assert_eq!(p.points.len(), 3);
+        assert_eq!(p.manifest.points[1].values, ["16.5", "closed"]);
+        assert_eq!(p.axes[0].spec.to_string(), "2..16.5");
+        assert_eq!(p.scenario(1).unwrap().relationships.hours_to_trust, 16.5);
+        assert!(p.scenario_toml.contains("design = \"file\""));
+        assert!(!p.scenario_toml.contains("[sweep.vary]"));
+        // The resolved scenario names the file absolutely, so it plans the
+        // same sweep from anywhere.
+        let again = prepare_text(
+            &p.scenario_toml,
+            "elsewhere.toml",
+            "t",
+            Vec::new(),
+            &Request::default(),
+        )
+        .unwrap();
+        assert_eq!(again.manifest.points, p.manifest.points);
+    }
+
+    #[test]
+    fn a_bad_points_file_names_the_file_line_column_and_value() {
+        let cases = [
+            (
+                "relationships.hours_to_trust\n2\nfast\n",
+                "points.csv, line 3, column 1 (relationships.hours_to_trust) = fast",
+                "not a number",
+            ),
+            (
+                "relationships.hours_to_trust\n2\n-1\n",
+                "points.csv, line 3, column 1 (relationships.hours_to_trust) = -1",
+                "hours",
+            ),
+            (
+                "relationships.hours_to_trust,groups.count\n2,4\n3\n",
+                "points.csv, line 3",
+                "has 1 values: expected 2",
+            ),
+            (
+                "relationships.hours_to_trust,groups.count\n2,\n",
+                "points.csv, line 2, column 2 (groups.count)",
+                "empty",
+            ),
+            (
+                "relationships.hours_to_trus\n2\n",
+                "relationships.hours_to_trus",
+                "did you mean `hours_to_trust`",
+            ),
+            (
+                "strategies.connecting.patience_meetings\n1\n1.5\n",
+                "points.csv, line 3, column 1 (strategies.connecting.patience_meetings) = 1.5",
+                "whole number",
+            ),
+            (
+                "relationships.hours_to_trust\n",
+                "points.csv",
+                "has no points",
+            ),
+        ];
+        for (csv, place, expected) in cases {
+            let (_dir, p) = with_points(csv);
+            let e = p.unwrap_err();
+            assert!(e.contains(place) && e.contains(expected), "{csv:?}: {e}");
+        }
+        let e = plan(&["relationships.hours_to_trust=2,4"], Some(Design::File)).unwrap_err();
+        assert!(e.contains("--points-file"), "{e}");
     }
 
     #[test]

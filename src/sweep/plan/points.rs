@@ -24,18 +24,20 @@ pub(super) struct Populations {
 }
 
 /// Checks every point, and groups the points by population; the problems
-/// of the first few failing points come back together.
+/// of the first few failing points come back together, each point named
+/// by `name` ("sweep point 3", or a points file's line).
 pub(super) fn check(
     input: &ScenarioText,
     axes: &[Axis],
     points: &[Point],
     cohorts: &[String],
+    name: &(dyn Fn(&Point) -> String + Sync),
 ) -> Result<Populations, ScenarioError> {
     // In parallel: a scenario load is cheap, but a sweep may have many
     // thousands of points.
     let checked: Vec<Result<String, Vec<Diagnostic>>> = points
         .par_iter()
-        .map(|p| population(input, axes, p, cohorts))
+        .map(|p| population(input, axes, p, cohorts, name))
         .collect();
     let mut populations = Vec::with_capacity(points.len());
     let mut failed = Vec::new();
@@ -58,26 +60,24 @@ fn population(
     axes: &[Axis],
     p: &Point,
     cohorts: &[String],
+    name: &(dyn Fn(&Point) -> String + Sync),
 ) -> Result<String, Vec<Diagnostic>> {
     let describe = || describe_point(axes, p);
     match input.load(point_overrides(axes, p)) {
         Ok(s) if s.cohort_names() != cohorts => Err(vec![unplaced(
-            format!("sweep point {} ({})", p.index, describe()),
+            format!("{} ({})", name(p), describe()),
             "changes the cohorts; every point must compare the base scenario's cohorts",
         )]),
         Ok(s) => Ok(format!("{:?}", s.population)),
         Err(ScenarioError::Invalid { diagnostics, .. }) => Err(diagnostics
             .into_iter()
             .map(|d| Diagnostic {
-                key: format!("sweep point {} ({}): {}", p.index, describe(), d.key),
+                key: format!("{} ({}): {}", name(p), describe(), d.key),
                 origin: Origin::Default,
                 ..d
             })
             .collect()),
-        Err(e) => Err(vec![unplaced(
-            format!("sweep point {}", p.index),
-            e.to_string(),
-        )]),
+        Err(e) => Err(vec![unplaced(name(p), e.to_string())]),
     }
 }
 

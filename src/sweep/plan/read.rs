@@ -5,7 +5,8 @@
 
 use super::super::design::{self, Design};
 use super::super::measure;
-use super::super::spec::Spec;
+use super::super::sensitivity::morris;
+use super::super::spec::{plain, Spec};
 use crate::scenario::read::{suggest, Diagnostic};
 use crate::scenario::tree::{self, Node, Origin, Value};
 use crate::scenario::Override;
@@ -17,6 +18,13 @@ enum Source {
     File(Origin),
     /// On the command line, as `--vary ARG`.
     Cli,
+    /// A column of a points file: the file's name, the column (from 1),
+    /// and the line of the first row holding each of the spec's values.
+    PointsFile {
+        file: String,
+        column: usize,
+        lines: Vec<usize>,
+    },
 }
 
 /// One `[sweep.vary]` entry or `--vary` argument, parsed.
@@ -28,19 +36,83 @@ pub(super) struct Entry {
 }
 
 impl Entry {
-    /// Names the entry in a message: its dotted place in the file, or the
-    /// option.
+    /// The column `column` (from 1) of a points file, holding `values`
+    /// (distinct, in order of first appearance, each first on the line at
+    /// the same place in `lines`).
+    pub(super) fn column(
+        key: &str,
+        values: Vec<toml::Value>,
+        file: &str,
+        column: usize,
+        lines: Vec<usize>,
+    ) -> Entry {
+        Entry {
+            key: key.to_string(),
+            spec: Spec::List(values),
+            source: Source::PointsFile {
+                file: file.to_string(),
+                column,
+                lines,
+            },
+        }
+    }
+
+    /// Whether the entry is a column of a points file.
+    pub(super) fn is_points_column(&self) -> bool {
+        matches!(self.source, Source::PointsFile { .. })
+    }
+
+    /// Names the entry in a message: its dotted place in the file, the
+    /// option, or the column of the points file.
     pub(super) fn label(&self) -> String {
-        match self.source {
+        match &self.source {
             Source::File(_) => format!("sweep.vary.\"{}\"", self.key),
             Source::Cli => format!("--vary {}", self.key),
+            Source::PointsFile { file, column, .. } => {
+                format!("{file}, column {column} ({})", self.key)
+            }
+        }
+    }
+
+    /// Names the entry where it holds `value`: for a points file, the line
+    /// of the first row with it.
+    pub(super) fn label_for(&self, value: &toml::Value) -> String {
+        let (
+            Source::PointsFile {
+                file,
+                column,
+                lines,
+            },
+            Spec::List(values),
+        ) = (&self.source, &self.spec)
+        else {
+            return self.label();
+        };
+        match values.iter().position(|v| v == value) {
+            Some(i) => format!("{file}, line {}, column {column} ({})", lines[i], self.key),
+            None => self.label(),
         }
     }
 
     pub(super) fn origin(&self) -> Origin {
         match &self.source {
             Source::File(o) => o.clone(),
-            Source::Cli => Origin::Default,
+            Source::Cli | Source::PointsFile { .. } => Origin::Default,
+        }
+    }
+
+    /// What is wrong with the entry's value `value`, placed where it holds
+    /// it.
+    pub(super) fn problem_with(
+        &self,
+        value: &toml::Value,
+        message: impl Into<String>,
+    ) -> Diagnostic {
+        Diagnostic {
+            key: self.label_for(value),
+            origin: self.origin(),
+            value: Some(plain(value)),
+            message: message.into(),
         }
     }
 
@@ -59,12 +131,22 @@ impl Entry {
 pub(super) struct FileSweep {
     pub(super) design: Option<Design>,
     pub(super) points: Option<usize>,
+    pub(super) levels: Option<usize>,
+    /// `points_file` as written.
+    pub(super) points_file: Option<String>,
     pub(super) metrics: Option<Vec<String>>,
     pub(super) vary: Vec<Entry>,
 }
 
 /// The keys a `[sweep]` table may have.
-const KNOWN: [&str; 4] = ["design", "points", "metrics", "vary"];
+const KNOWN: [&str; 6] = [
+    "design",
+    "points",
+    "levels",
+    "points_file",
+    "metrics",
+    "vary",
+];
 
 impl FileSweep {
     /// Reads the `[sweep]` table of `text` with `overrides` applied, adding
@@ -92,6 +174,16 @@ impl FileSweep {
                 "points" => match points_of(&node.value) {
                     Ok(n) => out.points = Some(n),
                     Err(m) => problems.push(problem(m)),
+                },
+                "levels" => match levels_of(&node.value) {
+                    Ok(n) => out.levels = Some(n),
+                    Err(m) => problems.push(problem(m)),
+                },
+                "points_file" => match &node.value {
+                    Value::String(s) if !s.trim().is_empty() => out.points_file = Some(s.clone()),
+                    _ => problems.push(problem(
+                        "expected the path of a CSV file of points, e.g. \"points.csv\"".into(),
+                    )),
                 },
                 "metrics" => match metrics_of(&node.value) {
                     Ok(names) => {
@@ -169,6 +261,19 @@ fn points_of(value: &Value) -> Result<usize, String> {
         _ => Err(format!(
             "expected a whole number of points from 1 to {}",
             design::MAX_POINTS
+        )),
+    }
+}
+
+/// `sweep.levels`: the Morris design's levels per key.
+fn levels_of(value: &Value) -> Result<usize, String> {
+    match *value {
+        Value::Integer(n) if n >= 0 && n <= morris::MAX_LEVELS as i128 => {
+            morris::check_levels(n as usize).map(|()| n as usize)
+        }
+        _ => Err(format!(
+            "expected an even number of levels from 2 to {} (4 is usual)",
+            morris::MAX_LEVELS
         )),
     }
 }
