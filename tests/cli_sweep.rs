@@ -666,7 +666,7 @@ fn a_sobol_sweep_writes_indices_with_intervals_and_an_inert_key_gets_zero() {
     );
     // 20 metrics × (the difference and two cohorts) × 3 keys.
     assert_eq!(rows.len(), 20 * 3 * 3);
-    let diff = "networking − connecting";
+    let diff = "networking - connecting";
     // The inert key changes no run, so with common random numbers its
     // total index and both ends of its interval are exactly 0.
     let inert = index_row(
@@ -733,7 +733,7 @@ fn a_morris_sweep_writes_mu_star_and_sigma_and_an_inert_key_gets_zero() {
     let inert = index_row(
         &rows,
         "referrals_per_month",
-        "networking − connecting",
+        "networking - connecting",
         "strategies.stay_home.pitch_intensity",
     );
     assert_eq!(&inert[4..9], ["0", "0", "0", "0", "0"], "{inert:?}");

@@ -18,3 +18,4 @@ mod golden;
 mod input_fuzz;
 mod readme;
 mod readme_done_right;
+mod readme_global;

@@ -376,7 +376,7 @@ fn table(data: &SweepData) -> String {
     );
     let mut header: Vec<String> = point_header(data);
     header.extend(m.cohorts.iter().cloned());
-    if let Some(label) = data.difference_label() {
+    if let Some(label) = data.difference_title() {
         header.push(label);
     }
     let with_ci = |s: crate::metrics::Stat| {

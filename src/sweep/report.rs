@@ -159,7 +159,7 @@ fn headline(h: &mut String, data: &SweepData) {
         "<p>{} in year {}, mean per member with its 95% interval across replicates{}.</p>",
         escape(&crate::chart::sentence(metric_label(metric))),
         year + 1,
-        if data.difference_label().is_some() {
+        if data.difference_title().is_some() {
             "; the difference is paired, replicate by replicate"
         } else {
             ""
@@ -172,7 +172,7 @@ fn headline(h: &mut String, data: &SweepData) {
     for c in &m.cohorts {
         let _ = write!(h, "<th>{}</th>", escape(c));
     }
-    if let Some(label) = data.difference_label() {
+    if let Some(label) = data.difference_title() {
         let _ = write!(h, "<th>{}</th>", escape(&label));
     }
     h.push_str("</tr></thead>\n<tbody>\n");

@@ -150,11 +150,21 @@ impl SweepData {
             .map_or(f64::NAN, |s| s.mean)
     }
 
-    /// The series' name: the cohort's, or "networking − connecting".
+    /// The series' name in data files: the cohort's, or "networking -
+    /// connecting".
     pub fn series_label(&self, series: Series) -> String {
         match series {
             Series::Cohort(c) => self.manifest.cohorts[c].clone(),
             Series::Difference => self.difference_label().unwrap_or_default(),
+        }
+    }
+
+    /// The series' name in charts and reports: the cohort's, or
+    /// "networking − connecting".
+    pub fn series_title(&self, series: Series) -> String {
+        match series {
+            Series::Cohort(c) => self.manifest.cohorts[c].clone(),
+            Series::Difference => self.difference_title().unwrap_or_default(),
         }
     }
 
@@ -165,8 +175,18 @@ impl SweepData {
         Some((find(a)?, find(b)?))
     }
 
-    /// "networking − connecting".
+    /// "networking - connecting", with an ASCII minus: the label in data
+    /// files, so that filters typed on a keyboard find it.
     pub fn difference_label(&self) -> Option<String> {
+        self.manifest
+            .difference
+            .as_ref()
+            .map(|[a, b]| format!("{a} - {b}"))
+    }
+
+    /// "networking − connecting", with a true minus: the label in charts
+    /// and reports.
+    pub fn difference_title(&self) -> Option<String> {
         self.manifest
             .difference
             .as_ref()

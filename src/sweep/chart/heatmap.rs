@@ -529,7 +529,7 @@ pub fn caption(data: &SweepData, metric: usize) -> String {
 /// Where the difference is positive, negative, or not clear of zero.
 pub fn difference_caption(data: &SweepData, metric: usize) -> String {
     let year = data.last_year();
-    let (Some(label), Some((a, b))) = (data.difference_label(), data.difference_cohorts()) else {
+    let (Some(label), Some((a, b))) = (data.difference_title(), data.difference_cohorts()) else {
         return String::new();
     };
     let names = &data.manifest.cohorts;

@@ -202,7 +202,7 @@ pub fn caption(data: &SweepData, metric: usize) -> String {
         ));
     }
     let mut text = format!("{}.", crate::chart::sentence(&parts.join("; ")));
-    if let Some(label) = data.difference_label() {
+    if let Some(label) = data.difference_title() {
         let diffs = differences(data, metric, &axis);
         let clear: Vec<&(f64, String, Stat)> = diffs
             .iter()

@@ -90,7 +90,7 @@ impl SweepChart {
         match self {
             SweepChart::Line(_) | SweepChart::Heatmap(_) | SweepChart::Scatter(_) => what,
             SweepChart::Difference(_) => {
-                format!("{what}: {}", data.difference_label().unwrap_or_default())
+                format!("{what}: {}", data.difference_title().unwrap_or_default())
             }
             SweepChart::Tornado(_) => format!("What moves {}", first_lower(&what)),
             SweepChart::Morris(_) => {

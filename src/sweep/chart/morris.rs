@@ -57,7 +57,7 @@ pub fn draw<DB: DrawingBackend>(
     let year = data.last_year();
     let series = data.series();
     for (panel, &s) in grid(&area, series.len()).iter().zip(&series) {
-        let inner = titled(panel, look, &data.series_label(s))?;
+        let inner = titled(panel, look, &data.series_title(s))?;
         let fx = morris_indices(data, metric, s, year);
         self::panel(&inner, look, data, metric, s, &fx)?;
     }
@@ -159,7 +159,7 @@ pub fn caption(data: &SweepData, metric: usize) -> String {
     let Some(&top) = order.first() else {
         return format!(
             "No elementary effects could be formed for {}.",
-            data.series_label(series)
+            data.series_title(series)
         );
     };
     let name = |k: usize| key_name(&data.manifest.keys[k].key);
@@ -181,7 +181,7 @@ pub fn caption(data: &SweepData, metric: usize) -> String {
         .copied()
         .filter(|&k| k == top || fx[k].mu_star_high >= fx[top].mu_star_low)
         .collect();
-    let what = data.series_label(series);
+    let what = data.series_title(series);
     let mut text = if tied.len() == 1 {
         format!("For {what}, {} moves it most.", described(top))
     } else {

@@ -132,7 +132,7 @@ pub fn correlation(xs: &[f64], ys: &[f64]) -> f64 {
 /// difference, when two cohorts are compared).
 pub fn caption(data: &SweepData, metric: usize) -> String {
     let year = data.last_year();
-    let (what, ys): (String, Vec<f64>) = match data.difference_label() {
+    let (what, ys): (String, Vec<f64>) = match data.difference_title() {
         Some(label) => (
             format!("the difference {label}"),
             (0..data.points.len())

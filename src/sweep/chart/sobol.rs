@@ -81,7 +81,7 @@ pub fn draw<DB: DrawingBackend>(
             rest.split_horizontally(panel_w + if i == 0 { label_w } else { 0 })
         };
         rest = r;
-        let inner = titled(&panel, look, &data.series_label(s))?;
+        let inner = titled(&panel, look, &data.series_title(s))?;
         let fx = sobol_indices(data, metric, s, year);
         let labels = if i == 0 {
             Some((&names[..], label_w))
@@ -203,7 +203,7 @@ pub fn caption(data: &SweepData, metric: usize) -> String {
         .into_iter()
         .filter(|&k| fx.get(k).is_some_and(|i| i.total.is_finite()))
         .collect();
-    let what = data.series_label(series);
+    let what = data.series_title(series);
     let Some(&top) = order.first() else {
         return format!(
             "The indices of {what} could not be formed: it does not vary across the design."

@@ -276,7 +276,7 @@ fn panel<DB: DrawingBackend>(
     let data = layout.data;
     let (heading, colour) = match s {
         Series::Cohort(c) => (data.manifest.cohorts[c].clone(), series_colour(c)),
-        Series::Difference => (data.difference_label().unwrap_or_default(), INK),
+        Series::Difference => (data.difference_title().unwrap_or_default(), INK),
     };
     // Centred over the plot, in a smaller face if the panel is narrow.
     let x0 = if first { layout.label_w } else { look.px(4.0) };
@@ -464,8 +464,8 @@ pub fn caption(data: &SweepData, metric: usize) -> String {
         return String::new();
     };
     let what = match series {
-        Series::Difference => format!("the difference {}", data.series_label(series)),
-        Series::Cohort(_) => data.series_label(series),
+        Series::Difference => format!("the difference {}", data.series_title(series)),
+        Series::Cohort(_) => data.series_title(series),
     };
     let key = |e: &Effect| key_name(&data.manifest.keys[e.key].key);
     let fmt = |x: f64| amount(data, metric, x);
