@@ -61,17 +61,27 @@ fn indices(table: &Path, metric: &str) -> Vec<Index> {
     out
 }
 
-/// Keys in tiers: a key joins the tier above when its interval overlaps
-/// that of every key in it, so an order is claimed only between keys whose
-/// intervals do not overlap. Keys whose interval reaches 0 come last, as
-/// "no detectable effect".
+/// Keys in tiers, largest first: a tier ends only where every key after it
+/// has an interval wholly below the intervals of every key up to it, so
+/// keys of different tiers are ordered by non-overlapping intervals, and
+/// keys within a tier are not ordered. Keys whose interval reaches 0 come
+/// last, as "no detectable effect".
 fn tiers(indices: &[Index]) -> (Vec<Vec<&Index>>, Vec<&Index>) {
     let (some, none): (Vec<&Index>, Vec<&Index>) = indices.iter().partition(|i| i.low > 0.0);
     let mut tiers: Vec<Vec<&Index>> = Vec::new();
-    for i in some {
-        match tiers.last_mut() {
-            Some(tier) if tier.iter().all(|t| t.low <= i.high) => tier.push(i),
-            _ => tiers.push(vec![i]),
+    let mut start = 0;
+    for k in 1..=some.len() {
+        let lowest_above = some[..k]
+            .iter()
+            .map(|i| i.low)
+            .fold(f64::INFINITY, f64::min);
+        let highest_below = some[k..]
+            .iter()
+            .map(|i| i.high)
+            .fold(f64::NEG_INFINITY, f64::max);
+        if highest_below < lowest_above {
+            tiers.push(some[start..k].to_vec());
+            start = k;
         }
     }
     (tiers, none)
@@ -144,10 +154,19 @@ fn keys_are_ordered_only_where_their_intervals_do_not_overlap() {
         i("a", 0.6, 0.5, 0.7),
         i("b", 0.3, 0.2, 0.4),
         i("c", 0.25, 0.15, 0.35),
+        // Overlaps c but not b: it may not be put below c.
+        i("e", 0.1, 0.05, 0.18),
         i("d", 0.01, -0.02, 0.04),
     ];
     assert_eq!(
         ranking(&list),
-        "`a` 0.60 (0.50–0.70); then `b` 0.30 (0.20–0.40), `c` 0.25 (0.15–0.35) (not ordered among themselves); then no detectable effect (interval reaching 0): `d`"
+        "`a` 0.60 (0.50–0.70); then `b` 0.30 (0.20–0.40), `c` 0.25 (0.15–0.35), `e` 0.10 (0.05–0.18) (not ordered among themselves); then no detectable effect (interval reaching 0): `d`"
+    );
+    // A smaller index with a wide interval reaching a larger one's keeps
+    // them unordered, however far apart their means.
+    let wide = [i("a", 0.6, 0.5, 0.7), i("f", 0.1, 0.01, 0.55)];
+    assert_eq!(
+        ranking(&wide),
+        "`a` 0.60 (0.50–0.70), `f` 0.10 (0.01–0.55) (not ordered among themselves)"
     );
 }
