@@ -133,6 +133,9 @@ pub struct SeriesId {
     /// What legends and captions call it: the cohort, prefixed by the
     /// variant when there are several.
     pub label: String,
+    /// The cohort's place among every cohort of the run (in order of first
+    /// appearance): its colour in every chart, whichever the variant.
+    pub colour: usize,
 }
 
 /// One member's final-year outcome, from `members.csv`.
@@ -267,6 +270,25 @@ impl RunData {
     /// Index of the series for `cohort` in `variant`, if there is one.
     pub fn series_of(&self, variant: &str, cohort: &str) -> Option<usize> {
         find_series(&self.series, variant, cohort)
+    }
+
+    /// The colour of series `i`: its cohort's, in every chart and variant.
+    pub fn colour(&self, i: usize) -> plotters::style::RGBColor {
+        super::style::series_colour(self.series.get(i).map_or(i, |s| s.colour))
+    }
+
+    /// One series of each cohort, in order of first appearance: what a
+    /// legend of cohort colours lists.
+    pub fn cohort_series(&self) -> Vec<usize> {
+        let mut seen: Vec<usize> = Vec::new();
+        let mut out = Vec::new();
+        for (i, s) in self.series.iter().enumerate() {
+            if !seen.contains(&s.colour) {
+                seen.push(s.colour);
+                out.push(i);
+            }
+        }
+        out
     }
 
     /// Whether the run compares several variants.
@@ -425,6 +447,7 @@ fn series_of(results: &Results, path: &Path) -> Result<Vec<SeriesId>> {
     }
     let several = results.variants.len() > 1;
     let mut series = Vec::new();
+    let mut cohorts: Vec<&str> = Vec::new();
     for (v, arm) in results.variants.iter().enumerate() {
         if arm.cohorts.is_empty() {
             bail!("{}: variant {} has no cohorts", path.display(), arm.name);
@@ -447,7 +470,15 @@ fn series_of(results: &Results, path: &Path) -> Result<Vec<SeriesId>> {
                     arm.name
                 );
             }
+            let colour = match cohorts.iter().position(|c| *c == cohort.name) {
+                Some(k) => k,
+                None => {
+                    cohorts.push(&cohort.name);
+                    cohorts.len() - 1
+                }
+            };
             series.push(SeriesId {
+                colour,
                 variant: arm.name.clone(),
                 cohort: cohort.name.clone(),
                 variant_index: v,

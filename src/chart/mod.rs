@@ -325,6 +325,18 @@ pub(crate) fn by_variant(data: &RunData) -> Vec<Vec<usize>> {
     groups
 }
 
+/// A legend entry per cohort in its colour, drawn with `mark`: the colour
+/// names the cohort in every variant, so the legend lists cohorts only.
+pub(crate) fn cohort_legend(
+    data: &RunData,
+    mark: impl Fn(plotters::style::RGBColor) -> style::Mark,
+) -> Vec<style::LegendItem> {
+    data.cohort_series()
+        .into_iter()
+        .map(|i| style::LegendItem::new(mark(data.colour(i)), data.series[i].cohort.clone()))
+        .collect()
+}
+
 /// "a", "a and b", "a, b and c".
 pub(crate) fn join(items: &[String]) -> String {
     match items {

@@ -180,8 +180,8 @@ fn crossover_cell(data: &RunData, v: usize, arm: &Arm, cohort: &str) -> (String,
     (text, month)
 }
 
-fn swatch(series: usize) -> String {
-    let c = chart::style::series_colour(series);
+fn swatch(data: &RunData, series: usize) -> String {
+    let c = data.colour(series);
     format!(
         "<span class=\"swatch\" style=\"background: #{:02X}{:02X}{:02X}\"></span>",
         c.0, c.1, c.2
@@ -235,7 +235,7 @@ fn cohort_row(data: &RunData, arm: &Arm, c: &CohortFigures) -> String {
     format!(
         "<tr data-cohort=\"{}\"><th>{}{}</th>",
         escape(&c.name),
-        swatch(series),
+        swatch(data, series),
         escape(&c.name)
     )
 }
