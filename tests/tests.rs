@@ -7,6 +7,7 @@ mod cli_columns;
 mod cli_graph;
 mod cli_input;
 mod cli_plot;
+mod cli_report;
 mod cli_run;
 mod cli_safety;
 mod cli_slurm;

@@ -10,8 +10,8 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use super::data::{RunData, Year};
 use super::numbers::{self, amount, fixed, percent};
 use super::style::{
-    axes_look, category_label, frame, grid, titled, Drawn, Header, LegendItem, Look, Mark,
-    Plot, Ticked, INK, NEUTRAL,
+    axes_look, category_label, frame, grid, titled, Drawn, Header, LegendItem, Look, Mark, Plot,
+    Ticked, INK, NEUTRAL,
 };
 use super::{by_variant, join, ranked, replicates, sentence, variant_prefix, versus};
 use crate::metrics::Metric;

@@ -14,8 +14,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use super::data::{Outcome, RunData};
 use super::numbers::{self, count, money, percent};
 use super::style::{
-    axes_look, category_label, frame, Drawn, Header, LegendItem, Look, Mark, Plot,
-    Ticked, INK,
+    axes_look, category_label, frame, Drawn, Header, LegendItem, Look, Mark, Plot, Ticked, INK,
 };
 use super::{by_variant, ranked, sentence, variant_prefix};
 

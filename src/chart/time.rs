@@ -14,8 +14,8 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use super::data::{RunData, Stat, CUM_REFERRALS, CUM_REVENUE, PEOPLE_KNOWN, TRUSTED_TIES};
 use super::numbers::{self, amount, fixed, money};
 use super::style::{
-    axes_look, band, dashed, frame, grid, titled, Drawn, Header, LegendItem, Look, Mark,
-    Plot, Ticked, INK, MUTED,
+    axes_look, band, dashed, frame, grid, titled, Drawn, Header, LegendItem, Look, Mark, Plot,
+    Ticked, INK, MUTED,
 };
 use super::{by_variant, join, ranked, sentence, variant_prefix, versus};
 use crate::compare::Kind;
@@ -54,7 +54,7 @@ pub struct YAxis<'a> {
 }
 
 /// A weekly series as curve points, optionally starting from 0 at month 0.
-fn weekly_points(stats: &[Stat], from_zero: bool) -> Vec<(f64, Stat)> {
+pub(super) fn weekly_points(stats: &[Stat], from_zero: bool) -> Vec<(f64, Stat)> {
     let zero = Stat {
         mean: 0.0,
         sd: 0.0,
@@ -106,7 +106,12 @@ pub fn panel<DB: DrawingBackend>(
 }
 
 /// The y axis's bottom and top for `curves` (see [`y_bottom`], [`y_top`]).
-fn y_bounds(curves: &[&Curve], signed: bool, references: &[Reference], events: usize) -> (f64, f64) {
+fn y_bounds(
+    curves: &[&Curve],
+    signed: bool,
+    references: &[Reference],
+    events: usize,
+) -> (f64, f64) {
     let lo = y_bottom(curves, signed);
     (lo, y_top(curves, references, events, lo))
 }
@@ -337,13 +342,13 @@ fn event_lines<DB: DrawingBackend>(
 }
 
 /// The legend: a line in each cohort's colour (panels name the variants).
-fn legend(data: &RunData) -> Vec<LegendItem> {
+pub(super) fn legend(data: &RunData) -> Vec<LegendItem> {
     super::cohort_legend(data, Mark::Line)
 }
 
 /// The series as small multiples: a panel per variant when the run has
 /// several, each with its cohorts' curves and events; otherwise one panel.
-fn per_variant(
+pub(super) fn per_variant(
     data: &RunData,
     curve: impl Fn(usize) -> Curve,
     mut events: Vec<(usize, Event)>,
@@ -370,7 +375,7 @@ fn per_variant(
         .collect()
 }
 
-fn band_note(data: &RunData) -> String {
+pub(super) fn band_note(data: &RunData) -> String {
     match data.results.metadata.replicates {
         // One world gives no spread to draw a band from.
         1 => "Line: a single replicate, so no confidence band".to_string(),
@@ -463,7 +468,7 @@ pub fn referral_yield<DB: DrawingBackend>(
     multiples(&area, look, months(data), &y, &panels, &[])
 }
 
-fn months(data: &RunData) -> f64 {
+pub(super) fn months(data: &RunData) -> f64 {
     data.weeks as f64 * MONTHS_PER_WEEK
 }
 
