@@ -106,6 +106,20 @@ pub enum Command {
     /// one sweep, identical to running it on one machine.
     #[command(after_help = crate::sweep::command::MERGE_EXAMPLES)]
     Merge(crate::sweep::MergeArgs),
+    /// Compare two run directories: their headline figures side by side
+    /// with 95% intervals, and the scenario keys whose values differ.
+    #[command(
+        after_help = "Example:\n  netgrow run scenarios/connecting-vs-networking.toml --out before\n  netgrow run scenarios/connecting-vs-networking.toml --set economy.value_of_time=20 --out after\n  netgrow compare before after --out before-vs-after"
+    )]
+    Compare {
+        /// The run before (A), a directory written by `netgrow run`.
+        run_a: PathBuf,
+        /// The run after (B).
+        run_b: PathBuf,
+        /// Output directory [default: <output.dir of A>/compare-<A>-vs-<B>].
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+    },
     /// Print the codebook: every column of every file run and sweep write,
     /// with its unit, kind and definition (as in docs/outputs.md).
     #[command(after_help = "Examples:\n  netgrow columns > outputs.md\n  netgrow columns --json")]
@@ -219,6 +233,9 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Sweep(args) => crate::sweep::command::sweep(args, overrides, cli.global.quiet),
         Command::Merge(args) => crate::sweep::command::merge(args, &overrides, cli.global.quiet),
         Command::Validate { file } => validate(&file, overrides),
+        Command::Compare { run_a, run_b, out } => {
+            compare(&run_a, &run_b, out, &overrides, cli.global.quiet)
+        }
         Command::Columns { json } => columns(json, &overrides),
         Command::Graph {
             file,
@@ -258,6 +275,65 @@ fn validate(file: &Path, overrides: Vec<Override>) -> anyhow::Result<()> {
         .try_to_toml()
         .map_err(|e| anyhow::anyhow!("scenario {}: {e}", source.file))?;
     output::print(&text)
+}
+
+/// `netgrow compare`: two runs side by side, written where
+/// [`ownership`] allows, the differing keys printed.
+fn compare(
+    a: &Path,
+    b: &Path,
+    out: Option<PathBuf>,
+    overrides: &[Override],
+    quiet: bool,
+) -> anyhow::Result<()> {
+    use crate::report::compare_runs::{self, Comparison};
+    if !overrides.is_empty() {
+        return Err(BadInput(
+            "compare takes no --set: it reads two finished runs; change a run by running it again"
+                .into(),
+        )
+        .into());
+    }
+    for dir in [a, b] {
+        crate::chart::check_run_dir(dir).map_err(|e| BadInput(format!("{e:#}")))?;
+    }
+    let comparison = Comparison::load(a, b).map_err(|e| BadInput(format!("{e:#}")))?;
+    let name = |p: &Path| {
+        p.file_name()
+            .map_or_else(|| "run".into(), |n| n.to_string_lossy().into_owned())
+    };
+    let dest = out.unwrap_or_else(|| {
+        PathBuf::from(&comparison.a.scenario.output.dir).join(format!(
+            "compare-{}-vs-{}",
+            name(a),
+            name(b)
+        ))
+    });
+    let claim = ownership::claim(&dest)?;
+    // A comparison replaces only an earlier comparison, never a run (least
+    // of all one of the two it reads).
+    if let Some(kind) = claim.kind().filter(|k| *k != Kind::Comparison) {
+        return Err(BadInput(format!(
+            "{} holds {} written by netgrow, not a comparison: choose another --out",
+            dest.display(),
+            kind.describe()
+        ))
+        .into());
+    }
+    let mut staging = claim.stage(Kind::Comparison)?;
+    staging.owned_mut().will_write(compare_runs::FILES)?;
+    compare_runs::write(&comparison, staging.dir())?;
+    staging.owned_mut().wrote(compare_runs::FILES)?;
+    let dir = staging.commit()?;
+    output::print(&compare_runs::keys_text(&comparison))?;
+    if !quiet {
+        eprintln!(
+            "comparison written to {}: open {}",
+            dir.display(),
+            dir.join(compare_runs::FILES[0]).display()
+        );
+    }
+    Ok(())
 }
 
 /// Prints the codebook, as Markdown or JSON.
@@ -347,6 +423,9 @@ fn run_command(args: RunArgs, mut overrides: Vec<Override>, quiet: bool) -> anyh
     output::print(&output::table(&results, &scenario.economy.currency))?;
     if !quiet {
         eprintln!("results written to {}", dir.display());
+        if options.is_some() {
+            eprintln!("report: {}", dir.join(crate::report::FILE).display());
+        }
     }
     Ok(())
 }

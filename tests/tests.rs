@@ -4,6 +4,7 @@
 mod common;
 
 mod cli_columns;
+mod cli_compare;
 mod cli_graph;
 mod cli_input;
 mod cli_plot;

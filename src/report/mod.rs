@@ -21,8 +21,10 @@ use crate::chart::{self, sentence, Chart, DEFAULT_HEIGHT, DEFAULT_WIDTH};
 use crate::scenario::{Choice, NetworkKind, PatienceRule, Rooms, Scenario, Strategy};
 use html::{escape, plural, Extras, Figure};
 
+pub mod compare_runs;
 mod effects;
 pub mod html;
+pub mod keys;
 
 /// The report's file name in a run directory.
 pub const FILE: &str = "report.html";
