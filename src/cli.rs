@@ -210,7 +210,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             let mut owned = Owned::open(&dir, Kind::Run)?;
             let format = format.format();
             let mut redrawn = crate::chart::files(format);
-            redrawn.push(crate::report::FILE.to_string());
+            redrawn.extend(crate::report::FILES.map(String::from));
             owned.check_replaceable(&redrawn)?;
             owned.will_write(&redrawn)?;
             let options = crate::chart::ChartOptions {
@@ -410,7 +410,7 @@ fn run_command(args: RunArgs, mut overrides: Vec<Override>, quiet: bool) -> anyh
     });
     if let Some(options) = &options {
         files.extend(crate::chart::files(options.format));
-        files.push(crate::report::FILE.to_string());
+        files.extend(crate::report::FILES.map(String::from));
     }
     staging.owned_mut().will_write(&files)?;
     output::write_run_files(&experiment, &results, staging.dir())?;
@@ -424,7 +424,11 @@ fn run_command(args: RunArgs, mut overrides: Vec<Override>, quiet: bool) -> anyh
     if !quiet {
         eprintln!("results written to {}", dir.display());
         if options.is_some() {
-            eprintln!("report: {}", dir.join(crate::report::FILE).display());
+            eprintln!(
+                "report: {}\nhandout: {}",
+                dir.join(crate::report::FILE).display(),
+                dir.join(crate::report::handout::FILE).display()
+            );
         }
     }
     Ok(())

@@ -139,3 +139,87 @@ fn a_cohort_has_one_colour_in_every_variant_and_each_variant_its_panel() {
     // The legend lists cohorts, not variant × cohort.
     assert!(!texts.iter().any(|t| t == "open: networking"), "{texts:?}");
 }
+
+/// The `data-value` of every cell of `html` whose `data-field` is `field`.
+fn values_of(html: &str, field: &str) -> Vec<f64> {
+    let key = format!("data-field=\"{field}\" data-value=\"");
+    html.match_indices(&key)
+        .filter_map(|(at, _)| {
+            let rest = &html[at + key.len()..];
+            rest[..rest.find('"')?].parse().ok()
+        })
+        .collect()
+}
+
+#[test]
+fn the_handout_is_self_contained_and_quotes_the_runs_figures() {
+    let dir = default_run();
+    let html = fs::read_to_string(dir.join("handout.html")).expect("handout written");
+    for banned in [
+        "http:", "https:", "<script", "<link", "src=", "@import", "url(",
+    ] {
+        assert!(!html.contains(banned), "handout contains `{banned}`");
+    }
+    assert!(html.contains("<figure id=\"net_value\">") && html.contains("<svg"));
+    let results: Value =
+        serde_json::from_str(&fs::read_to_string(dir.join("results.json")).expect("results"))
+            .expect("JSON");
+    let expected: Vec<f64> = results["variants"][0]["cohorts"]
+        .as_array()
+        .expect("cohorts")
+        .iter()
+        .map(|c| {
+            c["years"][1]["referrals_per_month"]["mean"]
+                .as_f64()
+                .expect("mean")
+        })
+        .collect();
+    assert_eq!(values_of(&html, "referrals_per_month_final"), expected);
+    let difference = results["comparisons"][0]["years"][1]["to_date"]
+        .as_array()
+        .expect("to_date")
+        .iter()
+        .find(|d| d["measure"] == "cumulative_net_value_above_baseline")
+        .and_then(|d| d["difference"]["mean"].as_f64())
+        .expect("net value difference");
+    assert_eq!(values_of(&html, "net_value_difference"), vec![difference]);
+    // The run changed years, replicates and population from the defaults.
+    assert!(
+        html.contains("simulation.years: 2 (default"),
+        "assumptions missing"
+    );
+    assert!(html.contains("population.size: 2000 (default"));
+    // Print rules: an A4 page, tables held to its width.
+    assert!(html.contains("@page { size: A4") && html.contains("table { width: 100%"));
+}
+
+#[test]
+fn a_one_year_table_has_one_yearly_rate_and_long_names_keep_columns_aligned() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let long = "networking-with-a-very-long-cohort-name";
+    let text = crate::common::TINY.replace(
+        "[cohorts.networking]",
+        &format!("[cohorts.{long}]\nstrategy = \"networking\""),
+    );
+    let file = crate::common::write(tmp.path(), "long.toml", &text);
+    let done = netgrow()
+        .arg("run")
+        .arg(&file)
+        .args(["--no-charts", "--quiet", "--out"])
+        .arg(tmp.path().join("run"))
+        .assert()
+        .success();
+    let stdout = String::from_utf8_lossy(&done.get_output().stdout).into_owned();
+    let lines: Vec<&str> = stdout.lines().collect();
+    let header = lines
+        .iter()
+        .position(|l| l.starts_with("cohort"))
+        .expect("table header");
+    assert_eq!(lines[header].matches("refs/mo yr 1").count(), 1, "{stdout}");
+    // Every row of the table ends where its header does.
+    let width = lines[header].chars().count();
+    for row in &lines[header + 1..header + 3] {
+        assert_eq!(row.chars().count(), width, "misaligned:\n{stdout}");
+    }
+    assert!(lines[header + 2].starts_with(long), "{stdout}");
+}

@@ -212,8 +212,11 @@ fn stack<DB: DrawingBackend>(
     Ok(())
 }
 
+/// One bar: (value, interval low, interval high, colour).
+type Bar = (f64, f64, f64, RGBColor);
+
 /// The top of a bar chart's y axis: above every bar and whisker.
-fn bars_top(values: &[Vec<(f64, f64, f64, RGBColor)>]) -> f64 {
+fn bars_top(values: &[Vec<Bar>]) -> f64 {
     let top = values
         .iter()
         .flatten()
@@ -235,7 +238,7 @@ fn grouped<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     look: &Look,
     labels: &[String],
-    (values, top): (&[Vec<(f64, f64, f64, RGBColor)>], f64),
+    (values, top): (&[Vec<Bar>], f64),
     x_desc: &str,
     y_desc: &str,
     y_fmt: &dyn Fn(f64) -> String,
@@ -352,11 +355,10 @@ pub fn non_business_value<DB: DrawingBackend>(
     } else {
         vec![(0..data.series.len()).collect()]
     };
-    let values: Vec<Vec<Vec<(f64, f64, f64, RGBColor)>>> = groups
+    let values: Vec<Vec<Vec<Bar>>> = groups
         .iter()
         .map(|series| {
-            let totals: Vec<(usize, Vec<(f64, f64, f64)>)> =
-                series.iter().map(|&i| (i, value_totals(data, i))).collect();
+            let totals: Vec<_> = series.iter().map(|&i| (i, value_totals(data, i))).collect();
             (0..VALUE_LABELS.len())
                 .map(|k| {
                     totals
@@ -417,7 +419,7 @@ fn friends_never(data: &RunData) -> bool {
     (0..data.series.len()).all(|i| {
         value_totals(data, i)
             .last()
-            .is_some_and(|&(m, _, hi)| m == 0.0 && !(hi > 0.0))
+            .is_some_and(|&(m, _, hi)| m == 0.0 && (hi.is_nan() || hi <= 0.0))
     })
 }
 

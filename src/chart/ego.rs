@@ -208,7 +208,17 @@ fn draw_ego<DB: DrawingBackend>(
         .drawn()?;
     body.draw(&Circle::new(centre, node * 2, colour.filled()))
         .drawn()?;
-    let note = format!("{n} people with any trust shown");
+    // Trusted means past the threshold; the people drawn are those with
+    // any trust at all, so say which is which.
+    let inside = ego
+        .alters
+        .iter()
+        .filter(|a| a.trust >= data.scenario.relationships.trusted_at)
+        .count();
+    let note = match inside {
+        0 => format!("{n} people with some trust drawn, none yet trusted"),
+        k => format!("{n} people with some trust drawn, {k} trusted (inside the dashed circle)"),
+    };
     body.draw_text(
         &note,
         &look.note().pos(Pos::new(HPos::Center, VPos::Bottom)),

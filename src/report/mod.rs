@@ -23,14 +23,19 @@ use html::{escape, plural, Extras, Figure};
 
 pub mod compare_runs;
 mod effects;
+pub mod handout;
 pub mod html;
 pub mod keys;
 
 /// The report's file name in a run directory.
 pub const FILE: &str = "report.html";
 
-/// Writes `dir/report.html` from the run in `dir`, inlining the SVG charts
-/// of `dir/charts/` (drawing them in memory if they are not there).
+/// The pages [`write_report`] writes: the report and the handout.
+pub const FILES: [&str; 2] = [FILE, handout::FILE];
+
+/// Writes `dir/report.html` and `dir/handout.html` from the run in `dir`,
+/// inlining the SVG charts of `dir/charts/` (drawing them in memory if they
+/// are not there); returns the report's path.
 pub fn write_report(dir: &Path) -> Result<PathBuf> {
     let data = RunData::load(dir)?;
     let figures = Chart::ALL
@@ -40,6 +45,12 @@ pub fn write_report(dir: &Path) -> Result<PathBuf> {
     let html = render(&data, &figures);
     let path = dir.join(FILE);
     chart::write_atomically(&path, html.as_bytes())?;
+    let net = figures
+        .iter()
+        .find(|(c, _)| *c == Chart::NetValue)
+        .map_or("", |(_, svg)| svg.as_str());
+    let handout = handout::render(&data, net);
+    chart::write_atomically(&dir.join(handout::FILE), handout.as_bytes())?;
     Ok(path)
 }
 
