@@ -132,6 +132,20 @@ pub enum Command {
     /// Print netgrow's manual page (roff), every subcommand included.
     #[command(after_help = "Example:\n  netgrow man > netgrow.1 && man ./netgrow.1")]
     Man,
+    /// Compare two run directories: their headline figures side by side
+    /// with 95% intervals, and the scenario keys whose values differ.
+    #[command(
+        after_help = "Example:\n  netgrow run scenarios/connecting-vs-networking.toml --out before\n  netgrow run scenarios/connecting-vs-networking.toml --set economy.value_of_time=20 --out after\n  netgrow compare before after --out before-vs-after"
+    )]
+    Compare {
+        /// The run before (A), a directory written by `netgrow run`.
+        run_a: PathBuf,
+        /// The run after (B).
+        run_b: PathBuf,
+        /// Output directory [default: <output.dir of A>/compare-<A>-vs-<B>].
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+    },
     /// Print the codebook: every column of every file run and sweep write,
     /// with its unit, kind and definition (as in docs/outputs.md).
     #[command(after_help = "Examples:\n  netgrow columns > outputs.md\n  netgrow columns --json")]
@@ -227,7 +241,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             let mut owned = Owned::open(&dir, Kind::Run)?;
             let format = format.format();
             let mut redrawn = crate::chart::files(format);
-            redrawn.push(crate::report::FILE.to_string());
+            redrawn.extend(crate::report::FILES.map(String::from));
             owned.check_replaceable(&redrawn)?;
             owned.will_write(&redrawn)?;
             let options = crate::chart::ChartOptions {
@@ -253,6 +267,9 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             crate::calibrate::command::calibrate(args, overrides, cli.global.quiet)
         }
         Command::Validate { file, json } => validate(&file, overrides, json),
+        Command::Compare { run_a, run_b, out } => {
+            compare(&run_a, &run_b, out, &overrides, cli.global.quiet)
+        }
         Command::Columns { json } => columns(json, &overrides),
         Command::Completions { shell } => {
             no_overrides("completions", &overrides)?;
@@ -321,6 +338,65 @@ fn no_overrides(command: &str, overrides: &[Override]) -> anyhow::Result<()> {
     } else {
         Err(BadInput(format!("{command} takes no --set: it reads no scenario")).into())
     }
+}
+
+/// `netgrow compare`: two runs side by side, written where
+/// [`ownership`] allows, the differing keys printed.
+fn compare(
+    a: &Path,
+    b: &Path,
+    out: Option<PathBuf>,
+    overrides: &[Override],
+    quiet: bool,
+) -> anyhow::Result<()> {
+    use crate::report::compare_runs::{self, Comparison};
+    if !overrides.is_empty() {
+        return Err(BadInput(
+            "compare takes no --set: it reads two finished runs; change a run by running it again"
+                .into(),
+        )
+        .into());
+    }
+    for dir in [a, b] {
+        crate::chart::check_run_dir(dir).map_err(|e| BadInput(format!("{e:#}")))?;
+    }
+    let comparison = Comparison::load(a, b).map_err(|e| BadInput(format!("{e:#}")))?;
+    let name = |p: &Path| {
+        p.file_name()
+            .map_or_else(|| "run".into(), |n| n.to_string_lossy().into_owned())
+    };
+    let dest = out.unwrap_or_else(|| {
+        PathBuf::from(&comparison.a.scenario.output.dir).join(format!(
+            "compare-{}-vs-{}",
+            name(a),
+            name(b)
+        ))
+    });
+    let claim = ownership::claim(&dest)?;
+    // A comparison replaces only an earlier comparison, never a run (least
+    // of all one of the two it reads).
+    if let Some(kind) = claim.kind().filter(|k| *k != Kind::Comparison) {
+        return Err(BadInput(format!(
+            "{} holds {} written by netgrow, not a comparison: choose another --out",
+            dest.display(),
+            kind.describe()
+        ))
+        .into());
+    }
+    let mut staging = claim.stage(Kind::Comparison)?;
+    staging.owned_mut().will_write(compare_runs::FILES)?;
+    compare_runs::write(&comparison, staging.dir())?;
+    staging.owned_mut().wrote(compare_runs::FILES)?;
+    let dir = staging.commit()?;
+    output::print(&compare_runs::keys_text(&comparison))?;
+    if !quiet {
+        eprintln!(
+            "comparison written to {}: open {}",
+            dir.display(),
+            dir.join(compare_runs::FILES[0]).display()
+        );
+    }
+    Ok(())
 }
 
 /// Prints the codebook, as Markdown or JSON.
@@ -397,7 +473,7 @@ fn run_command(args: RunArgs, mut overrides: Vec<Override>, quiet: bool) -> anyh
     });
     if let Some(options) = &options {
         files.extend(crate::chart::files(options.format));
-        files.push(crate::report::FILE.to_string());
+        files.extend(crate::report::FILES.map(String::from));
     }
     staging.owned_mut().will_write(&files)?;
     output::write_run_files(&experiment, &results, staging.dir())?;
@@ -416,7 +492,11 @@ fn run_command(args: RunArgs, mut overrides: Vec<Override>, quiet: bool) -> anyh
     if !quiet {
         eprintln!("results written to {}", dir.display());
         if let Some(report) = &report {
-            eprintln!("report: {}", report.display());
+            eprintln!(
+                "report: {}\nhandout: {}",
+                report.display(),
+                dir.join(crate::report::handout::FILE).display()
+            );
         }
     }
     Ok(())

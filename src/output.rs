@@ -299,15 +299,28 @@ pub fn table(results: &ResultsFile, currency: &str) -> String {
         "netgrow {} — {}: {} replicate(s) × {} year(s), seed {}",
         md.netgrow_version, md.scenario, md.replicates, md.years, md.seed
     );
+    // A long cohort name widens its column instead of pushing the row out
+    // of line.
+    let name_width = results
+        .variants
+        .iter()
+        .flat_map(|a| &a.cohorts)
+        .map(|c| c.name.chars().count())
+        .max()
+        .unwrap_or(0)
+        .max(14);
     for arm in &results.variants {
         let _ = writeln!(t, "\nvariant: {}", arm.name);
         let last = arm.cohorts.first().map_or(0, |c| c.years.len());
+        // One year has one yearly rate: no second column repeating it.
+        let final_year = (last > 1).then(|| format!("refs/mo yr {last}"));
+        let mut head = format!("{:<name_width$} {:>13}", "cohort", "refs/mo yr 1");
+        if let Some(h) = &final_year {
+            let _ = write!(head, " {h:>13}");
+        }
         let _ = writeln!(
             t,
-            "{:<14} {:>13} {:>13} {:>12} {:>10} {:>10} {:>10} {:>10} {:>8} {:>10} {:>8}",
-            "cohort",
-            "refs/mo yr 1",
-            format!("refs/mo yr {last}"),
+            "{head} {:>12} {:>10} {:>10} {:>10} {:>10} {:>8} {:>10} {:>8}",
             "revenue",
             "repeat",
             "direct",
@@ -328,12 +341,17 @@ pub fn table(results: &ResultsFile, currency: &str) -> String {
                 |f: &dyn Fn(&summary::YearFigures) -> f64| -> f64 { c.years.iter().map(f).sum() };
             let revenue = fin.cumulative_revenue.mean;
             let hours = fin.cumulative_hours.mean;
+            let mut row = format!(
+                "{:<name_width$} {:>13}",
+                c.name,
+                with_interval(&first.referrals_per_month)
+            );
+            if final_year.is_some() {
+                let _ = write!(row, " {:>13}", with_interval(&fin.referrals_per_month));
+            }
             let _ = writeln!(
                 t,
-                "{:<14} {:>13} {:>13} {:>12} {:>10} {:>10} {:>10} {:>10} {:>8.0} {:>10} {:>8.1}",
-                c.name,
-                with_interval(&first.referrals_per_month),
-                with_interval(&fin.referrals_per_month),
+                "{row} {:>12} {:>10} {:>10} {:>10} {:>10} {:>8.0} {:>10} {:>8.1}",
                 money(currency, revenue),
                 money(currency, sum(&|y| y.repeat_revenue.mean)),
                 money(currency, sum(&|y| y.direct_revenue.mean)),
@@ -355,9 +373,9 @@ pub fn table(results: &ResultsFile, currency: &str) -> String {
         currency,
     ));
     let home = if results.baseline {
-        "; rev/h home: revenue above what the same members earn staying home, per hour"
+        "; rev/h home: revenue over the whole run above what the same members earn staying home, per hour spent networking over the whole run"
     } else {
-        ""
+        "; rev/h gross: revenue over the whole run per hour spent networking over the whole run"
     };
     let _ = writeln!(
         t,

@@ -219,6 +219,13 @@ fn svgs_carry_title_axis_labels_and_legend_entries_as_text() {
             ][..],
         ),
         (
+            "net_value",
+            &[
+                "Net value per member (£, running total)",
+                "Month since the start of the run",
+            ][..],
+        ),
+        (
             "revenue_by_source",
             &["Revenue per member per year (£)", "Year"][..],
         ),
@@ -265,8 +272,9 @@ fn svgs_carry_title_axis_labels_and_legend_entries_as_text() {
             .expect("svg readable");
         let texts = svg_texts(&svg);
         let has = |s: &str| texts.iter().any(|t| t == s);
+        // A long title wraps onto two lines: two texts, one after the other.
         assert!(
-            has(&c.title(&data)),
+            texts.join(" ").contains(&c.title(&data)),
             "{}: title missing from {texts:?}",
             c.name()
         );

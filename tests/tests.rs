@@ -5,10 +5,12 @@ mod common;
 
 mod cli_calibrate;
 mod cli_columns;
+mod cli_compare;
 mod cli_extras;
 mod cli_graph;
 mod cli_input;
 mod cli_plot;
+mod cli_report;
 mod cli_run;
 mod cli_safety;
 mod cli_slurm;

@@ -10,8 +10,8 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use super::data::{RunData, Year};
 use super::numbers::{self, amount, fixed, percent};
 use super::style::{
-    axes_look, category_label, frame, grid, series_colour, Drawn, Header, LegendItem, Look, Mark,
-    Plot, Ticked, INK, NEUTRAL,
+    axes_look, category_label, frame, grid, titled, Drawn, Header, LegendItem, Look, Mark, Plot,
+    Ticked, INK, NEUTRAL,
 };
 use super::{by_variant, join, ranked, replicates, sentence, variant_prefix, versus};
 use crate::metrics::Metric;
@@ -136,7 +136,7 @@ pub fn revenue_by_source<DB: DrawingBackend>(
     // Labels crowd out beyond a dozen years; the axis still reads.
     let labelled = data.years() <= 12;
     for (i, panel) in panels.iter().enumerate() {
-        let body = panel_heading(panel, look, &labels[i], &heading, series_colour(i))?;
+        let body = panel_heading(panel, look, &labels[i], &heading, data.colour(i))?;
         let mut chart = year_axes(&body, look, data.years(), top, &cur, &y_desc)?;
         for y in &data.figures(i).years {
             stack(&mut chart, look, y, &cur, labelled)?;
@@ -212,26 +212,38 @@ fn stack<DB: DrawingBackend>(
     Ok(())
 }
 
-/// Draws bars for categories `0..labels.len()` with one bar per group
-/// member (`values[category][member]` = (value, low, high, colour)).
-#[allow(clippy::too_many_arguments)]
-fn grouped<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    look: &Look,
-    labels: &[String],
-    values: &[Vec<(f64, f64, f64, RGBColor)>],
-    x_desc: &str,
-    y_desc: &str,
-    y_fmt: &dyn Fn(f64) -> String,
-    bar_labels: Option<&dyn Fn(f64) -> String>,
-) -> Result<()> {
+/// One bar: (value, interval low, interval high, colour).
+type Bar = (f64, f64, f64, RGBColor);
+
+/// The top of a bar chart's y axis: above every bar and whisker.
+fn bars_top(values: &[Vec<Bar>]) -> f64 {
     let top = values
         .iter()
         .flatten()
         .flat_map(|&(v, _, hi, _)| [v, hi])
         .filter(|v| v.is_finite())
         .fold(0.0f64, f64::max);
-    let top = if top > 0.0 { top * 1.12 } else { 1.0 };
+    if top > 0.0 {
+        top * 1.12
+    } else {
+        1.0
+    }
+}
+
+/// Draws bars for categories `0..labels.len()` with one bar per group
+/// member (`values[category][member]` = (value, low, high, colour)), on a
+/// y axis up to `top`.
+#[allow(clippy::too_many_arguments)]
+fn grouped<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    look: &Look,
+    labels: &[String],
+    (values, top): (&[Vec<Bar>], f64),
+    x_desc: &str,
+    y_desc: &str,
+    y_fmt: &dyn Fn(f64) -> String,
+    bar_labels: Option<&dyn Fn(f64) -> String>,
+) -> Result<()> {
     let mut chart = ChartBuilder::on(area)
         .margin_left(look.px(10.0))
         .margin_right(look.px(40.0))
@@ -319,18 +331,13 @@ pub fn non_business_value<DB: DrawingBackend>(
     look: &Look,
     title: &str,
 ) -> Result<()> {
-    let legend: Vec<LegendItem> = data
-        .series
-        .iter()
-        .enumerate()
-        .map(|(i, s)| LegendItem::new(Mark::Swatch(series_colour(i)), s.label.clone()))
-        .collect();
+    let legend = super::cohort_legend(data, Mark::Swatch);
     let subtitle = format!(
         "What trusted ties give besides business (the essay's list); total per member over {} year{}, mean of {}{}",
         data.years(),
         if data.years() == 1 { "" } else { "s" },
         replicates(data),
-        if data.results.metadata.replicates > 1 { ", whiskers: 95% CI" } else { "" }
+        if data.results.metadata.replicates > 1 { ", whiskers: 95% CI (cut at 0: a count is never negative)" } else { "" }
     );
     let area = frame(
         root,
@@ -341,43 +348,79 @@ pub fn non_business_value<DB: DrawingBackend>(
             legend: &legend,
         },
     )?;
-    let totals: Vec<Vec<(f64, f64, f64)>> = (0..data.series.len())
-        .map(|i| value_totals(data, i))
-        .collect();
-    let values: Vec<Vec<(f64, f64, f64, RGBColor)>> = (0..VALUE_LABELS.len())
-        .map(|k| {
-            totals
-                .iter()
-                .enumerate()
-                .map(|(i, t)| {
-                    let (m, lo, hi) = t[k];
-                    (m, lo, hi, series_colour(i))
+    // A panel per variant, on one shared axis: bars of the same colour
+    // side by side would be the same cohort in two variants.
+    let groups: Vec<Vec<usize>> = if data.has_variants() {
+        by_variant(data)
+    } else {
+        vec![(0..data.series.len()).collect()]
+    };
+    let values: Vec<Vec<Vec<Bar>>> = groups
+        .iter()
+        .map(|series| {
+            let totals: Vec<_> = series.iter().map(|&i| (i, value_totals(data, i))).collect();
+            (0..VALUE_LABELS.len())
+                .map(|k| {
+                    totals
+                        .iter()
+                        .map(|(i, t)| {
+                            let (m, lo, hi) = t[k];
+                            (m, lo.max(0.0), hi, data.colour(*i))
+                        })
+                        .collect()
                 })
                 .collect()
         })
         .collect();
-    let labels: Vec<String> = VALUE_LABELS.iter().map(|s| s.to_string()).collect();
-    let span = values
+    let never = friends_never(data);
+    let labels: Vec<String> = VALUE_LABELS
         .iter()
-        .flatten()
-        .map(|v| v.2)
-        .filter(|v| v.is_finite())
-        .fold(0.0, f64::max);
+        .map(|s| match *s {
+            "Friends" if never => "Friends: none".to_string(),
+            s => s.to_string(),
+        })
+        .collect();
+    let top = values.iter().map(|v| bars_top(v)).fold(0.0, f64::max);
+    let span = top / 1.12;
     let y_desc = format!(
         "Events per member over {} year{}",
         data.years(),
         if data.years() == 1 { "" } else { "s" }
     );
-    grouped(
-        &area,
-        look,
-        &labels,
-        &values,
-        "Kind of value",
-        &y_desc,
-        &|v| numbers::tick(v, span),
-        None,
-    )
+    let x_desc = "Kind of value";
+    // Panels stack, so that every category label keeps the full width.
+    let panels = if data.has_variants() {
+        area.split_evenly((groups.len(), 1))
+    } else {
+        vec![area]
+    };
+    for (v, (panel, values)) in panels.iter().zip(&values).enumerate() {
+        let body = if data.has_variants() {
+            titled(panel, look, &data.results.variants[v].name)?
+        } else {
+            panel.clone()
+        };
+        grouped(
+            &body,
+            look,
+            &labels,
+            (values, top),
+            x_desc,
+            &y_desc,
+            &|v| numbers::tick(v, span),
+            None,
+        )?;
+    }
+    Ok(())
+}
+
+/// Whether no member of any series made a friend over the run.
+fn friends_never(data: &RunData) -> bool {
+    (0..data.series.len()).all(|i| {
+        value_totals(data, i)
+            .last()
+            .is_some_and(|&(m, _, hi)| m == 0.0 && (hi.is_nan() || hi <= 0.0))
+    })
 }
 
 /// The share of pairs at most five hops apart.
@@ -467,7 +510,7 @@ pub fn separation<DB: DrawingBackend>(
         &area,
         look,
         &labels,
-        &values,
+        (&values, bars_top(&values)),
         "Hops between two people (shortest chain of acquaintances)",
         "Share of all pairs of people (%)",
         &|v| fixed(v, 0),
@@ -550,7 +593,15 @@ pub fn non_business_value_caption(data: &RunData) -> String {
             sentence(&format!("{head}{tail}{commonest}."))
         })
         .collect();
-    clauses.join(" ")
+    let mut text = clauses.join(" ");
+    if friends_never(data) {
+        text.push_str(&format!(
+            " Nobody made a friend: a tie becomes a friendship only after {} liked hours together (relationships.friendship_hours), and no tie reached that in {years} year{}.",
+            numbers::plain(data.scenario.relationships.friendship_hours),
+            if years == 1 { "" } else { "s" }
+        ));
+    }
+    text
 }
 
 /// Caption of `separation`.

@@ -40,7 +40,13 @@ pub const WEEKLY: [&str; 11] = [
 /// Per-replicate weekly values read from `timeseries.csv`, for statistics
 /// that must be formed within each replicate before averaging (monthly
 /// rates, ratios).
-const PER_REPLICATE: [Metric; 3] = [Metric::ReferralsReceived, Metric::Revenue, Metric::Hours];
+const PER_REPLICATE: [Metric; 5] = [
+    Metric::ReferralsReceived,
+    Metric::Revenue,
+    Metric::Hours,
+    Metric::BaselineRevenue,
+    Metric::Cost,
+];
 
 pub use schema::{CUM_HOURS, CUM_REFERRALS, CUM_REVENUE};
 pub const PEOPLE_KNOWN: &str = "people_known";
@@ -133,6 +139,9 @@ pub struct SeriesId {
     /// What legends and captions call it: the cohort, prefixed by the
     /// variant when there are several.
     pub label: String,
+    /// The cohort's place among every cohort of the run (in order of first
+    /// appearance): its colour in every chart, whichever the variant.
+    pub colour: usize,
 }
 
 /// One member's final-year outcome, from `members.csv`.
@@ -269,6 +278,25 @@ impl RunData {
         find_series(&self.series, variant, cohort)
     }
 
+    /// The colour of series `i`: its cohort's, in every chart and variant.
+    pub fn colour(&self, i: usize) -> plotters::style::RGBColor {
+        super::style::series_colour(self.series.get(i).map_or(i, |s| s.colour))
+    }
+
+    /// One series of each cohort, in order of first appearance: what a
+    /// legend of cohort colours lists.
+    pub fn cohort_series(&self) -> Vec<usize> {
+        let mut seen: Vec<usize> = Vec::new();
+        let mut out = Vec::new();
+        for (i, s) in self.series.iter().enumerate() {
+            if !seen.contains(&s.colour) {
+                seen.push(s.colour);
+                out.push(i);
+            }
+        }
+        out
+    }
+
     /// Whether the run compares several variants.
     pub fn has_variants(&self) -> bool {
         self.results.variants.len() > 1
@@ -291,9 +319,14 @@ impl RunData {
     /// week: each replicate's cumulative revenue ÷ cumulative hours (per
     /// member), then averaged across replicates. NaN until hours are spent.
     pub fn return_on_time(&self, series: usize) -> Vec<Stat> {
+        weekly_stats(&self.return_on_time_per_replicate(series), self.weeks)
+    }
+
+    /// [`RunData::return_on_time`] before averaging: `[replicate][week]`.
+    pub fn return_on_time_per_replicate(&self, series: usize) -> Vec<Vec<f64>> {
         let revenue = self.per_replicate(series, Metric::Revenue);
         let hours = self.per_replicate(series, Metric::Hours);
-        let ratios: Vec<Vec<f64>> = revenue
+        revenue
             .iter()
             .zip(hours)
             .map(|(r, h)| {
@@ -311,17 +344,45 @@ impl RunData {
                     })
                     .collect()
             })
-            .collect();
-        (0..self.weeks)
-            .map(|w| {
-                let xs: Vec<f64> = ratios
+            .collect()
+    }
+
+    /// A flow's running total per member, `[replicate][week]`: one of
+    /// referrals received or revenue (gross).
+    pub fn cumulative_per_replicate(&self, series: usize, metric: Metric) -> Vec<Vec<f64>> {
+        self.per_replicate(series, metric)
+            .iter()
+            .map(|w| crate::metrics::cumulative(w))
+            .collect()
+    }
+
+    /// Net value per member to date, `[replicate][week]`: revenue (above
+    /// what the same people earn staying home, when the run has that
+    /// baseline) minus fees and hours at the value of time.
+    pub fn net_value_per_replicate(&self, series: usize) -> Vec<Vec<f64>> {
+        let revenue = self.per_replicate(series, Metric::Revenue);
+        let home = self.per_replicate(series, Metric::BaselineRevenue);
+        let cost = self.per_replicate(series, Metric::Cost);
+        let baseline = self.results.baseline;
+        revenue
+            .iter()
+            .zip(home)
+            .zip(cost)
+            .map(|((r, h), c)| {
+                let weekly: Vec<f64> = r
                     .iter()
-                    .filter_map(|r| r.get(w).copied())
-                    .filter(|x| x.is_finite())
+                    .zip(h)
+                    .zip(c)
+                    .map(|((r, h), c)| if baseline { r - h - c } else { r - c })
                     .collect();
-                Stat::of(&xs)
+                crate::metrics::cumulative(&weekly)
             })
             .collect()
+    }
+
+    /// [`RunData::net_value_per_replicate`] across replicates, week by week.
+    pub fn net_value(&self, series: usize) -> Vec<Stat> {
+        weekly_stats(&self.net_value_per_replicate(series), self.weeks)
     }
 
     /// The crossovers of `measure` between cohorts `x` and `y` of variant
@@ -362,6 +423,21 @@ impl RunData {
             })
             .unwrap_or_default()
     }
+}
+
+/// Statistics across replicates of `[replicate][week]` values, week by
+/// week; non-finite values (a ratio before its denominator) are left out.
+pub fn weekly_stats(per_replicate: &[Vec<f64>], weeks: usize) -> Vec<Stat> {
+    (0..weeks)
+        .map(|w| {
+            let xs: Vec<f64> = per_replicate
+                .iter()
+                .filter_map(|r| r.get(w).copied())
+                .filter(|x| x.is_finite())
+                .collect();
+            Stat::of(&xs)
+        })
+        .collect()
 }
 
 /// Rates per month (of 52/12 weeks) from weekly per-replicate counts.
@@ -425,6 +501,7 @@ fn series_of(results: &Results, path: &Path) -> Result<Vec<SeriesId>> {
     }
     let several = results.variants.len() > 1;
     let mut series = Vec::new();
+    let mut cohorts: Vec<&str> = Vec::new();
     for (v, arm) in results.variants.iter().enumerate() {
         if arm.cohorts.is_empty() {
             bail!("{}: variant {} has no cohorts", path.display(), arm.name);
@@ -447,7 +524,15 @@ fn series_of(results: &Results, path: &Path) -> Result<Vec<SeriesId>> {
                     arm.name
                 );
             }
+            let colour = match cohorts.iter().position(|c| *c == cohort.name) {
+                Some(k) => k,
+                None => {
+                    cohorts.push(&cohort.name);
+                    cohorts.len() - 1
+                }
+            };
             series.push(SeriesId {
+                colour,
                 variant: arm.name.clone(),
                 cohort: cohort.name.clone(),
                 variant_index: v,

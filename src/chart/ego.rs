@@ -17,7 +17,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::data::{Ego, RunData};
 use super::style::{
-    frame, grid, series_colour, Drawn, Header, LegendItem, Look, Mark, GRID, INK, MUTED, NON_MEMBER,
+    frame, grid, Drawn, Header, LegendItem, Look, Mark, GRID, INK, MUTED, NON_MEMBER,
 };
 use super::{join, sentence, variant_prefix};
 
@@ -60,12 +60,7 @@ pub fn draw<DB: DrawingBackend>(
     look: &Look,
     title: &str,
 ) -> Result<()> {
-    let mut legend: Vec<LegendItem> = data
-        .series
-        .iter()
-        .enumerate()
-        .map(|(i, s)| LegendItem::new(Mark::Dot(series_colour(i)), s.label.clone()))
-        .collect();
+    let mut legend = super::cohort_legend(data, Mark::Dot);
     legend.push(LegendItem::new(Mark::Dot(NON_MEMBER), "not a member"));
     legend.push(LegendItem::new(
         Mark::Dashed(MUTED),
@@ -135,7 +130,7 @@ fn draw_ego<DB: DrawingBackend>(
     style: &TextStyle,
 ) -> Result<()> {
     let id = &data.series[series];
-    let colour = series_colour(series);
+    let colour = data.colour(series);
     let (w, h) = area.dim_in_pixel();
     area.draw_text(heading, style, ((w / 2) as i32, look.px(6.0)))
         .drawn()?;
@@ -204,7 +199,7 @@ fn draw_ego<DB: DrawingBackend>(
     for (a, &p) in ego.alters.iter().zip(&at) {
         let c = data
             .series_of(&id.variant, &a.cohort)
-            .map_or(NON_MEMBER, series_colour);
+            .map_or(NON_MEMBER, |s| data.colour(s));
         body.draw(&Circle::new(p, node + look.px(3.0), WHITE.filled()))
             .drawn()?;
         body.draw(&Circle::new(p, node, c.filled())).drawn()?;
@@ -213,7 +208,17 @@ fn draw_ego<DB: DrawingBackend>(
         .drawn()?;
     body.draw(&Circle::new(centre, node * 2, colour.filled()))
         .drawn()?;
-    let note = format!("{n} people with any trust shown");
+    // Trusted means past the threshold; the people drawn are those with
+    // any trust at all, so say which is which.
+    let inside = ego
+        .alters
+        .iter()
+        .filter(|a| a.trust >= data.scenario.relationships.trusted_at)
+        .count();
+    let note = match inside {
+        0 => format!("{n} people with some trust drawn, none yet trusted"),
+        k => format!("{n} people with some trust drawn, {k} trusted (inside the dashed circle)"),
+    };
     body.draw_text(
         &note,
         &look.note().pos(Pos::new(HPos::Center, VPos::Bottom)),

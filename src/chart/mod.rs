@@ -20,6 +20,8 @@ pub mod bars;
 pub mod data;
 pub mod differences;
 pub mod ego;
+pub mod message;
+pub mod net_value;
 pub mod numbers;
 pub mod spread;
 pub mod style;
@@ -71,6 +73,7 @@ pub enum Chart {
     ReferralYield,
     CumulativeReferrals,
     CumulativeRevenue,
+    NetValue,
     PairedDifferences,
     RevenueBySource,
     Relationships,
@@ -83,10 +86,11 @@ pub enum Chart {
 
 impl Chart {
     /// Every chart.
-    pub const ALL: [Chart; 11] = [
+    pub const ALL: [Chart; 12] = [
         Chart::ReferralYield,
         Chart::CumulativeReferrals,
         Chart::CumulativeRevenue,
+        Chart::NetValue,
         Chart::PairedDifferences,
         Chart::RevenueBySource,
         Chart::Relationships,
@@ -103,6 +107,7 @@ impl Chart {
             Chart::ReferralYield => "referral_yield",
             Chart::CumulativeReferrals => "cumulative_referrals",
             Chart::CumulativeRevenue => "cumulative_revenue",
+            Chart::NetValue => "net_value",
             Chart::PairedDifferences => "paired_differences",
             Chart::RevenueBySource => "revenue_by_source",
             Chart::Relationships => "relationships",
@@ -114,21 +119,51 @@ impl Chart {
         }
     }
 
-    /// The title drawn on the chart (and used as the report's heading).
+    /// The title drawn on the chart (and used as the report's heading):
+    /// where the chart compares cohorts, the message it shows, computed
+    /// from the data (see [`message`]).
     pub fn title(self, data: &RunData) -> String {
         let cur = &data.scenario.economy.currency;
+        let stated =
+            |lead: Option<String>, otherwise: String| lead.map_or(otherwise, |l| sentence(&l));
         match self {
             Chart::ReferralYield => "Referrals received per member per month".into(),
-            Chart::CumulativeReferrals => "Referrals received per member since the start".into(),
-            Chart::CumulativeRevenue => format!("Revenue per member since the start ({cur})"),
+            Chart::CumulativeReferrals => stated(
+                message::clause(
+                    &message::leads(data, |i| {
+                        data.cumulative_per_replicate(i, crate::metrics::Metric::ReferralsReceived)
+                    }),
+                    "has received more referrals per member",
+                    "have received as many referrals per member (95% interval includes zero)",
+                ),
+                "Referrals received per member since the start".into(),
+            ),
+            Chart::CumulativeRevenue => stated(
+                message::clause(
+                    &message::leads(data, |i| {
+                        data.cumulative_per_replicate(i, crate::metrics::Metric::Revenue)
+                    }),
+                    "has earned more per member",
+                    "have earned as much per member (95% interval includes zero)",
+                )
+                .map(|l| format!("Revenue before costs ({cur}): {l}")),
+                format!("Revenue per member since the start ({cur})"),
+            ),
+            Chart::NetValue => net_value::title(data),
             Chart::PairedDifferences => "Paired differences over the run, a − b".into(),
             Chart::RevenueBySource => format!("Revenue per member by source, year by year ({cur})"),
             Chart::Relationships => {
                 "Relationships per member: people known and trusted ties".into()
             }
-            Chart::ReturnOnTime => {
-                format!("Return on time: revenue per hour spent networking ({cur}/h)")
-            }
+            Chart::ReturnOnTime => stated(
+                message::clause(
+                    &message::leads(data, |i| data.return_on_time_per_replicate(i)),
+                    "earns more",
+                    "earn as much (95% interval includes zero)",
+                )
+                .map(|l| format!("Revenue per hour spent networking ({cur}/h): {l}")),
+                format!("Return on time: revenue per hour spent networking ({cur}/h)"),
+            ),
             Chart::NonBusinessValue => "Non-business value received per member, by kind".into(),
             Chart::Separation => "Degrees of separation in the acquaintance network".into(),
             Chart::EgoNetworks => "Trust network of a typical member at the end of the run".into(),
@@ -144,6 +179,7 @@ impl Chart {
             Chart::ReferralYield => time::referral_yield_caption(data),
             Chart::CumulativeReferrals => time::cumulative_referrals_caption(data),
             Chart::CumulativeRevenue => time::cumulative_revenue_caption(data),
+            Chart::NetValue => net_value::caption(data),
             Chart::PairedDifferences => differences::caption(data),
             Chart::RevenueBySource => bars::revenue_by_source_caption(data),
             Chart::Relationships => time::relationships_caption(data),
@@ -168,6 +204,7 @@ impl Chart {
             Chart::ReferralYield => time::referral_yield(data, root, &look, &title),
             Chart::CumulativeReferrals => time::cumulative_referrals(data, root, &look, &title),
             Chart::CumulativeRevenue => time::cumulative_revenue(data, root, &look, &title),
+            Chart::NetValue => net_value::draw(data, root, &look, &title),
             Chart::PairedDifferences => differences::draw(data, root, &look, &title),
             Chart::RevenueBySource => bars::revenue_by_source(data, root, &look, &title),
             Chart::Relationships => time::relationships(data, root, &look, &title),
@@ -323,6 +360,18 @@ pub(crate) fn by_variant(data: &RunData) -> Vec<Vec<usize>> {
         }
     }
     groups
+}
+
+/// A legend entry per cohort in its colour, drawn with `mark`: the colour
+/// names the cohort in every variant, so the legend lists cohorts only.
+pub(crate) fn cohort_legend(
+    data: &RunData,
+    mark: impl Fn(plotters::style::RGBColor) -> style::Mark,
+) -> Vec<style::LegendItem> {
+    data.cohort_series()
+        .into_iter()
+        .map(|i| style::LegendItem::new(mark(data.colour(i)), data.series[i].cohort.clone()))
+        .collect()
 }
 
 /// "a", "a and b", "a, b and c".

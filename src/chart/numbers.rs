@@ -44,11 +44,20 @@ pub fn thousands(x: f64) -> String {
 }
 
 /// An amount of money: whole units with separators (£12,345), or pence
-/// for amounts under ten (£4.50).
+/// for amounts under ten (£4.50); a loss is signed before the currency
+/// (−£1,234), as in the tables of differences.
 pub fn money(currency: &str, x: f64) -> String {
     if !x.is_finite() {
         NONE.to_string()
-    } else if x.abs() < 10.0 {
+    } else if x < 0.0
+        && money(currency, -x)
+            .chars()
+            .any(|c| c.is_ascii_digit() && c != '0')
+    {
+        format!("−{}", money(currency, -x))
+    } else if x < 0.0 {
+        money(currency, 0.0)
+    } else if x < 10.0 {
         format!("{currency}{}", fixed(x, 2))
     } else {
         format!("{currency}{}", thousands(x))
@@ -173,6 +182,8 @@ mod tests {
     fn money_is_short_on_charts_and_exact_in_tables() {
         assert_eq!(money("£", 58_123.4), "£58,123");
         assert_eq!(money("£", 4.5), "£4.50");
+        assert_eq!(money("£", -18_294.2), "−£18,294");
+        assert_eq!(money("£", -0.001), "£0.00");
         assert_eq!(money_short("£", 950.0), "£950");
         assert_eq!(money_short("£", 1_260.0), "£1.3k");
         assert_eq!(money_short("£", 2_000.0), "£2k");

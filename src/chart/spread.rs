@@ -14,8 +14,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use super::data::{Outcome, RunData};
 use super::numbers::{self, count, money, percent};
 use super::style::{
-    axes_look, category_label, frame, series_colour, Drawn, Header, LegendItem, Look, Mark, Plot,
-    Ticked, INK,
+    axes_look, category_label, frame, Drawn, Header, LegendItem, Look, Mark, Plot, Ticked, INK,
 };
 use super::{by_variant, ranked, sentence, variant_prefix};
 
@@ -164,12 +163,7 @@ pub fn draw<DB: DrawingBackend>(
     let members: Vec<Vec<Outcome>> = (0..data.series.len())
         .map(|i| data.full_year_members(i))
         .collect();
-    let mut legend: Vec<LegendItem> = data
-        .series
-        .iter()
-        .enumerate()
-        .map(|(i, s)| LegendItem::new(Mark::Swatch(series_colour(i)), s.label.clone()))
-        .collect();
+    let mut legend = super::cohort_legend(data, Mark::Swatch);
     legend.extend([
         LegendItem::new(
             Mark::Swatch(RGBColor(0xC4, 0xC4, 0xC4)),
@@ -204,7 +198,19 @@ pub fn draw<DB: DrawingBackend>(
         .iter()
         .map(|m| m.iter().map(|o| o.revenue).collect())
         .collect();
-    let labels: Vec<String> = data.series.iter().map(|s| s.label.clone()).collect();
+    // The colour names the cohort; with variants, the label the variant.
+    let labels: Vec<String> = data
+        .series
+        .iter()
+        .map(|s| {
+            if data.has_variants() {
+                s.variant.clone()
+            } else {
+                s.cohort.clone()
+            }
+        })
+        .collect();
+    let colours: Vec<RGBColor> = (0..data.series.len()).map(|i| data.colour(i)).collect();
     violins(
         &left,
         look,
@@ -212,6 +218,7 @@ pub fn draw<DB: DrawingBackend>(
             heading: "Referrals received in the final year",
             y_desc: "Referrals per member",
             labels: &labels,
+            colours: &colours,
             values: &referrals,
             min_bandwidth: 0.5,
             y_fmt: &|v, span| numbers::tick(v, span),
@@ -225,6 +232,7 @@ pub fn draw<DB: DrawingBackend>(
             heading: &format!("Revenue in the final year ({cur})"),
             y_desc: &desc,
             labels: &labels,
+            colours: &colours,
             values: &revenue,
             min_bandwidth: 0.0,
             y_fmt: &|v, span| numbers::money_tick(&cur, v, span),
@@ -238,6 +246,8 @@ struct Violins<'a> {
     y_desc: &'a str,
     /// Each series' label, under its violin where there is room.
     labels: &'a [String],
+    /// Each series' colour: its cohort's.
+    colours: &'a [RGBColor],
     /// `values[series]`: one value per member.
     values: &'a [Vec<f64>],
     /// The narrowest kernel of the density (see [`density`]).
@@ -285,7 +295,7 @@ fn violins<DB: DrawingBackend>(
             120,
             panel.min_bandwidth,
         ));
-        violin(&mut chart, look, x, series_colour(i), &shape)?;
+        violin(&mut chart, look, x, panel.colours[i], &shape)?;
         if s.n == 0 {
             continue;
         }

@@ -61,6 +61,9 @@ pub const GRID: RGBColor = RGBColor(0xDD, 0xDD, 0xDD);
 /// Bars that describe the whole population rather than a cohort.
 pub const NEUTRAL: RGBColor = RGBColor(0x4D, 0x4D, 0x4D);
 
+/// Design size of chart titles.
+const TITLE: f64 = 46.0;
+
 /// Design size of panel titles.
 const PANEL_TITLE: f64 = 34.0;
 
@@ -101,7 +104,26 @@ impl Look {
     }
 
     pub fn title(&self) -> TextStyle<'static> {
-        self.font(46.0, true, INK)
+        self.font(TITLE, true, INK)
+    }
+
+    /// The title style, shrunk (to at most 70% of its size) until `text`
+    /// fits in two lines of `max` pixels; with those lines.
+    pub fn fitted_title<DB: DrawingBackend>(
+        &self,
+        area: &DrawingArea<DB, Shift>,
+        text: &str,
+        max: i32,
+    ) -> Result<(TextStyle<'static>, Vec<String>)> {
+        let mut size = TITLE;
+        loop {
+            let style = self.font(size, true, INK);
+            let lines = wrap(area, text, &style, max)?;
+            if lines.len() <= 2 || size <= TITLE * 0.7 {
+                return Ok((style, lines));
+            }
+            size -= 3.0;
+        }
     }
 
     pub fn subtitle(&self) -> TextStyle<'static> {
@@ -223,9 +245,14 @@ pub fn frame<DB: DrawingBackend>(
     let (width, _) = root.dim_in_pixel();
     let m = look.margin();
     let mut y = m;
-    root.draw_text(header.title, &look.title(), (m, y))
-        .drawn()?;
-    y += look.px(62.0);
+    // A title states a message, which may take two lines.
+    let (title, lines) = look.fitted_title(root, header.title, width as i32 - 2 * m)?;
+    let line_height = f64::from(title.font.get_size() as i32) * 1.25;
+    for line in lines {
+        root.draw_text(&line, &title, (m, y)).drawn()?;
+        y += line_height.round() as i32;
+    }
+    y += look.px(4.0);
     if !header.subtitle.is_empty() {
         let style = look.subtitle();
         for line in wrap(root, header.subtitle, &style, width as i32 - 2 * m)? {

@@ -14,8 +14,8 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use super::data::{RunData, Stat, CUM_REFERRALS, CUM_REVENUE, PEOPLE_KNOWN, TRUSTED_TIES};
 use super::numbers::{self, amount, fixed, money};
 use super::style::{
-    axes_look, band, dashed, frame, series_colour, titled, Drawn, Header, LegendItem, Look, Mark,
-    Plot, Ticked, INK, MUTED,
+    axes_look, band, dashed, frame, grid, titled, Drawn, Header, LegendItem, Look, Mark, Plot,
+    Ticked, INK, MUTED,
 };
 use super::{by_variant, join, ranked, sentence, variant_prefix, versus};
 use crate::compare::Kind;
@@ -54,7 +54,7 @@ pub struct YAxis<'a> {
 }
 
 /// A weekly series as curve points, optionally starting from 0 at month 0.
-fn weekly_points(stats: &[Stat], from_zero: bool) -> Vec<(f64, Stat)> {
+pub(super) fn weekly_points(stats: &[Stat], from_zero: bool) -> Vec<(f64, Stat)> {
     let zero = Stat {
         mean: 0.0,
         sd: 0.0,
@@ -100,8 +100,33 @@ pub fn panel<DB: DrawingBackend>(
     events: &[Event],
     references: &[Reference],
 ) -> Result<()> {
-    let lo = y_bottom(curves, y.signed);
-    let top = y_top(curves, references, events.len(), lo);
+    let all: Vec<&Curve> = curves.iter().collect();
+    let bounds = y_bounds(&all, y.signed, references, events.len());
+    panel_within(area, look, (months, bounds), y, curves, events, references)
+}
+
+/// The y axis's bottom and top for `curves` (see [`y_bottom`], [`y_top`]).
+fn y_bounds(
+    curves: &[&Curve],
+    signed: bool,
+    references: &[Reference],
+    events: usize,
+) -> (f64, f64) {
+    let lo = y_bottom(curves, signed);
+    (lo, y_top(curves, references, events, lo))
+}
+
+/// As [`panel`], on a y axis from `bounds.0` to `bounds.1` shared with
+/// other panels.
+fn panel_within<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    look: &Look,
+    (months, (lo, top)): (f64, (f64, f64)),
+    y: &YAxis,
+    curves: &[Curve],
+    events: &[Event],
+    references: &[Reference],
+) -> Result<()> {
     let mut chart = month_axes(area, look, months, y, lo, top)?;
     bands(&mut chart, curves, lo)?;
     if y.signed {
@@ -112,10 +137,59 @@ pub fn panel<DB: DrawingBackend>(
     event_lines(&mut chart, look, months, (lo, top), events)
 }
 
+/// One panel of small multiples: a heading and what it draws.
+pub struct Multiple {
+    pub heading: String,
+    pub curves: Vec<Curve>,
+    pub events: Vec<Event>,
+}
+
+/// Draws `multiples` side by side (at most three to a row) on one shared
+/// y axis, so that a line's height means the same in every panel; a single
+/// multiple without a heading fills the area.
+pub fn multiples<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    look: &Look,
+    months: f64,
+    y: &YAxis,
+    multiples: &[Multiple],
+    references: &[Reference],
+) -> Result<()> {
+    let all: Vec<&Curve> = multiples.iter().flat_map(|m| &m.curves).collect();
+    let events = multiples.iter().map(|m| m.events.len()).max().unwrap_or(0);
+    let bounds = y_bounds(&all, y.signed, references, events);
+    if let [only] = multiples {
+        if only.heading.is_empty() {
+            return panel_within(
+                area,
+                look,
+                (months, bounds),
+                y,
+                &only.curves,
+                &only.events,
+                references,
+            );
+        }
+    }
+    for (m, a) in multiples.iter().zip(grid(area, multiples.len())) {
+        let body = titled(&a, look, &m.heading)?;
+        panel_within(
+            &body,
+            look,
+            (months, bounds),
+            y,
+            &m.curves,
+            &m.events,
+            references,
+        )?;
+    }
+    Ok(())
+}
+
 /// Where a panel's y axis starts. A count or an amount is never negative,
 /// so its axis starts at 0 and an interval reaching below it is cut there;
 /// a difference's axis reaches down to its lowest mean or interval end.
-fn y_bottom(curves: &[Curve], signed: bool) -> f64 {
+fn y_bottom(curves: &[&Curve], signed: bool) -> f64 {
     if !signed {
         return 0.0;
     }
@@ -141,7 +215,7 @@ fn y_bottom(curves: &[Curve], signed: bool) -> f64 {
 /// The top of the y axis: above every mean, upper interval end and
 /// reference line, with headroom that keeps `events` labels clear of the
 /// data.
-fn y_top(curves: &[Curve], references: &[Reference], events: usize, lo: f64) -> f64 {
+fn y_top(curves: &[&Curve], references: &[Reference], events: usize, lo: f64) -> f64 {
     let hi = curves
         .iter()
         .flat_map(|c| c.points.iter().map(|(_, s)| s))
@@ -267,16 +341,41 @@ fn event_lines<DB: DrawingBackend>(
     Ok(())
 }
 
-/// The legend of every series.
-fn legend(data: &RunData) -> Vec<LegendItem> {
-    data.series
-        .iter()
+/// The legend: a line in each cohort's colour (panels name the variants).
+pub(super) fn legend(data: &RunData) -> Vec<LegendItem> {
+    super::cohort_legend(data, Mark::Line)
+}
+
+/// The series as small multiples: a panel per variant when the run has
+/// several, each with its cohorts' curves and events; otherwise one panel.
+pub(super) fn per_variant(
+    data: &RunData,
+    curve: impl Fn(usize) -> Curve,
+    mut events: Vec<(usize, Event)>,
+) -> Vec<Multiple> {
+    if !data.has_variants() {
+        return vec![Multiple {
+            heading: String::new(),
+            curves: (0..data.series.len()).map(curve).collect(),
+            events: events.into_iter().map(|(_, e)| e).collect(),
+        }];
+    }
+    by_variant(data)
+        .into_iter()
         .enumerate()
-        .map(|(i, s)| LegendItem::new(Mark::Line(series_colour(i)), s.label.clone()))
+        .map(|(v, series)| Multiple {
+            heading: data.results.variants[v].name.clone(),
+            curves: series.into_iter().map(&curve).collect(),
+            events: {
+                let (mine, rest) = events.drain(..).partition(|(w, _)| *w == v);
+                events = rest;
+                mine.into_iter().map(|(_, e)| e).collect()
+            },
+        })
         .collect()
 }
 
-fn band_note(data: &RunData) -> String {
+pub(super) fn band_note(data: &RunData) -> String {
     match data.results.metadata.replicates {
         // One world gives no spread to draw a band from.
         1 => "Line: a single replicate, so no confidence band".to_string(),
@@ -287,7 +386,15 @@ fn band_note(data: &RunData) -> String {
 /// Vertical lines where one cohort's total referrals overtake another's
 /// for good in at least half of the replicates, at the median month (from
 /// `results.json`).
-fn referral_crossovers(data: &RunData) -> Vec<Event> {
+fn referral_crossovers(data: &RunData) -> Vec<(usize, Event)> {
+    let short = data.has_variants();
+    let cohort = |v: usize, c: usize| {
+        data.results
+            .variants
+            .get(v)
+            .and_then(|a| a.cohorts.get(c))
+            .map_or("", |c| c.name.as_str())
+    };
     data.results
         .comparisons
         .iter()
@@ -295,19 +402,30 @@ fn referral_crossovers(data: &RunData) -> Vec<Event> {
         .filter_map(|c| {
             let x = c.crossovers.iter().find(|x| x.measure == CUM_REFERRALS)?;
             let (a_leads, month) = x.typical()?;
+            let (a, b) = (&c.comparison.a, &c.comparison.b);
             let (leader, trailer, k) = if a_leads {
-                (&c.a_name, &c.b_name, x.a_overtakes_in_month.len())
+                (cohort(a.arm, a.cohort), cohort(b.arm, b.cohort), x.a_overtakes_in_month.len())
             } else {
-                (&c.b_name, &c.a_name, x.b_overtakes_in_month.len())
+                (cohort(b.arm, b.cohort), cohort(a.arm, a.cohort), x.b_overtakes_in_month.len())
             };
-            Some(Event {
-                month: month.round(),
-                label: format!(
-                    "month {}: {leader} overtakes {trailer} in total referrals (median of the {k} of {} replicates where it does)",
-                    fixed(month, if month.fract() == 0.0 { 0 } else { 1 }),
+            let when = fixed(month, if month.fract() == 0.0 { 0 } else { 1 });
+            // Small multiples leave room for the gist only; the caption
+            // gives the rest.
+            let label = if short {
+                format!("month {when}: {leader} overtakes")
+            } else {
+                format!(
+                    "month {when}: {leader} overtakes {trailer} in total referrals (median of the {k} of {} replicates where it does)",
                     x.replicates
-                ),
-            })
+                )
+            };
+            Some((
+                a.arm,
+                Event {
+                    month: month.round(),
+                    label,
+                },
+            ))
         })
         .collect()
 }
@@ -332,34 +450,25 @@ pub fn referral_yield<DB: DrawingBackend>(
             legend: &legend(data),
         },
     )?;
-    let curves: Vec<Curve> = (0..data.series.len())
-        .map(|i| Curve {
-            colour: series_colour(i),
-            points: data
-                .monthly_referrals(i)
-                .into_iter()
-                .enumerate()
-                .map(|(m, s)| (m as f64 + 0.5, s))
-                .collect(),
-        })
-        .collect();
+    let curve = |i: usize| Curve {
+        colour: data.colour(i),
+        points: data
+            .monthly_referrals(i)
+            .into_iter()
+            .enumerate()
+            .map(|(m, s)| (m as f64 + 0.5, s))
+            .collect(),
+    };
     let y = YAxis {
         desc: "Referrals per member per month",
         currency: None,
         signed: false,
     };
-    panel(
-        &area,
-        look,
-        months(data),
-        &y,
-        &curves,
-        &referral_crossovers(data),
-        &[],
-    )
+    let panels = per_variant(data, curve, referral_crossovers(data));
+    multiples(&area, look, months(data), &y, &panels, &[])
 }
 
-fn months(data: &RunData) -> f64 {
+pub(super) fn months(data: &RunData) -> f64 {
     data.weeks as f64 * MONTHS_PER_WEEK
 }
 
@@ -370,7 +479,7 @@ fn cumulative<DB: DrawingBackend>(
     title: &str,
     metric: &str,
     y: &YAxis,
-    events: &[Event],
+    events: Vec<(usize, Event)>,
 ) -> Result<()> {
     let subtitle = format!("Totals per member from week 1. {}", band_note(data));
     let area = frame(
@@ -382,13 +491,12 @@ fn cumulative<DB: DrawingBackend>(
             legend: &legend(data),
         },
     )?;
-    let curves: Vec<Curve> = (0..data.series.len())
-        .map(|i| Curve {
-            colour: series_colour(i),
-            points: weekly_points(data.weekly(i, metric), true),
-        })
-        .collect();
-    panel(&area, look, months(data), y, &curves, events, &[])
+    let curve = |i: usize| Curve {
+        colour: data.colour(i),
+        points: weekly_points(data.weekly(i, metric), true),
+    };
+    let panels = per_variant(data, curve, events);
+    multiples(&area, look, months(data), y, &panels, &[])
 }
 
 /// `cumulative_referrals`: referrals received per member since the start.
@@ -410,7 +518,7 @@ pub fn cumulative_referrals<DB: DrawingBackend>(
         title,
         CUM_REFERRALS,
         &y,
-        &referral_crossovers(data),
+        referral_crossovers(data),
     )
 }
 
@@ -428,7 +536,7 @@ pub fn cumulative_revenue<DB: DrawingBackend>(
         currency: Some(&cur),
         signed: false,
     };
-    cumulative(data, root, look, title, CUM_REVENUE, &y, &[])
+    cumulative(data, root, look, title, CUM_REVENUE, &y, Vec::new())
 }
 
 /// `relationships`: people known and trusted ties per member, side by side.
@@ -470,18 +578,17 @@ pub fn relationships<DB: DrawingBackend>(
     ];
     for (a, metric, heading, desc) in panels {
         let body = titled(a, look, &heading)?;
-        let curves: Vec<Curve> = (0..data.series.len())
-            .map(|i| Curve {
-                colour: series_colour(i),
-                points: weekly_points(data.weekly(i, metric), false),
-            })
-            .collect();
+        let curve = |i: usize| Curve {
+            colour: data.colour(i),
+            points: weekly_points(data.weekly(i, metric), false),
+        };
         let y = YAxis {
             desc,
             currency: None,
             signed: false,
         };
-        panel(&body, look, months(data), &y, &curves, &[], &[])?;
+        let panels = per_variant(data, curve, Vec::new());
+        multiples(&body, look, months(data), &y, &panels, &[])?;
     }
     Ok(())
 }
@@ -514,19 +621,18 @@ pub fn return_on_time<DB: DrawingBackend>(
             legend: &items,
         },
     )?;
-    let curves: Vec<Curve> = (0..data.series.len())
-        .map(|i| Curve {
-            colour: series_colour(i),
-            points: weekly_points(&data.return_on_time(i), false),
-        })
-        .collect();
+    let curve = |i: usize| Curve {
+        colour: data.colour(i),
+        points: weekly_points(&data.return_on_time(i), false),
+    };
     let desc = format!("Revenue per hour ({cur}/h)");
     let y = YAxis {
         desc: &desc,
         currency: Some(&cur),
         signed: false,
     };
-    panel(&area, look, months(data), &y, &curves, &[], &references)
+    let panels = per_variant(data, curve, Vec::new());
+    multiples(&area, look, months(data), &y, &panels, &references)
 }
 
 /// Reference lines at the value of an hour, one per distinct value across
@@ -560,7 +666,7 @@ fn time_values(data: &RunData) -> Vec<Reference> {
 // puts them, never in an order assumed beforehand.
 
 /// Joins per-variant clauses into one caption.
-fn per_variant(data: &RunData, clause: impl Fn(usize, &[usize]) -> String) -> String {
+fn each_variant(data: &RunData, clause: impl Fn(usize, &[usize]) -> String) -> String {
     by_variant(data)
         .iter()
         .enumerate()
@@ -591,7 +697,7 @@ fn crossover_clause(
 /// Caption of `referral_yield`.
 pub fn referral_yield_caption(data: &RunData) -> String {
     let y = data.years();
-    per_variant(data, |v, s| {
+    each_variant(data, |v, s| {
         let rate = |i: usize| data.final_year(i).referrals_per_month.mean;
         let r = ranked(s, rate);
         let f = |x: f64| fixed(x, 2);
@@ -624,7 +730,7 @@ pub fn referral_yield_caption(data: &RunData) -> String {
 /// Caption of `cumulative_referrals`.
 pub fn cumulative_referrals_caption(data: &RunData) -> String {
     let y = data.years();
-    per_variant(data, |_, s| {
+    each_variant(data, |_, s| {
         let total = |i: usize| data.final_year(i).cumulative_referrals;
         let r = ranked(s, |i| total(i).mean);
         let f = |x: f64| amount(x);
@@ -656,7 +762,7 @@ pub fn cumulative_referrals_caption(data: &RunData) -> String {
 pub fn cumulative_revenue_caption(data: &RunData) -> String {
     let y = data.years();
     let cur = data.scenario.economy.currency.clone();
-    per_variant(data, |v, s| {
+    each_variant(data, |v, s| {
         let total = |i: usize| data.final_year(i).cumulative_revenue.mean;
         let r = ranked(s, total);
         let f = |x: f64| money(&cur, x);
@@ -690,7 +796,7 @@ pub fn cumulative_revenue_caption(data: &RunData) -> String {
 /// Caption of `relationships`.
 pub fn relationships_caption(data: &RunData) -> String {
     let y = data.years();
-    per_variant(data, |_, s| {
+    each_variant(data, |_, s| {
         let fy = |i: usize| data.final_year(i);
         let r = ranked(s, |i| fy(i).trusted_ties.mean);
         let parts: Vec<String> = r
@@ -713,7 +819,7 @@ pub fn relationships_caption(data: &RunData) -> String {
 /// Caption of `return_on_time`.
 pub fn return_on_time_caption(data: &RunData) -> String {
     let cur = data.scenario.economy.currency.clone();
-    per_variant(data, |v, s| {
+    each_variant(data, |v, s| {
         let last = |i: usize| data.return_on_time(i).last().map_or(f64::NAN, |s| s.mean);
         let r = ranked(s, last);
         let rates: Vec<String> = r

@@ -65,15 +65,19 @@ pub enum Kind {
     Sweep,
     Shard,
     Merge,
+    /// Two runs compared (`netgrow compare`).
+    Comparison,
 }
 
 impl Kind {
-    fn describe(self) -> &'static str {
+    /// "a run", "a sweep", …
+    pub fn describe(self) -> &'static str {
         match self {
             Kind::Run => "a run",
             Kind::Sweep => "a sweep",
             Kind::Shard => "a shard of a sweep",
             Kind::Merge => "a merged sweep",
+            Kind::Comparison => "a comparison of two runs",
         }
     }
 }

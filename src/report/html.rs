@@ -76,13 +76,28 @@ p.meta {{ color: #555; margin-top: 0; }}
 p.question {{ font-size: 1.25em; }}
 {contents}table {{ border-collapse: collapse; margin: 0.5em 0 1em; font-size: 0.95em; }}
 th, td {{ border-bottom: 1px solid #ddd; padding: 0.35em 0.7em; vertical-align: top; }}
-th {{ text-align: left; background: #f4f4f4; }}
+th {{ text-align: left; background: #f4f4f4; overflow-wrap: anywhere; max-width: 16em; }}
 td.n {{ text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }}
 {swatches}figure {{ margin: 1em 0 2.5em; }}
 figure svg {{ display: block; width: 100%; height: auto; border: 1px solid #eee; }}
 figcaption {{ font-size: 1.1em; margin-top: 0.5em; }}
 code {{ background: #f4f4f4; padding: 0.1em 0.3em; border-radius: 3px; }}
-@media print {{ figure {{ break-inside: avoid; }}{print_contents} }}
+div.handout figure svg {{ max-height: 11cm; }}
+@page {{ size: A4; margin: 14mm; }}
+@media print {{
+body {{ font-size: 10pt; line-height: 1.35; }}
+main {{ max-width: none; padding: 0; }}
+h2 {{ margin-top: 1.2em; break-after: avoid; }}
+h3 {{ break-after: avoid; }}
+table {{ width: 100%; font-size: 7.5pt; table-layout: auto; }}
+th, td {{ padding: 0.15em 0.3em; }}
+td.n {{ white-space: normal; }}
+tr, figure, table.headline {{ break-inside: avoid; }}
+figure svg {{ border: none; max-height: 15cm; }}
+div.handout figure svg {{ max-height: 9.5cm; }}
+div.handout table {{ font-size: 8.5pt; }}
+code {{ background: none; }}{print_contents}
+}}
 "
     )
 }
@@ -261,6 +276,7 @@ mod tests {
         });
         assert!(!plain.contains("nav") && !plain.contains("swatch"));
         assert!(full.contains("nav ol") && full.contains("nav { display: none; }"));
+        assert!(full.contains("@page") && full.contains("table { width: 100%"));
         assert!(full.contains("span.swatch"));
         assert_eq!(plain.matches('{').count(), plain.matches('}').count());
     }

@@ -21,14 +21,21 @@ use crate::chart::{self, sentence, Chart, DEFAULT_HEIGHT, DEFAULT_WIDTH};
 use crate::scenario::{Choice, NetworkKind, PatienceRule, Rooms, Scenario, Strategy};
 use html::{escape, plural, Extras, Figure};
 
+pub mod compare_runs;
 mod effects;
+pub mod handout;
 pub mod html;
+pub mod keys;
 
 /// The report's file name in a run directory.
 pub const FILE: &str = "report.html";
 
-/// Writes `dir/report.html` from the run in `dir`, inlining the SVG charts
-/// of `dir/charts/` (drawing them in memory if they are not there).
+/// The pages [`write_report`] writes: the report and the handout.
+pub const FILES: [&str; 2] = [FILE, handout::FILE];
+
+/// Writes `dir/report.html` and `dir/handout.html` from the run in `dir`,
+/// inlining the SVG charts of `dir/charts/` (drawing them in memory if they
+/// are not there); returns the report's path.
 pub fn write_report(dir: &Path) -> Result<PathBuf> {
     let data = RunData::load(dir)?;
     let figures = Chart::ALL
@@ -38,6 +45,12 @@ pub fn write_report(dir: &Path) -> Result<PathBuf> {
     let html = render(&data, &figures);
     let path = dir.join(FILE);
     chart::write_atomically(&path, html.as_bytes())?;
+    let net = figures
+        .iter()
+        .find(|(c, _)| *c == Chart::NetValue)
+        .map_or("", |(_, svg)| svg.as_str());
+    let handout = handout::render(&data, net);
+    chart::write_atomically(&dir.join(handout::FILE), handout.as_bytes())?;
     Ok(path)
 }
 
@@ -180,8 +193,8 @@ fn crossover_cell(data: &RunData, v: usize, arm: &Arm, cohort: &str) -> (String,
     (text, month)
 }
 
-fn swatch(series: usize) -> String {
-    let c = chart::style::series_colour(series);
+fn swatch(data: &RunData, series: usize) -> String {
+    let c = data.colour(series);
     format!(
         "<span class=\"swatch\" style=\"background: #{:02X}{:02X}{:02X}\"></span>",
         c.0, c.1, c.2
@@ -235,7 +248,7 @@ fn cohort_row(data: &RunData, arm: &Arm, c: &CohortFigures) -> String {
     format!(
         "<tr data-cohort=\"{}\"><th>{}{}</th>",
         escape(&c.name),
-        swatch(series),
+        swatch(data, series),
         escape(&c.name)
     )
 }
