@@ -313,6 +313,7 @@ fn every_column_a_sweep_writes_is_in_the_codebook() {
             "sweep.csv",
             "sweep.json",
             "sweep_difference.csv",
+            "sweep_replicates.csv",
             "timing.json"
         ]
     );

@@ -88,6 +88,47 @@ fn csv_rows(path: &Path) -> (Vec<String>, Vec<Vec<String>>) {
     (header, rows)
 }
 
+/// Checks `sweep_replicates.csv` in `out` holds, row by row, every
+/// replicate value of the final year that the point files hold, and
+/// nothing else.
+fn every_replicate_is_in_the_long_table(out: &Path, points: usize, cohorts: usize, reps: usize) {
+    let (header, rows) = csv_rows(&out.join("sweep_replicates.csv"));
+    let keys = header.len() - 6;
+    assert_eq!(header[0], "point");
+    assert_eq!(
+        header[keys + 1..],
+        ["cohort", "year", "metric", "replicate", "value"]
+    );
+    assert_eq!(rows.len(), points * cohorts * 20 * reps);
+    let mut long = BTreeMap::new();
+    for r in &rows {
+        let id = (r[0].clone(), r[keys + 1].clone(), r[keys + 3].clone());
+        long.insert(
+            (id, r[keys + 4].clone()),
+            (r[1..=keys].to_vec(), r[keys + 5].clone()),
+        );
+    }
+    let mut seen = 0;
+    for entry in fs::read_dir(out.join("points")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.to_string_lossy().ends_with("-timeseries.csv") {
+            continue;
+        }
+        let (ph, prows) = csv_rows(&path);
+        let first = ph.iter().position(|h| h == "replicate_0").unwrap();
+        for p in prows.iter().filter(|p| p[keys + 2] == "1") {
+            for r in 0..reps {
+                let id = (p[0].clone(), p[keys + 1].clone(), p[keys + 3].clone());
+                let (key_values, value) = &long[&(id, r.to_string())];
+                assert_eq!(key_values[..], p[1..=keys]);
+                assert_eq!(value, &p[first + r]);
+                seen += 1;
+            }
+        }
+    }
+    assert_eq!(seen, rows.len());
+}
+
 #[test]
 fn a_grid_sweep_writes_tables_points_charts_and_report() {
     let tmp = TempDir::new().unwrap();
@@ -119,6 +160,7 @@ fn a_grid_sweep_writes_tables_points_charts_and_report() {
     let trusts: Vec<&str> = rows.iter().map(|r| r[1].as_str()).collect();
     assert!(trusts.contains(&"1") && trusts.contains(&"4") && trusts.contains(&"16"));
     assert!(rows.iter().any(|r| r[5] == "referrals_per_month"));
+    every_replicate_is_in_the_long_table(&out, 6, 2, 2);
     let (diff_header, diff_rows) = csv_rows(&out.join("sweep_difference.csv"));
     assert_eq!(diff_header[3], "difference");
     assert_eq!(diff_rows.len(), 6 * 20);
@@ -131,6 +173,10 @@ fn a_grid_sweep_writes_tables_points_charts_and_report() {
     assert_eq!(manifest["points"].as_array().unwrap().len(), 6);
     assert_eq!(
         manifest["points"][5]["values"],
+        serde_json::json!([16, "closed"])
+    );
+    assert_eq!(
+        manifest["points"][5]["values_text"],
         serde_json::json!(["16", "closed"])
     );
     assert!(manifest["scenario_hash"]
@@ -330,7 +376,49 @@ fn shards_merge_into_the_one_machine_sweep() {
         .arg("--quiet")
         .assert()
         .success();
+    assert!(merged.join("sweep_replicates.csv").is_file());
     same_files(&whole, &merged);
+
+    // Shards written when sweep.json held point values as text merge into
+    // the same sweep.
+    let legacy = tmp.path().join("legacy");
+    fs::create_dir(&legacy).unwrap();
+    for entry in fs::read_dir(&shards[2]).unwrap() {
+        let path = entry.unwrap().path();
+        let to = legacy.join(path.file_name().unwrap());
+        if path.is_dir() {
+            fs::create_dir(&to).unwrap();
+            for e in fs::read_dir(&path).unwrap() {
+                let p = e.unwrap().path();
+                fs::copy(&p, to.join(p.file_name().unwrap())).unwrap();
+            }
+        } else {
+            fs::copy(&path, &to).unwrap();
+        }
+    }
+    let mut old_manifest: serde_json::Value =
+        serde_json::from_slice(&fs::read(legacy.join("sweep.json")).unwrap()).unwrap();
+    for point in old_manifest["points"].as_array_mut().unwrap() {
+        let text = point["values_text"].take();
+        point.as_object_mut().unwrap().remove("values_text");
+        point["values"] = text;
+    }
+    fs::write(
+        legacy.join("sweep.json"),
+        serde_json::to_vec_pretty(&old_manifest).unwrap(),
+    )
+    .unwrap();
+    let from_legacy = tmp.path().join("from-legacy");
+    netgrow()
+        .arg("merge")
+        .args(&shards[..2])
+        .arg(&legacy)
+        .arg("--out")
+        .arg(&from_legacy)
+        .arg("--quiet")
+        .assert()
+        .success();
+    same_files(&whole, &from_legacy);
 
     // Resuming a finished shard as another shard is refused.
     let mut args = GRID.to_vec();
@@ -771,7 +859,7 @@ fn a_points_file_is_run_as_written() {
     assert_eq!(manifest["design"], "file");
     assert_eq!(
         manifest["points"][1]["values"],
-        serde_json::json!(["8.5", "closed"])
+        serde_json::json!([8.5, "closed"])
     );
     let bad = write(
         tmp.path(),

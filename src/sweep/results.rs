@@ -17,7 +17,9 @@ use super::sensitivity;
 use super::store::{self, num, Manifest, PointData};
 use crate::error::BadInput;
 use crate::metrics::Stat;
-use crate::output::schema::sweep::{difference_table, table, DIFFERENCE_TABLE, SWEEP_TABLE};
+use crate::output::schema::sweep::{
+    difference_table, replicates_table, table, DIFFERENCE_TABLE, REPLICATES_TABLE, SWEEP_TABLE,
+};
 use crate::scenario::Scenario;
 
 /// What a figure of a sweep is of: one cohort, or the paired difference
@@ -210,7 +212,11 @@ impl SweepData {
 
 /// The tables [`write_tables`] writes for `data`, by name.
 pub fn table_files(data: &SweepData) -> Vec<String> {
-    let mut files = vec![SWEEP_TABLE.to_string(), DIFFERENCE_TABLE.to_string()];
+    let mut files = vec![
+        SWEEP_TABLE.to_string(),
+        REPLICATES_TABLE.to_string(),
+        DIFFERENCE_TABLE.to_string(),
+    ];
     files.extend(sensitivity::tables::file(data.manifest.design).map(str::to_string));
     files
 }
@@ -251,6 +257,7 @@ pub fn write_tables(data: &SweepData, dir: &Path) -> Result<()> {
         .into_inner()
         .with_context(|| format!("cannot encode {SWEEP_TABLE}"))?;
     store::write_file(&dir.join(SWEEP_TABLE), &bytes)?;
+    write_replicates(data, dir)?;
 
     let Some(label) = data.difference_label() else {
         return Ok(());
@@ -270,6 +277,39 @@ pub fn write_tables(data: &SweepData, dir: &Path) -> Result<()> {
         .into_inner()
         .with_context(|| format!("cannot encode {DIFFERENCE_TABLE}"))?;
     store::write_file(&dir.join(DIFFERENCE_TABLE), &bytes)
+}
+
+/// Writes `sweep_replicates.csv`: every replicate's value, one per row,
+/// for the years `sweep.csv` has. Read from the point files alone, so a
+/// merge of shards writes the same bytes as one machine.
+fn write_replicates(data: &SweepData, dir: &Path) -> Result<()> {
+    let m = &data.manifest;
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(replicates_table().header_for(&m.key_names(), 0))?;
+    for (p, point) in data.points.iter().enumerate() {
+        for (c, cohort) in m.cohorts.iter().enumerate() {
+            for &y in &data.years() {
+                for (k, h) in HEADLINES.iter().enumerate() {
+                    for (r, &x) in point.values(c, y, k).iter().enumerate() {
+                        let mut row = vec![p.to_string()];
+                        row.extend(m.points[p].values.iter().cloned());
+                        row.extend([
+                            cohort.clone(),
+                            (y + 1).to_string(),
+                            h.name.to_string(),
+                            r.to_string(),
+                            num(x),
+                        ]);
+                        w.write_record(&row)?;
+                    }
+                }
+            }
+        }
+    }
+    let bytes = w
+        .into_inner()
+        .with_context(|| format!("cannot encode {REPLICATES_TABLE}"))?;
+    store::write_file(&dir.join(REPLICATES_TABLE), &bytes)
 }
 
 /// The headline metrics a sweep charts, as indices (unknown names are

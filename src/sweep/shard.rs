@@ -10,7 +10,7 @@
 //! A shard directory holds the whole sweep's manifest and scenario, its
 //! own `shard.json`, and its finished points. [`merge`] checks that every
 //! directory belongs to the same sweep (netgrow version, seed, scenario
-//! hash, and then the manifest byte for byte), that no point is missing and
+//! hash, and then the manifest in its canonical form), that no point is missing and
 //! that duplicated points agree, copies everything into one directory and
 //! finishes it exactly as a one-machine sweep is finished — so the merged
 //! files are byte-identical to those of a sweep run in one place.

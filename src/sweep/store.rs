@@ -82,15 +82,89 @@ pub struct KeyInfo {
 }
 
 /// One point as the manifest records it.
+///
+/// In `sweep.json` a point's `values` are JSON numbers where the value is
+/// a number (text, such as a group format, stays text), for whoever loads
+/// the file; `values_text` holds the same values exactly as the point
+/// files' key columns write them, because a JSON reader may round a long
+/// number in its last bit and the values identify the point.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(into = "PointWire", try_from = "PointWire")]
 pub struct PointInfo {
     pub point: usize,
     /// Each key's value as text, in the order of `keys`.
     pub values: Vec<String>,
     /// One-at-a-time designs: the key this point moves (absent for the
     /// base point and other designs).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub moves: Option<String>,
+}
+
+/// A point as `sweep.json` holds it.
+#[derive(Clone, Serialize, Deserialize)]
+struct PointWire {
+    point: usize,
+    values: Vec<serde_json::Value>,
+    /// Absent in sweeps written before values became numbers; their
+    /// `values` are all text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    values_text: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    moves: Option<String>,
+}
+
+/// A key's value as JSON: a number when its text is one, else the text.
+fn json_value(text: &str) -> serde_json::Value {
+    if let Ok(n) = text.parse::<i64>() {
+        return n.into();
+    }
+    text.parse::<f64>()
+        .ok()
+        .filter(|x| x.is_finite())
+        .and_then(serde_json::Number::from_f64)
+        .map_or_else(|| text.into(), serde_json::Value::Number)
+}
+
+impl From<PointInfo> for PointWire {
+    fn from(p: PointInfo) -> PointWire {
+        PointWire {
+            point: p.point,
+            values: p.values.iter().map(|v| json_value(v)).collect(),
+            values_text: Some(p.values),
+            moves: p.moves,
+        }
+    }
+}
+
+impl TryFrom<PointWire> for PointInfo {
+    type Error = String;
+
+    fn try_from(w: PointWire) -> Result<PointInfo, String> {
+        let values = match w.values_text {
+            Some(text) if text.len() == w.values.len() => text,
+            Some(_) => {
+                return Err(format!(
+                    "point {}: values and values_text have different lengths",
+                    w.point
+                ))
+            }
+            None => w
+                .values
+                .iter()
+                .map(|v| match v {
+                    serde_json::Value::String(s) => Ok(s.clone()),
+                    other => Err(format!(
+                        "point {}: value {other} has no values_text to read it exactly",
+                        w.point
+                    )),
+                })
+                .collect::<Result<_, _>>()?,
+        };
+        Ok(PointInfo {
+            point: w.point,
+            values,
+            moves: w.moves,
+        })
+    }
 }
 
 impl Manifest {
@@ -387,7 +461,11 @@ fn parse_point(path: &Path, manifest: &Manifest, index: usize) -> Result<PointDa
     })
 }
 
-/// Reads and parses a directory's manifest.
+/// Reads and parses a directory's manifest, with its canonical bytes: the
+/// file as this netgrow writes it. Comparing those, not the bytes on disk,
+/// lets a sweep begun by a netgrow that wrote point values as text be
+/// resumed or merged, while any difference in what the manifest says is
+/// still caught.
 pub fn read_manifest(dir: &Path) -> Result<(Manifest, Vec<u8>)> {
     let path = dir.join(MANIFEST);
     let bytes = fs::read(&path).map_err(|e| {
@@ -403,7 +481,8 @@ pub fn read_manifest(dir: &Path) -> Result<(Manifest, Vec<u8>)> {
             env!("CARGO_PKG_VERSION")
         ))
     })?;
-    Ok((manifest, bytes))
+    let canonical = manifest.to_bytes()?;
+    Ok((manifest, canonical))
 }
 
 /// Reads a directory's shard file, if it has one.
@@ -510,5 +589,24 @@ mod tests {
         let back: Manifest = serde_json::from_slice(&m.to_bytes().unwrap()).unwrap();
         assert_eq!(back, m);
         assert_eq!(m.point_file(7), "point-0007.csv");
+    }
+
+    #[test]
+    fn point_values_are_json_numbers_and_read_back_as_written() {
+        let mut m = manifest();
+        m.points[1].values = vec!["0.12345678901234568".into()];
+        m.points[0].values = vec!["closed".into()];
+        let json: serde_json::Value = serde_json::from_slice(&m.to_bytes().unwrap()).unwrap();
+        assert_eq!(json["points"][0]["values"], serde_json::json!(["closed"]));
+        assert!(json["points"][1]["values"][0].is_f64());
+        let back: Manifest = serde_json::from_slice(&m.to_bytes().unwrap()).unwrap();
+        assert_eq!(back, m);
+        // A manifest that wrote values as text only is read as before.
+        let old = r#"{"point": 3, "values": ["8", "open"]}"#;
+        let p: PointInfo = serde_json::from_str(old).unwrap();
+        assert_eq!(p.values, ["8", "open"]);
+        let bare = r#"{"point": 3, "values": [8]}"#;
+        let err = serde_json::from_str::<PointInfo>(bare).unwrap_err();
+        assert!(err.to_string().contains("values_text"), "{err}");
     }
 }

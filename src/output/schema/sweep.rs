@@ -14,6 +14,7 @@ pub const KEY: &str = "key";
 /// The files of a sweep directory.
 pub const SWEEP_TABLE: &str = "sweep.csv";
 pub const DIFFERENCE_TABLE: &str = "sweep_difference.csv";
+pub const REPLICATES_TABLE: &str = "sweep_replicates.csv";
 pub const MORRIS_TABLE: &str = "morris.csv";
 pub const SOBOL_TABLE: &str = "sobol.csv";
 pub const POINT_FILE: &str = "points/point-NNNN.csv";
@@ -26,6 +27,7 @@ pub const TIMING: &str = "timing.json";
 pub fn files() -> Vec<File> {
     vec![
         table(),
+        replicates_table(),
         difference_table(),
         morris_table(),
         sobol_table(),
@@ -104,6 +106,45 @@ pub fn table() -> File {
             metrics(None),
         ],
     }
+}
+
+/// `sweep_replicates.csv`.
+pub fn replicates_table() -> File {
+    File {
+        file: REPLICATES_TABLE,
+        written_by: Command::Sweep,
+        about: "The long (tidy) form of every replicate's value: one row per point × cohort × year (the years of sweep.csv) × metric × replicate. Key columns hold numbers for numeric keys, so `pandas.read_csv` gives numeric columns; filter on `metric` and group by the keys.",
+        parts: vec![
+            Part::new(
+                Place::Columns,
+                "",
+                vec![
+                    point(),
+                    keys(),
+                    cohort(),
+                    year(),
+                    metric(),
+                    replicate(),
+                    Column::new(
+                        "value",
+                        Unit::AsMetric,
+                        Kind::Value,
+                        None,
+                        "the figure in this replicate",
+                    ),
+                ],
+            ),
+            metrics(Some(SWEEP_TABLE)),
+        ],
+    }
+}
+
+fn replicate() -> Column {
+    Column::key(
+        REPLICATE,
+        Unit::Number,
+        "the replicate: an independent world, numbered from 0",
+    )
 }
 
 /// `sweep_difference.csv`.
@@ -276,11 +317,7 @@ pub fn point_file() -> File {
 pub fn point_timeseries() -> File {
     let mut columns = vec![
         point(),
-        Column::key(
-            REPLICATE,
-            Unit::Number,
-            "the replicate: an independent world, numbered from 0",
-        ),
+        replicate(),
         Column::key(WEEK, Unit::WeekNumber, "the simulated week, from 1"),
         cohort(),
     ];
@@ -347,7 +384,8 @@ pub fn manifest() -> File {
                 "One entry per point of the design.",
                 vec![
                     Column::key(POINT, Unit::Number, "the point, from 0"),
-                    Column::info("values", Unit::AsKey, "each key's value at the point as text, in the order of keys"),
+                    Column::info("values", Unit::AsKey, "each key's value at the point, in the order of keys: a number for a numeric key, text otherwise"),
+                    Column::info("values_text", Unit::Text, "the same values exactly as the point files' key columns write them, which merge and resume compare"),
                     Column::info("moves", Unit::Text, "one-at-a-time and Morris designs: the key this point moves from the base point or the trajectory's previous point (absent for base and first points and other designs)"),
                 ],
             ),
