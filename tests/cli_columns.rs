@@ -37,6 +37,8 @@ struct Described {
     /// CSV columns, in order (`<key>` and `replicate_<r>` stand for
     /// several).
     columns: Vec<String>,
+    /// The unit of each CSV column, by its codebook name.
+    units: BTreeMap<String, String>,
     /// The values of a long file's column, by column.
     values: BTreeMap<String, BTreeSet<String>>,
     /// JSON fields by the path of their object, each with whether it holds
@@ -62,6 +64,10 @@ fn codebook() -> (BTreeSet<String>, BTreeMap<String, Described>) {
             let place = &part["place"];
             if place == "columns" {
                 described.columns = columns.iter().map(name).collect();
+                described.units = columns
+                    .iter()
+                    .map(|c| (name(c), c["unit"].as_str().expect("a unit").to_string()))
+                    .collect();
             } else if let Some(column) = place["values_of"].as_str() {
                 let values = columns.iter().map(name).collect();
                 described.values.insert(column.to_string(), values);
@@ -80,10 +86,15 @@ fn codebook() -> (BTreeSet<String>, BTreeMap<String, Described>) {
     (statistics, files)
 }
 
-/// Whether a codebook column stands for a written column name.
-fn stands_for(described: &str, written: &str) -> bool {
+/// Whether a codebook column stands for a written column name. A
+/// calibration target's column is any name the file's other columns do
+/// not claim.
+fn stands_for(described: &str, written: &str, all: &[String]) -> bool {
     match described {
         "<key>" => written.contains('.'),
+        "<target>" => {
+            !written.contains('.') && !all.iter().any(|d| d != "<target>" && d == written)
+        }
         "replicate_<r>" => written
             .strip_prefix("replicate_")
             .is_some_and(|r| !r.is_empty() && r.bytes().all(|b| b.is_ascii_digit())),
@@ -127,7 +138,11 @@ fn check_csv(path: &Path, described: &Described, problems: &mut Vec<String>) {
     let mut reader = csv::Reader::from_path(path).expect("readable CSV");
     let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
     for column in &header {
-        if !described.columns.iter().any(|d| stands_for(d, column)) {
+        if !described
+            .columns
+            .iter()
+            .any(|d| stands_for(d, column, &described.columns))
+        {
             problems.push(format!(
                 "{}: column {column} not in the codebook",
                 path.display()
@@ -135,7 +150,10 @@ fn check_csv(path: &Path, described: &Described, problems: &mut Vec<String>) {
         }
     }
     for d in &described.columns {
-        if !header.iter().any(|column| stands_for(d, column)) {
+        if !header
+            .iter()
+            .any(|column| stands_for(d, column, &described.columns))
+        {
             problems.push(format!(
                 "{}: described column {d} not written",
                 path.display()
@@ -237,11 +255,10 @@ fn check_dirs(dirs: &[&Path]) -> (BTreeSet<String>, Vec<String>) {
     (seen, problems)
 }
 
-#[test]
-fn every_column_a_run_writes_is_in_the_codebook() {
-    let tmp = TempDir::new().unwrap();
-    let file = write(tmp.path(), "tiny.toml", TINY);
-    let out = tmp.path().join("run");
+/// A tiny run's directory in `tmp`.
+fn run_dir(tmp: &Path) -> PathBuf {
+    let file = write(tmp, "tiny.toml", TINY);
+    let out = tmp.join("run");
     netgrow()
         .arg("run")
         .arg(&file)
@@ -249,6 +266,13 @@ fn every_column_a_run_writes_is_in_the_codebook() {
         .arg(&out)
         .assert()
         .success();
+    out
+}
+
+#[test]
+fn every_column_a_run_writes_is_in_the_codebook() {
+    let tmp = TempDir::new().unwrap();
+    let out = run_dir(tmp.path());
     let (seen, problems) = check_dirs(&[&out]);
     assert!(problems.is_empty(), "{}", problems.join("\n"));
     assert_eq!(
@@ -266,12 +290,12 @@ fn every_column_a_run_writes_is_in_the_codebook() {
     );
 }
 
-#[test]
-fn every_column_a_sweep_writes_is_in_the_codebook() {
-    let tmp = TempDir::new().unwrap();
-    let file = write(tmp.path(), "tiny.toml", TINY);
-    let whole = tmp.path().join("sweep");
-    let shard = tmp.path().join("shard");
+/// Tiny sweeps in `tmp`: a grid, a shard of it, a Morris and a Sobol'
+/// design.
+fn sweep_dirs(tmp: &Path) -> Vec<PathBuf> {
+    let file = write(tmp, "tiny.toml", TINY);
+    let whole = tmp.join("sweep");
+    let shard = tmp.join("shard");
     for (out, extra) in [(&whole, None), (&shard, Some("1/2"))] {
         let mut cmd = netgrow();
         cmd.arg("sweep")
@@ -286,7 +310,7 @@ fn every_column_a_sweep_writes_is_in_the_codebook() {
     }
     let mut dirs = vec![whole, shard];
     for (design, points) in [("morris", "2"), ("sobol", "2")] {
-        let out = tmp.path().join(design);
+        let out = tmp.join(design);
         netgrow()
             .arg("sweep")
             .arg(&file)
@@ -299,6 +323,13 @@ fn every_column_a_sweep_writes_is_in_the_codebook() {
             .success();
         dirs.push(out);
     }
+    dirs
+}
+
+#[test]
+fn every_column_a_sweep_writes_is_in_the_codebook() {
+    let tmp = TempDir::new().unwrap();
+    let dirs = sweep_dirs(tmp.path());
     let dirs: Vec<&Path> = dirs.iter().map(PathBuf::as_path).collect();
     let (seen, problems) = check_dirs(&dirs);
     assert!(problems.is_empty(), "{}", problems.join("\n"));
@@ -317,4 +348,145 @@ fn every_column_a_sweep_writes_is_in_the_codebook() {
             "timing.json"
         ]
     );
+}
+
+/// A comparison in `tmp` of two tiny runs that differ in one key.
+fn compare_dir(tmp: &Path) -> PathBuf {
+    let file = write(tmp, "tiny.toml", TINY);
+    let runs = [tmp.join("before"), tmp.join("after")];
+    for (run, time) in runs.iter().zip(["40", "60"]) {
+        netgrow()
+            .arg("run")
+            .arg(&file)
+            .args(["--quiet", "--no-charts", "--set"])
+            .arg(format!("economy.value_of_time={time}"))
+            .arg("--out")
+            .arg(run)
+            .assert()
+            .success();
+    }
+    let out = tmp.join("compare");
+    netgrow()
+        .arg("compare")
+        .args(&runs)
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success();
+    out
+}
+
+/// A calibration in `tmp`: twelve candidates of the tiny town, one key
+/// fitted to two targets.
+fn calibrate_dir(tmp: &Path) -> PathBuf {
+    let file = write(tmp, "tiny.toml", TINY);
+    let targets = write(
+        tmp,
+        "targets.toml",
+        "[calibration]\ncandidates = 12\naccept = 0.5\nreplicates = 1\n\n\
+         [targets.revenue]\nstatistic = \"revenue_per_year\"\ncohort = \"connecting\"\nmean = 2000\nsd = 500\n\n\
+         [targets.referrals]\nstatistic = \"referrals_per_year\"\ncohort = \"networking\"\nmean = 3\nsd = 1\n\n\
+         [priors]\n\"economy.needs_per_year\" = { log_uniform = [1, 24] }\n",
+    );
+    let out = tmp.join("calibrate");
+    netgrow()
+        .arg("calibrate")
+        .arg(&file)
+        .arg("--targets")
+        .arg(&targets)
+        .args(["--quiet", "--no-charts", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    out
+}
+
+#[test]
+fn every_column_compare_and_calibrate_write_is_in_the_codebook() {
+    let tmp = TempDir::new().unwrap();
+    let compare = compare_dir(tmp.path());
+    let calibrate = calibrate_dir(tmp.path());
+    let (seen, problems) = check_dirs(&[&compare, &calibrate]);
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    for file in [
+        "comparison.csv",
+        "scenario_differences.csv",
+        "candidates.csv",
+        "posterior.csv",
+        "intervals.csv",
+        "fit.csv",
+        "sweep.json",
+        "sweep.csv",
+    ] {
+        assert!(seen.contains(file), "{file} not checked: {seen:?}");
+    }
+}
+
+/// Units whose columns may hold words: text, and a varied key's values
+/// (a group format is a word).
+const WORDS: [&str; 2] = ["text", "the key's"];
+
+/// Why a column of a CSV file would not load into pandas as numbers
+/// although the codebook does not declare it text, if it would not.
+fn not_numeric(path: &Path, described: &Described, problems: &mut Vec<String>) {
+    let mut reader = csv::Reader::from_path(path).expect("readable CSV");
+    let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
+    let units: Vec<&str> = header
+        .iter()
+        .map(|column| {
+            described
+                .columns
+                .iter()
+                .find(|d| stands_for(d, column, &described.columns))
+                .and_then(|d| described.units.get(d))
+                .map_or("text", String::as_str)
+        })
+        .collect();
+    for (row, record) in reader.records().enumerate() {
+        let record = record.expect("a readable row");
+        for (i, cell) in record.iter().enumerate() {
+            let fits = match units[i] {
+                unit if WORDS.contains(&unit) => true,
+                "true/false" => cell == "true" || cell == "false",
+                _ => cell.is_empty() || cell.parse::<f64>().is_ok(),
+            };
+            if !fits {
+                problems.push(format!(
+                    "{} row {}: {} = {cell:?} is not a number but its unit is {}",
+                    path.display(),
+                    row + 2,
+                    header[i],
+                    units[i]
+                ));
+            }
+        }
+    }
+}
+
+#[test]
+fn every_csv_loads_as_numbers_or_declared_text_and_data_has_no_unicode_minus() {
+    let tmp = TempDir::new().unwrap();
+    let mut dirs = vec![run_dir(tmp.path())];
+    dirs.extend(sweep_dirs(tmp.path()));
+    dirs.push(compare_dir(tmp.path()));
+    dirs.push(calibrate_dir(tmp.path()));
+    let (_, files) = codebook();
+    let mut problems = Vec::new();
+    let mut csvs = 0;
+    for dir in &dirs {
+        for (rel, path) in data_files(dir) {
+            let text = fs::read_to_string(&path).expect("UTF-8 data");
+            if text.contains('\u{2212}') {
+                problems.push(format!("{}: holds a Unicode minus", path.display()));
+            }
+            if let (true, Some(described)) =
+                (rel.ends_with(".csv"), files.get(&codebook_name(&rel)))
+            {
+                not_numeric(&path, described, &mut problems);
+                csvs += 1;
+            }
+        }
+    }
+    assert!(csvs >= 20, "only {csvs} CSV files checked");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
 }

@@ -29,6 +29,7 @@ use crate::chart::numbers;
 use crate::chart::ChartOptions;
 use crate::metrics::Stat;
 use crate::output::num;
+use crate::output::schema::calibrate as schema;
 use crate::scenario::Scenario;
 use crate::sweep::store::write_file;
 
@@ -37,13 +38,13 @@ pub const CALIBRATED: &str = "calibrated.toml";
 /// The targets file, as given.
 pub const TARGETS: &str = "targets.toml";
 /// Every candidate.
-pub const CANDIDATES: &str = "candidates.csv";
+pub const CANDIDATES: &str = schema::CANDIDATES;
 /// The kept candidates.
-pub const POSTERIOR: &str = "posterior.csv";
+pub const POSTERIOR: &str = schema::POSTERIOR;
 /// Each key's posterior.
-pub const INTERVALS: &str = "intervals.csv";
+pub const INTERVALS: &str = schema::INTERVALS;
 /// Each target against the calibrated scenario.
-pub const FIT: &str = "fit.csv";
+pub const FIT: &str = schema::FIT;
 /// The report.
 pub const REPORT: &str = "report.html";
 
@@ -145,11 +146,9 @@ fn finish_csv(w: csv::Writer<Vec<u8>>, what: &str) -> Result<Vec<u8>> {
 
 fn candidates_csv(c: &Calibration) -> Result<Vec<u8>> {
     let mut w = csv::Writer::from_writer(Vec::new());
-    let mut header = vec!["candidate".to_string()];
-    header.extend(c.targets.priors.iter().map(|p| p.key.clone()));
-    header.extend(c.targets.targets.iter().map(|t| t.name.clone()));
-    header.extend(["distance".to_string(), "accepted".to_string()]);
-    w.write_record(&header)?;
+    let keys: Vec<String> = c.targets.priors.iter().map(|p| p.key.clone()).collect();
+    let targets: Vec<String> = c.targets.targets.iter().map(|t| t.name.clone()).collect();
+    w.write_record(schema::candidates().header_with(&keys, &targets, 0))?;
     let observed: Vec<f64> = c.targets.targets.iter().map(|t| t.mean).collect();
     let scale: Vec<f64> = c.targets.targets.iter().map(|t| t.sd).collect();
     let noisy = &c.fitted.observed_as;
@@ -167,7 +166,7 @@ fn candidates_csv(c: &Calibration) -> Result<Vec<u8>> {
 
 fn posterior_csv(c: &Calibration) -> Result<Vec<u8>> {
     let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(["candidate", "key", "raw", "adjusted", "distance", "weight"])?;
+    w.write_record(schema::posterior().header())?;
     let p = &c.fitted.posterior;
     for (row, &i) in p.accepted.iter().enumerate() {
         for (k, prior) in c.targets.priors.iter().enumerate() {
@@ -186,21 +185,7 @@ fn posterior_csv(c: &Calibration) -> Result<Vec<u8>> {
 
 fn intervals_csv(c: &Calibration) -> Result<Vec<u8>> {
     let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record([
-        "key",
-        "prior",
-        "prior_low",
-        "prior_high",
-        "median",
-        "low_50",
-        "high_50",
-        "low_90",
-        "high_90",
-        "raw_median",
-        "raw_low_90",
-        "raw_high_90",
-        "calibrated",
-    ])?;
+    w.write_record(schema::intervals().header())?;
     for (p, i) in c.targets.priors.iter().zip(&c.fitted.intervals) {
         w.write_record([
             p.key.clone(),
@@ -223,21 +208,7 @@ fn intervals_csv(c: &Calibration) -> Result<Vec<u8>> {
 
 fn fit_csv(c: &Calibration) -> Result<Vec<u8>> {
     let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record([
-        "target",
-        "statistic",
-        "cohort",
-        "year",
-        "observed",
-        "observed_sd",
-        "observed_low",
-        "observed_high",
-        "simulated",
-        "simulated_ci_low",
-        "simulated_ci_high",
-        "n",
-        "z",
-    ])?;
+    w.write_record(schema::fit().header())?;
     for (t, s) in c.targets.targets.iter().zip(c.simulated) {
         let (lo, hi) = observed_interval(t);
         w.write_record([

@@ -25,6 +25,7 @@ use crate::chart::style::{
     INK, MUTED,
 };
 use crate::chart::{self, Picture};
+use crate::output::schema::compare as schema;
 
 /// The files a comparison writes, relative to its directory.
 pub const FILES: [&str; 5] = [
@@ -47,37 +48,37 @@ struct Figure {
 
 const FIGURES: [Figure; 6] = [
     Figure {
-        name: "referrals_per_month_final_year",
+        name: schema::FIGURES[0].0,
         label: "Referrals per month, final year",
         money: false,
         value: |d, i| d.final_year(i).referrals_per_month,
     },
     Figure {
-        name: "cumulative_referrals",
+        name: schema::FIGURES[1].0,
         label: "Referrals over the run",
         money: false,
         value: |d, i| d.final_year(i).cumulative_referrals,
     },
     Figure {
-        name: "cumulative_revenue",
+        name: schema::FIGURES[2].0,
         label: "Revenue over the run (gross)",
         money: true,
         value: |d, i| d.final_year(i).cumulative_revenue,
     },
     Figure {
-        name: "net_value",
+        name: schema::FIGURES[3].0,
         label: "Net value over the run",
         money: true,
         value: |d, i| d.net_value(i).last().copied().unwrap_or(Stat::of(&[])),
     },
     Figure {
-        name: "revenue_per_hour_over_run",
+        name: schema::FIGURES[4].0,
         label: "Revenue per hour, over the run",
         money: true,
         value: |d, i| d.return_on_time(i).last().copied().unwrap_or(Stat::of(&[])),
     },
     Figure {
-        name: "trusted_ties",
+        name: schema::FIGURES[5].0,
         label: "Trusted ties at the end",
         money: false,
         value: |d, i| d.final_year(i).trusted_ties,
@@ -165,9 +166,7 @@ fn datum(x: f64) -> String {
 
 fn figures_csv(c: &Comparison) -> Result<String> {
     let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record([
-        "figure", "run", "dir", "variant", "cohort", "mean", "ci_low", "ci_high", "n",
-    ])?;
+    w.write_record(schema::comparison().header())?;
     for f in &FIGURES {
         for &(i, j) in &c.shared {
             for (run, data, s) in [("a", &c.a, i), ("b", &c.b, j)] {
@@ -193,7 +192,7 @@ fn figures_csv(c: &Comparison) -> Result<String> {
 
 fn keys_csv(changed: &[Changed]) -> Result<String> {
     let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(["key", "a", "b"])?;
+    w.write_record(schema::scenario_differences().header())?;
     for k in changed {
         w.write_record([
             k.key.as_str(),

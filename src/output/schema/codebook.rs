@@ -32,10 +32,20 @@ pub fn markdown() -> String {
     let mut t = String::new();
     t.push_str(INTRO);
     legend(&mut t);
-    for command in [Command::Run, Command::Sweep] {
+    for command in [
+        Command::Run,
+        Command::Sweep,
+        Command::Compare,
+        Command::Calibrate,
+    ] {
         let _ = match command {
             Command::Run => writeln!(t, "\n## The files of `netgrow run`"),
             Command::Sweep => writeln!(t, "\n## The files of `netgrow sweep`"),
+            Command::Compare => writeln!(t, "\n## The files of `netgrow compare`"),
+            Command::Calibrate => writeln!(
+                t,
+                "\n## The files of `netgrow calibrate`\n\nA calibration directory is a sweep directory of the candidates (its files above), with these besides."
+            ),
         };
         for file in files().iter().filter(|f| f.written_by == command) {
             write_file(&mut t, file);
@@ -46,7 +56,8 @@ pub fn markdown() -> String {
 
 const INTRO: &str = "# Output files: the codebook
 
-Every column of every file `netgrow run` and `netgrow sweep` write: its
+Every column of every file `netgrow run`, `sweep`, `compare` and
+`calibrate` write: its
 unit, its kind (a flow, a stock, a count, …), whom it is per (a member or
 a whole), and what it means. This page is printed by `netgrow columns`
 (`netgrow columns --json` prints the same for programs) from the schema

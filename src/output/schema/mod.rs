@@ -6,12 +6,15 @@
 //! names defined here, so the two cannot drift apart; the codebook
 //! (`netgrow columns`, `docs/outputs.md`) is printed from it by
 //! [`codebook`]. [`run`] describes the files of `netgrow run`, [`sweep`]
-//! those of `netgrow sweep`. JSON files are described by the fields of
+//! those of `netgrow sweep`, [`compare`] those of `netgrow compare` and
+//! [`calibrate`] those `netgrow calibrate` adds to a sweep's. JSON files are described by the fields of
 //! the objects at each path: `variants[].cohorts[]` is every element of
 //! `cohorts` in every element of `variants`, `[]` the elements of a file
 //! that is a list.
 
+pub mod calibrate;
 pub mod codebook;
+pub mod compare;
 pub mod differences;
 pub mod run;
 pub mod sweep;
@@ -115,6 +118,8 @@ pub enum Unit {
     AsMetric,
     /// The unit of the varied scenario key.
     AsKey,
+    /// The unit of the statistic a calibration target observes.
+    AsTarget,
 }
 
 impl Unit {
@@ -144,6 +149,7 @@ impl Unit {
             Unit::Boolean => "true/false",
             Unit::AsMetric => "the metric's",
             Unit::AsKey => "the key's",
+            Unit::AsTarget => "the target's",
         }
     }
 }
@@ -304,6 +310,8 @@ pub enum Name {
     EachKey,
     /// `replicate_0`, `replicate_1`, … one per replicate.
     EachReplicate,
+    /// One column per calibration target, named as in the targets file.
+    EachTarget,
 }
 
 /// The start of each replicate's column in a point file.
@@ -316,6 +324,7 @@ impl Name {
             Name::Is(name) => name.clone(),
             Name::EachKey => "<key>".into(),
             Name::EachReplicate => format!("{REPLICATE_PREFIX}<r>").into(),
+            Name::EachTarget => "<target>".into(),
         }
     }
 }
@@ -442,6 +451,8 @@ impl Part {
 pub enum Command {
     Run,
     Sweep,
+    Compare,
+    Calibrate,
 }
 
 /// One file an output directory holds.
@@ -473,11 +484,19 @@ impl File {
     /// The header of a CSV file, with one column per varied key (named by
     /// `keys`) and per replicate where the file has them.
     pub fn header_for(&self, keys: &[String], replicates: u32) -> Vec<String> {
+        self.header_with(keys, &[], replicates)
+    }
+
+    /// The header of a CSV file, with one column per varied key, per
+    /// calibration target (named by `targets`) and per replicate where the
+    /// file has them.
+    pub fn header_with(&self, keys: &[String], targets: &[String], replicates: u32) -> Vec<String> {
         self.columns()
             .iter()
             .flat_map(|c| match &c.name {
                 Name::Is(name) => vec![name.to_string()],
                 Name::EachKey => keys.to_vec(),
+                Name::EachTarget => targets.to_vec(),
                 Name::EachReplicate => (0..replicates)
                     .map(|r| format!("{REPLICATE_PREFIX}{r}"))
                     .collect(),
@@ -513,6 +532,8 @@ pub fn statistics() -> Vec<Column> {
 pub fn files() -> Vec<File> {
     let mut all = run::files();
     all.extend(sweep::files());
+    all.extend(compare::files());
+    all.extend(calibrate::files());
     all
 }
 
