@@ -10,6 +10,7 @@ mod cli_extras;
 mod cli_graph;
 mod cli_input;
 mod cli_plot;
+mod cli_print;
 mod cli_report;
 mod cli_run;
 mod cli_safety;
