@@ -239,7 +239,10 @@ fn svgs_carry_title_axis_labels_and_legend_entries_as_text() {
         ),
         (
             "return_on_time",
-            &["Revenue per hour (£/h)", "Month since the start of the run"][..],
+            &[
+                "Revenue per hour since the start (£/h)",
+                "Month since the start of the run",
+            ][..],
         ),
         (
             "non_business_value",

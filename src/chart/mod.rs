@@ -161,8 +161,12 @@ impl Chart {
                     "earns more",
                     "earn as much (95% interval includes zero)",
                 )
-                .map(|l| format!("Revenue per hour spent networking ({cur}/h): {l}")),
-                format!("Return on time: revenue per hour spent networking ({cur}/h)"),
+                .map(|l| {
+                    format!("Revenue per hour spent networking, since the start ({cur}/h): {l}")
+                }),
+                format!(
+                    "Return on time: revenue per hour spent networking since the start ({cur}/h)"
+                ),
             ),
             Chart::NonBusinessValue => "Non-business value received per member, by kind".into(),
             Chart::Separation => "Degrees of separation in the acquaintance network".into(),

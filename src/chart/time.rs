@@ -625,7 +625,7 @@ pub fn return_on_time<DB: DrawingBackend>(
         colour: data.colour(i),
         points: weekly_points(&data.return_on_time(i), false),
     };
-    let desc = format!("Revenue per hour ({cur}/h)");
+    let desc = format!("Revenue per hour since the start ({cur}/h)");
     let y = YAxis {
         desc: &desc,
         currency: Some(&cur),
@@ -828,7 +828,7 @@ pub fn return_on_time_caption(data: &RunData) -> String {
             .map(|(k, &i)| {
                 if k == 0 {
                     format!(
-                        "{} members earn {} per hour spent networking",
+                        "{} members earn {} per hour spent networking over the run",
                         label(data, i),
                         money(&cur, last(i))
                     )

@@ -73,7 +73,7 @@ const FIGURES: [Figure; 6] = [
     },
     Figure {
         name: schema::FIGURES[4].0,
-        label: "Revenue per hour, over the run",
+        label: "Revenue per hour over the run",
         money: true,
         value: |d, i| d.return_on_time(i).last().copied().unwrap_or(Stat::of(&[])),
     },

@@ -154,7 +154,7 @@ pub fn render(data: &RunData, svg: &str) -> String {
         row(
             &mut h,
             "revenue_per_hour_over_run",
-            "Revenue per hour networking, over the whole run (gross)",
+            "Revenue per hour over the run (gross)",
             &data.series[i].label,
             &interval_text(&r, &m, true),
             r.mean,

@@ -328,8 +328,8 @@ fn revenue_table(h: &mut String, data: &RunData, arm: &Arm) {
             "Pitch",
             "Revenue",
             "Hours",
-            "Revenue per hour (gross)",
-            "Revenue per hour above staying home",
+            "Revenue per hour over the run (gross)",
+            "Revenue per hour over the run, above staying home",
             "Cost (fees and time)",
         ],
     );

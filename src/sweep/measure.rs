@@ -104,8 +104,8 @@ pub const HEADLINES: [Headline; 20] = [
     ),
     headline!(
         revenue_per_hour,
-        "Revenue per hour",
-        "revenue per hour spent networking",
+        "Year's revenue per hour",
+        "revenue per hour spent networking during the year (that year's revenue ÷ that year's hours, not since the start)",
         true
     ),
     headline!(

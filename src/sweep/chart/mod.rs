@@ -574,6 +574,18 @@ mod drawing {
     }
 
     #[test]
+    fn a_sweeps_revenue_per_hour_is_named_as_the_years_not_the_runs() {
+        let data = sweep(Design::Grid, &["groups.format=open,closed"], None);
+        let k = data.metric("revenue_per_hour").unwrap();
+        let cur = &data.scenario.economy.currency;
+        assert_eq!(
+            numbers_title(&data, k),
+            format!("Year's revenue per hour in year 1 ({cur})")
+        );
+        assert!(super::super::results::metric_label(k).contains("not since the start"));
+    }
+
+    #[test]
     fn each_design_gets_its_charts() {
         let one = sweep(
             Design::Grid,
