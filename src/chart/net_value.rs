@@ -11,7 +11,7 @@ use plotters::prelude::*;
 
 use super::data::RunData;
 use super::message::{clause, leads};
-use super::numbers::money;
+use super::numbers::{money, money_interval};
 use super::style::{frame, Header, Look};
 use super::time::{band_note, legend, months, multiples, per_variant, weekly_points, Curve, YAxis};
 use super::{by_variant, join, ranked, sentence, variant_prefix};
@@ -121,7 +121,7 @@ pub fn caption(data: &RunData) -> String {
                     let e = end(i)?;
                     let ci = match crate::report::html::interval(e.ci_low, e.ci_high, e.n) {
                         Some((lo, hi)) => {
-                            format!(" (95% CI {} to {})", money(cur, lo), money(cur, hi))
+                            format!(" (95% CI {})", money_interval(cur, lo, hi))
                         }
                         None => String::new(),
                     };

@@ -739,7 +739,7 @@ pub fn cumulative_referrals_caption(data: &RunData) -> String {
         };
         let ta = total(a);
         let ci = if ta.n > 1 && ta.ci_low.is_finite() && ta.ci_high.is_finite() {
-            format!(" (95% CI {}–{})", f(ta.ci_low), f(ta.ci_high))
+            format!(" (95% CI {})", numbers::interval(ta.ci_low, ta.ci_high))
         } else {
             String::new()
         };

@@ -19,7 +19,7 @@ use plotters::prelude::*;
 use super::html::{self, escape, Extras};
 use super::keys::{self, Changed};
 use crate::chart::data::{RunData, Stat};
-use crate::chart::numbers::{amount, money};
+use crate::chart::numbers::{amount, interval, money, money_interval};
 use crate::chart::style::{
     axes_look, category_label, frame, grid, titled, Drawn, Header, LegendItem, Look, Mark, Ticked,
     INK, MUTED,
@@ -213,7 +213,13 @@ fn with_interval(s: &Stat, money_unit: Option<&str>) -> String {
         None => amount(x),
     };
     match html::interval(s.ci_low, s.ci_high, s.n) {
-        Some((lo, hi)) => format!("{} (95% CI {} to {})", f(s.mean), f(lo), f(hi)),
+        Some((lo, hi)) => {
+            let both = match money_unit {
+                Some(cur) => money_interval(cur, lo, hi),
+                None => interval(lo, hi),
+            };
+            format!("{} (95% CI {both})", f(s.mean))
+        }
         None => f(s.mean),
     }
 }

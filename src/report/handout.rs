@@ -9,7 +9,7 @@ use std::fmt::Write as _;
 use super::html::{self, escape, plural, Extras};
 use super::keys::from_defaults;
 use crate::chart::data::{RunData, Stat};
-use crate::chart::numbers::{amount, money};
+use crate::chart::numbers::{amount, interval, money, money_interval};
 use crate::chart::Chart;
 use crate::compare::{Measure, Verdict};
 use crate::output::differences::signed;
@@ -38,16 +38,22 @@ fn row(h: &mut String, field: &str, what: &str, who: &str, text: &str, value: f6
 
 /// "£1,234 (95% CI £1,100 to £1,400)"; "(lower end shown as 0)" where a
 /// count's interval reaches below zero.
-fn interval_text(s: &Stat, fmt: &dyn Fn(f64) -> String, never_negative: bool) -> String {
+/// `currency` is the amount's, `None` for a count or rate.
+fn interval_text(s: &Stat, currency: Option<&str>, never_negative: bool) -> String {
+    let mean = match currency {
+        Some(cur) => money(cur, s.mean),
+        None => amount(s.mean),
+    };
+    let both = |lo: f64, hi: f64| match currency {
+        Some(cur) => money_interval(cur, lo, hi),
+        None => interval(lo, hi),
+    };
     match html::interval(s.ci_low, s.ci_high, s.n) {
-        Some((lo, hi)) if never_negative && lo < 0.0 => format!(
-            "{} (95% CI {} to {}; lower end cut at 0)",
-            fmt(s.mean),
-            fmt(0.0),
-            fmt(hi)
-        ),
-        Some((lo, hi)) => format!("{} (95% CI {} to {})", fmt(s.mean), fmt(lo), fmt(hi)),
-        None => fmt(s.mean),
+        Some((lo, hi)) if never_negative && lo < 0.0 => {
+            format!("{mean} (95% CI {}; lower end cut at 0)", both(0.0, hi))
+        }
+        Some((lo, hi)) => format!("{mean} (95% CI {})", both(lo, hi)),
+        None => mean,
     }
 }
 
@@ -55,7 +61,6 @@ fn interval_text(s: &Stat, fmt: &dyn Fn(f64) -> String, never_negative: bool) ->
 pub fn render(data: &RunData, svg: &str) -> String {
     let s = &data.scenario;
     let cur = s.economy.currency.clone();
-    let m = |x: f64| money(&cur, x);
     let mut h = String::new();
     html::begin_page(
         &mut h,
@@ -106,7 +111,7 @@ pub fn render(data: &RunData, svg: &str) -> String {
             "net_value",
             "Net value",
             who,
-            &interval_text(&net, &m, false),
+            &interval_text(&net, Some(&cur), false),
             net.mean,
         );
     }
@@ -133,7 +138,6 @@ pub fn render(data: &RunData, svg: &str) -> String {
             d.difference.mean,
         );
     }
-    let fixed2 = |x: f64| amount(x);
     for i in 0..data.series.len() {
         let r = data.final_year(i).referrals_per_month;
         row(
@@ -141,7 +145,7 @@ pub fn render(data: &RunData, svg: &str) -> String {
             "referrals_per_month_final",
             &format!("Referrals a month in year {}", md.years),
             &data.series[i].label,
-            &interval_text(&r, &fixed2, true),
+            &interval_text(&r, None, true),
             r.mean,
         );
     }
@@ -156,7 +160,7 @@ pub fn render(data: &RunData, svg: &str) -> String {
             "revenue_per_hour_over_run",
             "Revenue per hour over the run (gross)",
             &data.series[i].label,
-            &interval_text(&r, &m, true),
+            &interval_text(&r, Some(&cur), true),
             r.mean,
         );
     }

@@ -134,10 +134,9 @@ fn varied(h: &mut String, data: &SweepData) {
 fn with_ci(data: &SweepData, metric: usize, s: &Stat) -> String {
     match html::interval(s.ci_low, s.ci_high, s.n) {
         Some((low, high)) => format!(
-            "{} ({} to {})",
+            "{} ({})",
             amount(data, metric, s.mean),
-            amount(data, metric, low),
-            amount(data, metric, high)
+            chart::interval(data, metric, low, high)
         ),
         None => amount(data, metric, s.mean),
     }

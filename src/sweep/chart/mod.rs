@@ -246,6 +246,16 @@ pub fn amount(data: &SweepData, metric: usize, x: f64) -> String {
     }
 }
 
+/// An interval of the metric as the report writes it, both ends to the
+/// same precision.
+pub fn interval(data: &SweepData, metric: usize, lo: f64, hi: f64) -> String {
+    if super::measure::HEADLINES[metric].money {
+        numbers::money_interval(&data.scenario.economy.currency, lo, hi)
+    } else {
+        numbers::interval(lo, hi)
+    }
+}
+
 /// An axis tick label for the metric.
 fn metric_tick(data: &SweepData, metric: usize, x: f64, span: f64) -> String {
     if super::measure::HEADLINES[metric].money {

@@ -166,11 +166,10 @@ pub fn caption(data: &SweepData, metric: usize) -> String {
     let fmt = |x: f64| amount(data, metric, x);
     let described = |k: usize| {
         format!(
-            "{} (μ* {}, 95% interval {} to {}; σ {})",
+            "{} (μ* {}, 95% interval {}; σ {})",
             name(k),
             fmt(fx[k].mu_star),
-            fmt(fx[k].mu_star_low),
-            fmt(fx[k].mu_star_high),
+            super::interval(data, metric, fx[k].mu_star_low, fx[k].mu_star_high),
             fmt(fx[k].sigma)
         )
     };

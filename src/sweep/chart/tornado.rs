@@ -474,7 +474,11 @@ pub fn caption(data: &SweepData, metric: usize) -> String {
         e.swing.ci_high,
         e.swing.n,
     ) {
-        Some((lo, hi)) => format!("{} ({} to {})", fmt(e.swing()), fmt(lo), fmt(hi)),
+        Some((lo, hi)) => format!(
+            "{} ({})",
+            fmt(e.swing()),
+            super::interval(data, metric, lo, hi)
+        ),
         None => fmt(e.swing()),
     };
     let listed = |tier: &[&Effect]| {
