@@ -140,6 +140,53 @@ fn a_cohort_has_one_colour_in_every_variant_and_each_variant_its_panel() {
     assert!(!texts.iter().any(|t| t == "open: networking"), "{texts:?}");
 }
 
+/// The colours an SVG strokes, as `#RRGGBB`.
+fn strokes(svg: &str) -> std::collections::BTreeSet<String> {
+    svg.split("stroke=\"#")
+        .skip(1)
+        .map(|t| format!("#{}", &t[..6]).to_uppercase())
+        .collect()
+}
+
+#[test]
+fn paired_differences_keep_the_cohort_colours_and_name_each_comparison() {
+    let dir = variants_run();
+    let data = RunData::load(dir).expect("run loads");
+    let hex = |c: plotters::style::RGBColor| format!("#{:02X}{:02X}{:02X}", c.0, c.1, c.2);
+    let s = |v: &str, c: &str| data.series_of(v, c).expect("series");
+    let connecting = hex(data.colour(s("open", "connecting")));
+    let networking = hex(data.colour(s("open", "networking")));
+    let svg = fs::read_to_string(dir.join("charts/paired_differences.svg")).expect("svg");
+    let drawn = strokes(&svg);
+    assert!(
+        drawn.contains(&connecting) && drawn.contains(&networking),
+        "{drawn:?}"
+    );
+    // Four comparisons, but no colour beyond the two cohorts' and the
+    // greys and ink of axes and cohort-to-cohort differences.
+    let greys = ["#1A1A1A", "#555555", "#DDDDDD"];
+    for c in &drawn {
+        assert!(
+            *c == connecting || *c == networking || greys.contains(&c.as_str()),
+            "{c} is not a cohort's colour: {drawn:?}"
+        );
+    }
+    let texts = svg_texts(&svg);
+    for heading in [
+        "open: networking − connecting",
+        "closed: networking − connecting",
+        "connecting: closed − open",
+        "networking: closed − open",
+        "connecting: one variant − another",
+        "networking: one variant − another",
+    ] {
+        assert!(
+            texts.iter().any(|t| t == heading),
+            "`{heading}` missing from {texts:?}"
+        );
+    }
+}
+
 /// The `data-value` of every cell of `html` whose `data-field` is `field`.
 fn values_of(html: &str, field: &str) -> Vec<f64> {
     let key = format!("data-field=\"{field}\" data-value=\"");

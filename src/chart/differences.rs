@@ -2,6 +2,11 @@
 //! the paired difference a − b in total referrals and in net value, month
 //! by month, with its 95% band across replicates and a line at zero. Where
 //! the band leaves zero, one side leads; where it holds zero, it is a tie.
+//!
+//! Colours mean what they mean in every other chart: a difference between
+//! variants for one cohort is drawn in that cohort's colour, a difference
+//! between cohorts in ink. With several comparisons each has its own small
+//! panel, named by the comparison, on an axis shared by its measure.
 
 use anyhow::Result;
 use plotters::coord::Shift;
@@ -10,8 +15,8 @@ use plotters::prelude::*;
 use super::data::RunData;
 use super::numbers::fixed;
 use super::sentence;
-use super::style::{frame, series_colour, titled, Header, LegendItem, Look, Mark};
-use super::time::{panel, Curve, YAxis};
+use super::style::{frame, titled, Header, LegendItem, Look, Mark, INK};
+use super::time::{multiples, Curve, Multiple, YAxis};
 use crate::compare::{ComparisonReport, Kind, Measure};
 
 /// The comparisons drawn: every one, except in a `[focal]` design, where
@@ -39,6 +44,62 @@ fn name(c: &ComparisonReport) -> String {
     }
 }
 
+/// The colour of a comparison: its cohort's when it compares one cohort in
+/// two variants, ink when it compares cohorts (or focal members).
+pub fn colour(data: &RunData, c: &ComparisonReport) -> RGBColor {
+    match c.comparison.kind {
+        Kind::Variants => data
+            .series
+            .iter()
+            .position(|s| {
+                s.variant_index == c.comparison.a.arm && s.cohort_index == c.comparison.a.cohort
+            })
+            .map_or(INK, |i| data.colour(i)),
+        Kind::Cohorts | Kind::Individual { .. } => INK,
+    }
+}
+
+/// The legend: one entry per colour drawn, saying what it compares.
+fn legend(data: &RunData, shown: &[&ComparisonReport]) -> Vec<LegendItem> {
+    let mut items: Vec<(RGBColor, String)> = Vec::new();
+    for c in shown {
+        let colour = colour(data, c);
+        let label = match c.comparison.kind {
+            Kind::Variants => {
+                let cohort = data
+                    .series
+                    .iter()
+                    .find(|s| s.cohort_index == c.comparison.a.cohort)
+                    .map_or("", |s| s.cohort.as_str());
+                format!("{cohort}: one variant − another")
+            }
+            Kind::Cohorts if shown.len() > 1 => "one cohort − another".to_string(),
+            _ => name(c),
+        };
+        if !items.iter().any(|(k, l)| *k == colour && *l == label) {
+            items.push((colour, label));
+        }
+    }
+    items
+        .into_iter()
+        .map(|(k, l)| LegendItem::new(Mark::Line(k), l))
+        .collect()
+}
+
+/// A small panel's heading: what the two sides share said once
+/// ("open: networking − connecting", "connecting: closed − open").
+fn panel_heading(c: &ComparisonReport) -> String {
+    let split = |s: &str| {
+        s.split_once(": ")
+            .map(|(v, k)| (v.to_string(), k.to_string()))
+    };
+    match (split(&c.a_name), split(&c.b_name)) {
+        (Some((va, ka)), Some((vb, kb))) if va == vb => format!("{va}: {ka} − {kb}"),
+        (Some((va, ka)), Some((vb, kb))) if ka == kb => format!("{ka}: {va} − {vb}"),
+        _ => name(c),
+    }
+}
+
 /// The net-value measure the run reports.
 fn net(data: &RunData) -> Measure {
     if data.results.baseline {
@@ -56,11 +117,7 @@ pub fn draw<DB: DrawingBackend>(
     title: &str,
 ) -> Result<()> {
     let shown = drawn(data);
-    let legend: Vec<LegendItem> = shown
-        .iter()
-        .enumerate()
-        .map(|(i, c)| LegendItem::new(Mark::Line(series_colour(i)), name(c)))
-        .collect();
+    let legend = legend(data, &shown);
     let subtitle = if shown.is_empty() {
         "One cohort and one variant: nothing to compare.".to_string()
     } else {
@@ -88,37 +145,52 @@ pub fn draw<DB: DrawingBackend>(
             &left,
             Measure::CumulativeReferrals,
             "Total referrals received".to_string(),
-            "Difference in referrals per member".to_string(),
+            if shown.len() > 1 {
+                "Referrals per member".to_string()
+            } else {
+                "Difference in referrals per member".to_string()
+            },
             None,
         ),
         (
             &right,
             net(data),
             net_heading,
-            format!("Difference per member ({cur})"),
+            if shown.len() > 1 {
+                format!("Per member ({cur})")
+            } else {
+                format!("Difference per member ({cur})")
+            },
             Some(cur.as_str()),
         ),
     ];
     let months = data.weeks as f64 * 12.0 / crate::summary::WEEKS_PER_YEAR as f64;
     for (a, measure, heading, desc, currency) in panels {
         let body = titled(a, look, &heading)?;
-        let curves: Vec<Curve> = shown
+        let panels: Vec<Multiple> = shown
             .iter()
-            .enumerate()
-            .map(|(i, c)| Curve {
-                colour: series_colour(i),
-                points: c
-                    .monthly
-                    .iter()
-                    .find(|m| m.measure == measure.name())
-                    .map(|m| {
-                        m.months
-                            .iter()
-                            .enumerate()
-                            .map(|(k, s)| ((k + 1) as f64, *s))
-                            .collect()
-                    })
-                    .unwrap_or_default(),
+            .map(|c| Multiple {
+                heading: if shown.len() > 1 {
+                    panel_heading(c)
+                } else {
+                    String::new()
+                },
+                curves: vec![Curve {
+                    colour: colour(data, c),
+                    points: c
+                        .monthly
+                        .iter()
+                        .find(|m| m.measure == measure.name())
+                        .map(|m| {
+                            m.months
+                                .iter()
+                                .enumerate()
+                                .map(|(k, s)| ((k + 1) as f64, *s))
+                                .collect()
+                        })
+                        .unwrap_or_default(),
+                }],
+                events: Vec::new(),
             })
             .collect();
         let y = YAxis {
@@ -126,7 +198,7 @@ pub fn draw<DB: DrawingBackend>(
             currency,
             signed: true,
         };
-        panel(&body, look, months, &y, &curves, &[], &[])?;
+        multiples(&body, look, months, &y, &panels, &[])?;
     }
     Ok(())
 }

@@ -171,8 +171,19 @@ pub fn multiples<DB: DrawingBackend>(
             );
         }
     }
-    for (m, a) in multiples.iter().zip(grid(area, multiples.len())) {
-        let body = titled(&a, look, &m.heading)?;
+    let cells = grid(area, multiples.len());
+    let headings: Vec<String> = multiples.iter().map(|m| m.heading.clone()).collect();
+    // Many small panels: headings shrink together until the longest fits.
+    let style = match cells.first() {
+        Some(a) => {
+            look.fitted_panel_title(a, &headings, a.dim_in_pixel().0 as i32 - look.px(38.0))?
+        }
+        None => look.panel_title(INK),
+    };
+    for (m, a) in multiples.iter().zip(cells) {
+        a.draw_text(&m.heading, &style, (look.px(30.0), look.px(4.0)))
+            .drawn()?;
+        let body = a.split_vertically(look.px(52.0)).1;
         panel_within(
             &body,
             look,
