@@ -129,6 +129,68 @@ fn every_replicate_is_in_the_long_table(out: &Path, points: usize, cohorts: usiz
     assert_eq!(seen, rows.len());
 }
 
+/// In the difference heatmap, a value whose interval includes zero is
+/// marked "≈", never bracketed like an accountant's loss; the caption says
+/// what the mark means; and every cell label sits on a backing of its own,
+/// drawn after the zero contour, so the contour never strikes it out.
+fn difference_cells_say_about_and_lie_over_the_contour(out: &Path) {
+    let svg = fs::read_to_string(out.join("charts/difference_cumulative_revenue.svg")).unwrap();
+    let elements: Vec<&str> = svg.split('<').collect();
+    let labels: Vec<usize> = elements
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| {
+            let text = e.rsplit('>').next().unwrap_or_default().trim();
+            e.starts_with("text") && text.contains('£') && !text.contains(' ')
+        })
+        .map(|(i, _)| i)
+        .collect();
+    let texts: Vec<&str> = labels
+        .iter()
+        .filter_map(|&i| elements[i].rsplit('>').next())
+        .map(str::trim)
+        .collect();
+    assert!(texts.iter().any(|t| t.starts_with('≈')), "{texts:?}");
+    assert!(!texts.iter().any(|t| t.contains('(')), "{texts:?}");
+    assert!(svg.contains("≈ before a value: its 95% interval includes zero"));
+    // The first £ text is a cell label (the colour bar comes after them).
+    let cells = &labels[..labels.len() - 3];
+    for &i in cells {
+        let before = elements[..i]
+            .iter()
+            .rev()
+            .find(|e| !e.starts_with('/'))
+            .unwrap();
+        assert!(
+            before.starts_with("rect"),
+            "label {} on {before}",
+            elements[i]
+        );
+    }
+    // The contour is the chart's thickest line.
+    let width = |e: &str| {
+        e.split("stroke-width=\"")
+            .nth(1)
+            .and_then(|w| w.split('"').next())
+            .and_then(|w| w.parse::<f64>().ok())
+            .unwrap_or(0.0)
+    };
+    let thickest = elements
+        .iter()
+        .filter(|e| e.starts_with("polyline"))
+        .map(|e| width(e))
+        .fold(0.0, f64::max);
+    let contour: Vec<usize> = (0..elements.len())
+        .filter(|&i| elements[i].starts_with("polyline") && width(elements[i]) == thickest)
+        .collect();
+    assert!(
+        !contour.is_empty() && contour.iter().all(|&i| i < cells[0]),
+        "the contour is drawn over the labels"
+    );
+    let html = fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(html.contains("≈ before a value"), "the caption explains ≈");
+}
+
 #[test]
 fn a_grid_sweep_writes_tables_points_charts_and_report() {
     let tmp = TempDir::new().unwrap();
@@ -207,6 +269,7 @@ fn a_grid_sweep_writes_tables_points_charts_and_report() {
             );
         }
     }
+    difference_cells_say_about_and_lie_over_the_contour(&out);
     let html = fs::read_to_string(out.join("report.html")).unwrap();
     let mut reader = quick_xml::Reader::from_str(html.trim_start_matches("<!DOCTYPE html>"));
     loop {

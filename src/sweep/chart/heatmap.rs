@@ -225,31 +225,23 @@ fn panel<DB: DrawingBackend>(
         .drawn()?;
     let width = (scale.hi - scale.lo).max(f64::MIN_POSITIVE);
     let labelled = nx * ny <= 144;
+    let fill = |cell: &Option<Stat>| match cell {
+        Some(s) if s.mean.is_finite() => (scale.colour)((s.mean - scale.lo) / width),
+        _ => RGBColor(0xFF, 0xFF, 0xFF),
+    };
     for (j, row) in grid.cells.iter().enumerate() {
         for (i, cell) in row.iter().enumerate() {
             let (x, y) = (i as f64, j as f64);
-            let fill = match cell {
-                Some(s) if s.mean.is_finite() => (scale.colour)((s.mean - scale.lo) / width),
-                _ => RGBColor(0xFF, 0xFF, 0xFF),
-            };
             chart
                 .draw_series(std::iter::once(Rectangle::new(
                     [(x - 0.5, y - 0.5), (x + 0.5, y + 0.5)],
-                    fill.filled(),
+                    fill(cell).filled(),
                 )))
                 .drawn()?;
-            if let (true, Some(s)) = (labelled, cell) {
-                let ink = ink_on(fill);
-                let style = look
-                    .value_label()
-                    .color(&ink)
-                    .pos(Pos::new(HPos::Center, VPos::Center));
-                chart
-                    .draw_series(std::iter::once(Text::new((scale.label)(s), (x, y), style)))
-                    .drawn()?;
-            }
         }
     }
+    // The contour runs between cell centres, where the labels are: drawn
+    // before them, it passes under a label instead of striking it out.
     if let Some(segments) = contour {
         for seg in segments {
             chart
@@ -258,6 +250,38 @@ fn panel<DB: DrawingBackend>(
                     INK.stroke_width(look.upx(6.0)),
                 )))
                 .drawn()?;
+        }
+    }
+    // Cells per pixel, to size a label's backing in the chart's units.
+    let (pw, ph) = chart.plotting_area().dim_in_pixel();
+    let per_px = (nx as f64 / pw.max(1) as f64, ny as f64 / ph.max(1) as f64);
+    for (j, row) in grid.cells.iter().enumerate() {
+        for (i, cell) in row.iter().enumerate() {
+            if let (true, Some(s)) = (labelled, cell) {
+                let (x, y) = (i as f64, j as f64);
+                let label = (scale.label)(s);
+                let ink = ink_on(fill(cell));
+                let style = look
+                    .value_label()
+                    .color(&ink)
+                    .pos(Pos::new(HPos::Center, VPos::Center));
+                // A backing of the cell's own colour keeps the label legible
+                // where the contour runs beneath it.
+                let (w, h) = area.estimate_text_size(&label, &style).drawn()?;
+                let (hw, hh) = (
+                    (w as f64 / 2.0 + look.px(6.0) as f64) * per_px.0,
+                    (h as f64 / 2.0 + look.px(3.0) as f64) * per_px.1,
+                );
+                chart
+                    .draw_series(std::iter::once(Rectangle::new(
+                        [(x - hw, y - hh), (x + hw, y + hh)],
+                        fill(cell).filled(),
+                    )))
+                    .drawn()?;
+                chart
+                    .draw_series(std::iter::once(Text::new(label, (x, y), style)))
+                    .drawn()?;
+            }
         }
     }
     Ok(())
@@ -406,6 +430,14 @@ pub fn draw<DB: DrawingBackend>(
     )
 }
 
+/// The mark before a difference whose 95% interval includes zero: "about",
+/// not a sign a business reader would take for a loss (as brackets are).
+pub const UNCLEAR: &str = "≈";
+
+/// What [`UNCLEAR`] means, as the chart and its caption say it.
+const UNCLEAR_NOTE: &str =
+    "≈ before a value: its 95% interval includes zero, so neither cohort is clearly ahead there.";
+
 /// The paired difference over both keys, with its zero contour.
 pub fn draw_difference<DB: DrawingBackend>(
     data: &SweepData,
@@ -433,8 +465,9 @@ pub fn draw_difference<DB: DrawingBackend>(
         LegendItem::new(Mark::Line(INK), "zero: level"),
     ];
     let subtitle = format!(
-        "Difference of the cohorts' means, replicate by replicate, over {}. A value in brackets: its 95% interval includes zero.",
-        replicates(data)
+        "Difference of the cohorts' means, replicate by replicate, over {}. {}",
+        replicates(data),
+        UNCLEAR_NOTE
     );
     let area = frame(
         root,
@@ -454,7 +487,7 @@ pub fn draw_difference<DB: DrawingBackend>(
         if s.ci_low > 0.0 || s.ci_high < 0.0 {
             text
         } else {
-            format!("({text})")
+            format!("{UNCLEAR}{text}")
         }
     };
     let values: Vec<Vec<Option<f64>>> = grid
@@ -551,7 +584,7 @@ pub fn difference_caption(data: &SweepData, metric: usize) -> String {
         "The black line is the zero contour: on one side one cohort is ahead, on the other side the other.".to_string()
     };
     format!(
-        "{label}: {} is clearly ahead at {ahead} of {n} points, {} at {behind}, and at {unclear} the 95% interval includes zero. {crossing}",
+        "{label}: {} is clearly ahead at {ahead} of {n} points, {} at {behind}, and at {unclear} the 95% interval includes zero. {crossing} {UNCLEAR_NOTE}",
         names[a], names[b]
     )
 }
