@@ -58,13 +58,14 @@ pub enum Command {
         after_help = "Examples:\n  netgrow run scenarios/connecting-vs-networking.toml\n  netgrow run scenarios/group-formats.toml --replicates 40 --threads 2 --out results/formats\n  netgrow run output/connecting-vs-networking/scenario.toml   # reproduce a run"
     )]
     Run(RunArgs),
-    /// Redraw the charts and report of a run directory from its CSV/JSON
-    /// files, without simulating again.
+    /// Redraw the charts and report of a run or sweep directory from its
+    /// CSV/JSON files, without simulating again.
     #[command(
-        after_help = "Examples:\n  netgrow plot output/connecting-vs-networking\n  netgrow plot output/group-formats --format svg --width 1920 --height 1080"
+        after_help = "Examples:\n  netgrow plot output/connecting-vs-networking\n  netgrow plot output/group-formats --format svg --width 1920 --height 1080\n  netgrow plot output/trust-speed-sweep"
     )]
     Plot {
-        /// A directory written by `netgrow run`.
+        /// A directory written by `netgrow run`, or a complete sweep written
+        /// by `netgrow sweep` or `netgrow merge`.
         dir: PathBuf,
         /// Image files to write.
         #[arg(long, value_enum, default_value_t = ChartFormat::Both)]
@@ -235,20 +236,30 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
                 ))
                 .into());
             }
+            let options = crate::chart::ChartOptions {
+                format: format.format(),
+                width,
+                height,
+            };
+            if dir.join(crate::sweep::store::MANIFEST).is_file() {
+                let drawn = crate::sweep::session::redraw(&dir, &options)?;
+                if !cli.global.quiet {
+                    eprintln!(
+                        "{} chart file(s) and {} written",
+                        drawn.len().saturating_sub(1),
+                        dir.join("report.html").display()
+                    );
+                }
+                return Ok(());
+            }
             crate::chart::check_run_dir(&dir).map_err(|e| BadInput(format!("{e:#}")))?;
             // Only a run directory netgrow wrote, and only charts and a
             // report it drew itself, are redrawn.
             let mut owned = Owned::open(&dir, Kind::Run)?;
-            let format = format.format();
-            let mut redrawn = crate::chart::files(format);
+            let mut redrawn = crate::chart::files(options.format);
             redrawn.extend(crate::report::FILES.map(String::from));
             owned.check_replaceable(&redrawn)?;
             owned.will_write(&redrawn)?;
-            let options = crate::chart::ChartOptions {
-                format,
-                width,
-                height,
-            };
             let drawn = crate::chart::draw_all(&dir, &options)?;
             let report = crate::report::write_report(&dir)?;
             owned.wrote(&redrawn)?;

@@ -775,3 +775,67 @@ fn report_differences_equal_results_json_and_mark_only_leads() {
     // Four columns for the one comparison of two cohorts.
     assert_eq!(checked, 4);
 }
+
+/// `netgrow plot` on a sweep directory redraws its charts and report
+/// byte for byte, refuses a chart someone else put there, and refuses a
+/// shard, which holds only part of the sweep.
+#[test]
+fn plot_redraws_a_sweep_directory_and_replaces_only_what_it_drew() {
+    let tmp = tempfile::TempDir::new().expect("temp dir");
+    let file = crate::common::write(tmp.path(), "tiny.toml", crate::common::TINY);
+    let sweep = |out: &Path, extra: &[&str]| {
+        netgrow()
+            .arg("sweep")
+            .arg(&file)
+            .args(["--quiet", "--set", "output.chart_format=svg"])
+            .args(["--vary", "relationships.hours_to_trust=1,4"])
+            .args(["--vary", "groups.format=open,closed"])
+            .args(extra)
+            .arg("--out")
+            .arg(out)
+            .assert()
+            .success();
+    };
+    let out = tmp.path().join("sweep");
+    sweep(&out, &[]);
+    let chart = out
+        .join("charts")
+        .join("difference_referrals_per_month.svg");
+    let before = fs::read(&chart).expect("chart");
+    let report_before = fs::read(out.join("report.html")).expect("report");
+    fs::remove_file(&chart).expect("removed");
+    netgrow()
+        .arg("plot")
+        .arg(&out)
+        .args(["--format", "svg", "--quiet"])
+        .assert()
+        .success();
+    assert_eq!(fs::read(&chart).expect("redrawn"), before);
+    assert_eq!(
+        fs::read(out.join("report.html")).expect("report"),
+        report_before
+    );
+
+    fs::write(&chart, "<svg>someone's own</svg>").expect("written");
+    let done = netgrow()
+        .arg("plot")
+        .arg(&out)
+        .args(["--format", "svg"])
+        .assert()
+        .code(2);
+    let stderr = String::from_utf8_lossy(&done.get_output().stderr).into_owned();
+    assert!(
+        stderr.contains("difference_referrals_per_month.svg"),
+        "{stderr}"
+    );
+    assert_eq!(
+        fs::read_to_string(&chart).expect("kept"),
+        "<svg>someone's own</svg>"
+    );
+
+    let shard = tmp.path().join("shard");
+    sweep(&shard, &["--shard", "1/2"]);
+    let done = netgrow().arg("plot").arg(&shard).assert().code(2);
+    let stderr = String::from_utf8_lossy(&done.get_output().stderr).into_owned();
+    assert!(stderr.contains("shard"), "{stderr}");
+}

@@ -157,17 +157,27 @@ impl Owned {
     /// redraw some (as `plot` does); refused with [`BadInput`] if it has no
     /// record or another kind.
     pub fn open(dir: &Path, kind: Kind) -> Result<Owned> {
+        Owned::open_any(dir, &[kind])
+    }
+
+    /// As [`Owned::open`], for a directory netgrow wrote as any of `kinds`
+    /// (a complete sweep is written by `sweep` or by `merge`).
+    pub fn open_any(dir: &Path, kinds: &[Kind]) -> Result<Owned> {
         let shown = dir.display();
         let fix = "netgrow changes only directories it wrote itself";
         match Record::read(dir) {
-            Ok(Some(record)) if record.kind == kind => Ok(Owned {
+            Ok(Some(record)) if kinds.contains(&record.kind) => Ok(Owned {
                 dir: dir.to_path_buf(),
                 record,
             }),
             Ok(Some(record)) => Err(BadInput(format!(
                 "{shown} holds {}, not {}",
                 record.kind.describe(),
-                kind.describe()
+                kinds
+                    .iter()
+                    .map(|k| k.describe())
+                    .collect::<Vec<_>>()
+                    .join(" or ")
             ))
             .into()),
             Ok(None) => Err(BadInput(format!(

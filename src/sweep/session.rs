@@ -279,6 +279,28 @@ impl Progress for Recording<'_> {
     }
 }
 
+/// Redraws the charts and report of the complete sweep in `dir` from its
+/// files (`netgrow plot` on a sweep directory): only a directory netgrow
+/// wrote as a sweep or a merge, and only charts and a report it drew
+/// itself, are replaced. Returns the files written.
+pub fn redraw(dir: &Path, options: &ChartOptions) -> Result<Vec<PathBuf>> {
+    let mut owned = Owned::open_any(dir, &[Kind::Sweep, Kind::Merge])?;
+    let data = SweepData::load(dir)?;
+    let mut files: Vec<String> = Vec::new();
+    for c in super::chart::charts(&data) {
+        for ext in options.format.extensions() {
+            files.push(format!("charts/{}.{ext}", c.name()));
+        }
+    }
+    files.push("report.html".to_string());
+    owned.check_replaceable(&files)?;
+    owned.will_write(&files)?;
+    let mut drawn = super::chart::draw_all(&data, dir, options)?;
+    drawn.push(super::report::write_report(&data, dir, &drawn)?);
+    owned.wrote(&files)?;
+    Ok(drawn)
+}
+
 /// Writes the tables, charts and report of the complete sweep in `owned`'s
 /// directory, recording them.
 pub fn finish(owned: &mut Owned, charts: Option<&ChartOptions>) -> Result<SweepData> {
