@@ -974,3 +974,82 @@ fn sweep_and_merge_help_show_examples() {
             .stdout(predicate::str::contains("Example"));
     }
 }
+
+/// An attribute's number in one SVG element's text.
+fn attr(element: &str, name: &str) -> Option<f64> {
+    let value = element.split(&format!(" {name}=\"")).nth(1)?;
+    value.split('"').next()?.parse().ok()
+}
+
+#[test]
+fn tornado_value_labels_clear_the_dots_and_the_whisker_caps() {
+    let tmp = TempDir::new().unwrap();
+    let file = tiny(tmp.path());
+    let out = tmp.path().join("oat");
+    sweep(
+        &file,
+        &out,
+        &[
+            "--design",
+            "oat",
+            "--vary",
+            "relationships.hours_to_trust=1..16:log3",
+            "--vary",
+            "groups.count=3,4,6",
+            "--vary",
+            "economy.needs_per_year=2,6,12",
+            "--set",
+            "output.chart_format=svg",
+        ],
+    );
+    let svg = fs::read_to_string(out.join("charts/tornado_cumulative_revenue.svg")).unwrap();
+    let dots: Vec<(f64, f64, f64)> = svg
+        .split("<circle")
+        .skip(1)
+        .filter_map(|e| Some((attr(e, "cx")?, attr(e, "cy")?, attr(e, "r")?)))
+        .collect();
+    // Whisker caps: the chart's short vertical strokes; the tallest are
+    // the caps (tick marks and dashes are shorter).
+    let cap_half = svg
+        .split("points=\"")
+        .skip(1)
+        .filter_map(|p| {
+            let ends: Vec<(f64, f64)> = p
+                .split('"')
+                .next()?
+                .split_whitespace()
+                .filter_map(|xy| {
+                    let (x, y) = xy.split_once(',')?;
+                    Some((x.parse().ok()?, y.parse().ok()?))
+                })
+                .collect();
+            match ends[..] {
+                [(x1, y1), (x2, y2)] if x1 == x2 && (y1 - y2).abs() < 120.0 => {
+                    Some((y1 - y2).abs() / 2.0)
+                }
+                _ => None,
+            }
+        })
+        .fold(0.0, f64::max);
+    assert!(cap_half > 0.0 && !dots.is_empty());
+    let labels: Vec<(f64, f64, String)> = svg
+        .split("<text")
+        .skip(1)
+        .filter_map(|e| {
+            let text = e[e.find('>')? + 1..e.find("</text>")?].trim().to_string();
+            let value_label = !text.is_empty() && text.chars().all(|c| c.is_ascii_digit());
+            value_label.then_some((attr(e, "x")?, attr(e, "y")?, text))
+        })
+        .collect();
+    assert!(labels.len() >= 6, "{labels:?}");
+    for (x, y, text) in &labels {
+        for (cx, cy, r) in &dots {
+            if (x - cx).abs() < 2.0 * r && (y - cy).abs() < 4.0 * cap_half {
+                assert!(
+                    (y - cy).abs() > cap_half.max(*r),
+                    "label {text} at ({x}, {y}) is within a dot or whisker cap at ({cx}, {cy})"
+                );
+            }
+        }
+    }
+}

@@ -357,7 +357,9 @@ fn axes<'a, DB: DrawingBackend>(
 }
 
 /// Each key's bar over its range, with a dot and the value's text at its
-/// lowest value (below) and its highest (above).
+/// lowest value (below the bar) and its highest (above it). The texts sit
+/// outside the bar's height, clear of the dots and the whiskers' caps
+/// inside it, and are kept off the panel's edges.
 fn swings<DB: DrawingBackend>(
     chart: &mut Plot<DB>,
     look: &Look,
@@ -367,6 +369,9 @@ fn swings<DB: DrawingBackend>(
     let half = 0.28;
     let note = look.note();
     let keys = layout.keys();
+    let x = chart.x_range();
+    let inset = (x.end - x.start) * 0.04;
+    let inside = |v: f64| v.clamp(x.start + inset, x.end - inset);
     for (rank, &k) in layout.order.iter().enumerate() {
         let row = (keys - 1 - rank) as f64;
         let Some(e) = fx.iter().find(|e| e.key == k) else {
@@ -390,14 +395,14 @@ fn swings<DB: DrawingBackend>(
                     c.filled(),
                 )))
                 .drawn()?;
-            let (dy, vpos) = if below {
-                (look.px(14.0), VPos::Top)
+            let (edge, dy, vpos) = if below {
+                (row - half, look.px(4.0), VPos::Top)
             } else {
-                (-look.px(14.0), VPos::Bottom)
+                (row + half, -look.px(4.0), VPos::Bottom)
             };
             chart
                 .draw_series(std::iter::once(
-                    EmptyElement::at((*v, row))
+                    EmptyElement::at((inside(*v), edge))
                         + Text::new(
                             text.clone(),
                             (0, dy),
