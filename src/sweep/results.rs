@@ -1,5 +1,6 @@
 //! A finished sweep read back from its directory, and the tables written
-//! from it: `sweep.csv` and `sweep_difference.csv`, and for the Morris and
+//! from it: `sweep.csv`, `sweep_replicates.csv` and `sweep_difference.csv`,
+//! and for the Morris and
 //! Sobol' designs `morris.csv` or `sobol.csv` (their columns are in
 //! `output::schema::sweep`).
 //!

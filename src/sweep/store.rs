@@ -10,7 +10,8 @@
 //!                                  metric, the statistics and every
 //!                                  replicate's value
 //! points/point-NNNN-timeseries.csv (--keep-timeseries) its weekly rows
-//! sweep.csv, sweep_difference.csv, charts/, report.html   (complete sweeps)
+//! sweep.csv, sweep_replicates.csv, sweep_difference.csv, charts/,
+//! report.html        (complete sweeps)
 //! timing.json        how long the last session took (never compared)
 //! ```
 //!
