@@ -1,8 +1,7 @@
 //! A finished sweep read back from its directory, and the tables written
 //! from it: `sweep.csv`, `sweep_replicates.csv` and `sweep_difference.csv`,
-//! and for the Morris and
-//! Sobol' designs `morris.csv` or `sobol.csv` (their columns are in
-//! `output::schema::sweep`).
+//! and for the Morris and Sobol' designs `morris.csv` or `sobol.csv` (their
+//! columns are in `output::schema::sweep`).
 //!
 //! Finishing a sweep ([`finish`]) reads only the directory — manifest,
 //! scenario and point files — and writes the tables, charts and report
