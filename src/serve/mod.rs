@@ -201,7 +201,7 @@ pub fn serve(args: ServeArgs, overrides: Vec<Override>, quiet: bool) -> anyhow::
     };
     caps.check(&base.scenario)
         .map_err(|e| BadInput(format!("scenario {}: {e}", base.file)))?;
-    check_controls(&base, &caps)?;
+    check_controls(&base, caps.max_runs)?;
     let pool = Arc::new(crate::threads::pool(args.threads)?);
     let token = if args.host.is_loopback() {
         None
@@ -250,8 +250,15 @@ pub fn serve(args: ServeArgs, overrides: Vec<Override>, quiet: bool) -> anyhow::
 }
 
 /// Checks that every control's ends are values the scenario accepts, so a
-/// slider never reaches a value the page cannot run.
-fn check_controls(base: &Base, caps: &Caps) -> anyhow::Result<()> {
+/// slider never reaches a value the scenario refuses. The caps are left
+/// out: a slider may reach beyond them, and the page then says which
+/// start-up flag would allow it.
+fn check_controls(base: &Base, max_runs: usize) -> anyhow::Result<()> {
+    let caps = Caps {
+        max_population: crate::scenario::MAX_PEOPLE,
+        max_replicates: u32::MAX,
+        max_runs,
+    };
     let ends = |c: &crate::scenario::Control| -> Vec<String> {
         match (c.min, c.max) {
             (Some(lo), Some(hi)) => vec![format!("{lo}"), format!("{hi}")],
@@ -260,7 +267,7 @@ fn check_controls(base: &Base, caps: &Caps) -> anyhow::Result<()> {
     };
     for c in base.scenario.controls() {
         for value in ends(&c) {
-            if let Err(e) = base.with_settings(&[(c.key.clone(), value.clone())], caps) {
+            if let Err(e) = base.with_settings(&[(c.key.clone(), value.clone())], &caps) {
                 return Err(BadInput(format!(
                     "{}: the control of {} cannot reach {value}: {e}",
                     base.file, c.key

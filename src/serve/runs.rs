@@ -190,7 +190,7 @@ impl Runs {
             let last = done == reps;
             let message = view::update(&exp, &figures, last, pinned);
             let json = serde_json::to_string(&message).ok()?;
-            if cancel.load(Ordering::SeqCst) || tx.blocking_send(json).is_err() {
+            if !deliver(tx, json, cancel) {
                 return None;
             }
             if last {
@@ -229,6 +229,25 @@ impl Runs {
                 None => false,
             }
         })
+    }
+}
+
+/// Sends `message` to the page, waiting while its queue is full; false if
+/// the page has gone or the run was cancelled meanwhile (a page that stops
+/// reading must not hold a slot that other runs wait for).
+fn deliver(tx: &mpsc::Sender<String>, mut message: String, cancel: &AtomicBool) -> bool {
+    loop {
+        if cancel.load(Ordering::SeqCst) {
+            return false;
+        }
+        match tx.try_send(message) {
+            Ok(()) => return true,
+            Err(mpsc::error::TrySendError::Closed(_)) => return false,
+            Err(mpsc::error::TrySendError::Full(m)) => {
+                message = m;
+                std::thread::sleep(Duration::from_millis(20));
+            }
+        }
     }
 }
 
