@@ -236,8 +236,11 @@ function drawHeadline(u) {
   big.setAttribute("data-replicates", String(u.replicates_done));
   big.setAttribute("data-kind", u.kind);
   big.className = "big " + (first.verdict === "a_ahead" ? "ahead" : first.verdict === "b_ahead" ? "behind" : "");
-  const verdict = first.verdict === "tie" ? "Too close to call: the interval includes zero." : "";
-  document.getElementById("headline-note").textContent = [interval(first.stat), verdict].filter(Boolean).join(". ");
+  const [a, b] = first.label.split(" vs ");
+  const verdict = first.verdict === "a_ahead" ? sentenceLabel(a) + " ends ahead"
+    : first.verdict === "b_ahead" ? sentenceLabel(b || "the other") + " ends ahead"
+    : "Too close to call: the interval includes zero";
+  document.getElementById("headline-note").textContent = [verdict, interval(first.stat)].filter(Boolean).join(" · ");
   const pinnedNote = document.getElementById("headline-pinned");
   const vs = (u.versus_pinned || []).find((v) => v.id === first.id);
   pinnedNote.hidden = !vs;
@@ -281,7 +284,7 @@ async function togglePin() {
 // A chart of each series' monthly [mean, low, high] points: a band for
 // the interval, a line for the mean; the pinned run's means dashed.
 function chart(svg, series, field, pinned, format, years) {
-  const W = 800, H = 360, left = 78, right = 150, top = 14, bottom = 38;
+  const W = 800, H = 300, left = 78, right = 150, top = 14, bottom = 38;
   const ns = "http://www.w3.org/2000/svg";
   const add = (parent, tag, attrs, text) => {
     const e = document.createElementNS(ns, tag);
@@ -337,7 +340,7 @@ function chart(svg, series, field, pinned, format, years) {
       const line = s[field].map(([m], i) => (m === null ? null : x(i) + "," + y(m))).filter(Boolean).join(" ");
       add(svg, "polyline", { points: line, fill: "none", stroke: colour, "stroke-width": 2, "stroke-dasharray": "7 5", opacity: 0.8 });
     });
-    add(svg, "text", { x: W - right + 8, y: H - bottom + 18 }, "dashed: pinned");
+    add(svg, "text", { x: W - right + 8, y: top + 10 }, "dashed: pinned");
   }
 }
 
