@@ -50,6 +50,8 @@ struct Shared {
 }
 
 impl State {
+    /// The state of a server of `base`, held to `caps`, requiring `token`
+    /// if given, simulating on `pool`.
     pub fn new(
         base: Base,
         caps: Caps,

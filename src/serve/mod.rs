@@ -83,8 +83,11 @@ pub struct ServeArgs {
 /// The limits a page's requests are held to, fixed at start-up.
 #[derive(Clone, Copy, Debug)]
 pub struct Caps {
+    /// Largest `population.size`.
     pub max_population: u64,
+    /// Most `simulation.replicates`.
     pub max_replicates: u32,
+    /// Runs in flight at once, across browsers.
     pub max_runs: usize,
 }
 

@@ -34,6 +34,7 @@ const QUEUED_MESSAGES: usize = 4;
 /// A finished run, for the report and for pinning.
 pub struct Finished {
     pub experiment: Experiment,
+    /// Its headline figures replicate by replicate, to pin.
     pub figures: PerReplicate,
 }
 
@@ -75,6 +76,7 @@ pub struct Runs {
 }
 
 impl Runs {
+    /// No browsers yet; `max_runs` runs at once on `pool`.
     pub fn new(max_runs: usize, pool: Arc<rayon::ThreadPool>) -> Runs {
         Runs {
             clients: Mutex::new(HashMap::new()),

@@ -69,6 +69,7 @@ pub struct VersusPinned {
 
 /// The headline figures' values replicate by replicate, kept to pair a
 /// later run with this one.
+/// Each figure as (id, label, values).
 #[derive(Clone, Debug, Default)]
 pub struct PerReplicate(pub Vec<(String, String, Vec<f64>)>);
 
