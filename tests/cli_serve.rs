@@ -55,7 +55,9 @@ fn done(text: &str) -> Value {
 fn a_page_run_gives_the_numbers_netgrow_run_writes_and_its_settings_reproduce_them() {
     let dir = TempDir::new().unwrap();
     let file = tiny(dir.path());
-    let server = Server::start(&[&file, "--set", "simulation.replicates=4"]);
+    // Two threads and two runs a replicate (the cohorts' and staying
+    // home): one replicate a batch on any machine.
+    let server = Server::start(&[&file, "--set", "simulation.replicates=4", "--threads", "2"]);
     let (status, text) = post(
         &server.at("api/run"),
         &json!({"client": "test-1", "settings": {
@@ -478,4 +480,34 @@ fn a_bad_value_typed_in_the_browser_shows_an_error_and_the_server_survives() {
         .collect();
     assert_eq!(unexpected, Vec::<String>::new());
     assert_eq!(b.script("return window.netgrowErrors"), json!([]));
+}
+
+/// The share of networkers in the room, in a scenario of two cohorts,
+/// moves members from one cohort to the other, keeping the total; the
+/// downloaded settings say so.
+#[test]
+fn the_share_of_networkers_moves_members_between_the_cohorts() {
+    let dir = TempDir::new().unwrap();
+    let file = tiny(dir.path());
+    let server = Server::start(&[&file]);
+    let (status, text) = post(
+        &server.at("api/run"),
+        &json!({"client": "room", "settings": {"room.networkers": 0.2}}),
+    );
+    assert_eq!(status, 200, "{text}");
+    done(&text);
+    let (_, saved) = get(&server.at("api/scenario.toml?client=room"));
+    let table: toml::Table = saved.parse().expect("the settings are TOML");
+    let members = |cohort: &str| table["cohorts"][cohort]["members"].as_integer();
+    assert_eq!(members("networking"), Some(6), "20% of 30 members");
+    assert_eq!(members("connecting"), Some(24));
+    let (status, body) = post(
+        &server.at("api/run"),
+        &json!({"client": "room", "settings": {"room.networkers": 1.2}}),
+    );
+    assert_eq!(status, 400);
+    assert!(
+        body.contains("room.networkers = 1.2: expected a share of networkers from 0 to 1"),
+        "{body}"
+    );
 }
