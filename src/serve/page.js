@@ -284,7 +284,7 @@ async function togglePin() {
 // A chart of each series' monthly [mean, low, high] points: a band for
 // the interval, a line for the mean; the pinned run's means dashed.
 function chart(svg, series, field, pinned, format, years) {
-  const W = 800, H = 300, left = 78, right = 150, top = 14, bottom = 38;
+  const W = 900, H = 300, left = 90, right = 150, top = 14, bottom = 38;
   const ns = "http://www.w3.org/2000/svg";
   const add = (parent, tag, attrs, text) => {
     const e = document.createElementNS(ns, tag);
@@ -331,7 +331,7 @@ function chart(svg, series, field, pinned, format, years) {
     add(svg, "polyline", { points: line, fill: "none", stroke: colour, "stroke-width": 3 });
     const lastIndex = pts.length - 1;
     if (lastIndex >= 0 && pts[lastIndex][0] !== null) {
-      add(svg, "text", { x: W - right + 8, y: y(pts[lastIndex][0]) + 5, fill: colour, "font-weight": 600, style: "fill:" + colour + ";font-size:15px" }, s.name);
+      add(svg, "text", { x: W - right + 8, y: y(pts[lastIndex][0]) + 5, fill: colour, "font-weight": 600, style: "fill:" + colour + ";font-size:18px" }, s.name);
     }
   });
   if (pinned) {
