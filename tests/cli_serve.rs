@@ -511,3 +511,45 @@ fn the_share_of_networkers_moves_members_between_the_cohorts() {
         "{body}"
     );
 }
+
+/// A pinned run is the baseline of the next: each headline figure comes
+/// with the pinned value and the paired difference, which for the first
+/// figure is the difference of the two runs' means (same replicates);
+/// nothing can be pinned before a run has finished, and unpinning stops
+/// the comparison.
+#[test]
+fn a_pinned_run_is_compared_paired_with_the_next() {
+    let dir = TempDir::new().unwrap();
+    let file = tiny(dir.path());
+    let server = Server::start(&[&file, "--set", "simulation.replicates=3"]);
+    let pin = server.at("api/pin");
+    let (status, body) = post(&pin, &json!({"client": "p", "on": true}));
+    assert_eq!(status, 409, "{body}");
+    let (_, first) = post(&server.at("api/run"), &json!({"client": "p"}));
+    let first = done(&first);
+    assert_eq!(first["versus_pinned"], json!([]));
+    assert_eq!(post(&pin, &json!({"client": "p", "on": true})).0, 204);
+    let (_, second) = post(
+        &server.at("api/run"),
+        &json!({"client": "p", "settings": {"economy.value_of_time": 80}}),
+    );
+    let second = done(&second);
+    let mean = |v: &Value| v["stat"]["mean"].as_f64().unwrap();
+    let versus = &second["versus_pinned"][0];
+    assert_eq!(versus["id"], first["headline"][0]["id"]);
+    assert_eq!(
+        versus["pinned"]["mean"].as_f64(),
+        Some(mean(&first["headline"][0]))
+    );
+    let paired = versus["difference"]["mean"].as_f64().unwrap();
+    let apart = mean(&second["headline"][0]) - mean(&first["headline"][0]);
+    assert!(
+        (paired - apart).abs() < 1e-6 * apart.abs().max(1.0),
+        "{paired} vs {apart}"
+    );
+    assert_ne!(paired, 0.0, "the value of time moves the figure");
+    assert_eq!(versus["difference"]["n"], 3);
+    assert_eq!(post(&pin, &json!({"client": "p", "on": false})).0, 204);
+    let (_, third) = post(&server.at("api/run"), &json!({"client": "p"}));
+    assert_eq!(done(&third)["versus_pinned"], json!([]));
+}
