@@ -121,6 +121,11 @@ pub enum Command {
     /// one sweep, identical to running it on one machine.
     #[command(after_help = crate::sweep::command::MERGE_EXAMPLES)]
     Merge(crate::sweep::MergeArgs),
+    /// Serve a what-if page for a room: sliders for the scenario's
+    /// assumptions, live charts as replicates come in, a pinned baseline,
+    /// and the settings and report to take home.
+    #[command(after_help = SERVE_HELP)]
+    Serve(crate::serve::ServeArgs),
     /// Print a shell completion script, to be saved where the shell looks
     /// for them.
     #[command(
@@ -156,6 +161,9 @@ pub enum Command {
         json: bool,
     },
 }
+
+/// Examples and limits of `netgrow serve`.
+const SERVE_HELP: &str = "Examples:\n  netgrow serve scenarios/connecting-vs-networking.toml\n  netgrow serve scenarios/if-i-network.toml --port 0\n  netgrow serve scenarios/connecting-vs-networking.toml --host 0.0.0.0 --port 8080   # a room's network: the printed URL carries the access token\n\nThe page may change only the scenario's controls ([workshop], or a default set), each checked like --set; population.size and simulation.replicates are held to --max-population and --max-replicates, which only the command line can raise. Nothing is written to disk except the report a page downloads, rendered in a temporary directory removed at once.";
 
 /// Options of `netgrow run`.
 #[derive(Debug, Args)]
@@ -277,6 +285,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Calibrate(args) => {
             crate::calibrate::command::calibrate(args, overrides, cli.global.quiet)
         }
+        Command::Serve(args) => crate::serve::serve(args, overrides, cli.global.quiet),
         Command::Validate { file, json } => validate(&file, overrides, json),
         Command::Compare { run_a, run_b, out } => {
             compare(&run_a, &run_b, out, &overrides, cli.global.quiet)

@@ -138,6 +138,7 @@ pub fn stay_home_baseline(arm: &Scenario) -> Scenario {
     baseline.simulation.description = String::new();
     baseline.variants.clear();
     baseline.sweep = None;
+    baseline.workshop = None;
     baseline.room = None;
     baseline.focal = None;
     baseline.groups = crate::scenario::default_groups();
@@ -181,8 +182,39 @@ fn distinct<T: PartialEq>(items: Vec<T>) -> (Vec<T>, Vec<usize>) {
 /// finished run (for a progress bar); it may be called from any thread.
 pub fn run(scenario: &Scenario, tick: &(dyn Fn() + Sync)) -> Experiment {
     let started = Instant::now();
+    let all = run_replicates(scenario, 0..scenario.simulation.replicates, tick);
+    let network = all
+        .network
+        .expect("a valid scenario has at least one replicate, and replicate 0 is analysed");
+    assemble(scenario, all.runs, network, started.elapsed().as_secs_f64())
+}
+
+/// The runs of some replicates of every variant, as [`run_replicates`]
+/// makes them.
+#[derive(Debug)]
+pub struct Replicates {
+    /// `runs[arm][i]`: the run of `arm`'s replicate `start + i`, credited
+    /// with its stay-home baseline.
+    pub runs: Vec<Vec<RunResult>>,
+    /// The acquaintance network of replicate 0's world (first variant), if
+    /// replicate 0 was among those run.
+    pub network: Option<NetworkReport>,
+}
+
+/// Runs replicates `reps` of every variant of `scenario` (and their
+/// stay-home baselines). A run's random streams are named by seed and
+/// replicate, so running the replicates in batches gives exactly the runs
+/// that running them all at once does: `netgrow serve` shows results
+/// batch by batch with the numbers `netgrow run` writes. `tick` is called
+/// once per finished run, from any thread.
+pub fn run_replicates(
+    scenario: &Scenario,
+    reps: std::ops::Range<u32>,
+    tick: &(dyn Fn() + Sync),
+) -> Replicates {
     let arms = scenario.arms();
-    let reps = scenario.simulation.replicates;
+    let first = reps.start;
+    let n = reps.len();
     let (baselines, baseline_of) = if scenario.simulation.baseline {
         distinct(arms.iter().map(|(_, a)| stay_home_baseline(a)).collect())
     } else {
@@ -205,47 +237,131 @@ pub fn run(scenario: &Scenario, tick: &(dyn Fn() + Sync)) -> Experiment {
                 .expect("every population comes from a run")
         })
         .collect();
-    let worlds: Vec<World> = (0..populations.len() * reps as usize)
+    let worlds: Vec<World> = (0..populations.len() * n)
         .into_par_iter()
         .map(|i| {
-            let (p, rep) = (i / reps as usize, i % reps as usize);
-            World::build(
-                populations[p],
-                World::seed(scenario.simulation.seed, rep as u32),
-            )
+            let (p, rep) = (i / n, first + (i % n) as u32);
+            World::build(populations[p], World::seed(scenario.simulation.seed, rep))
         })
         .collect();
-    let mut runs: Vec<RunResult> = (0..scenarios.len() * reps as usize)
+    let mut runs: Vec<RunResult> = (0..scenarios.len() * n)
         .into_par_iter()
         .map(|i| {
-            let (a, rep) = (i / reps as usize, i % reps as usize);
-            let world = &worlds[world_of_run[a] * reps as usize + rep];
-            let result = simulate(scenarios[a], world, rep as u32);
+            let (a, r) = (i / n, i % n);
+            let world = &worlds[world_of_run[a] * n + r];
+            let result = simulate(scenarios[a], world, first + r as u32);
             tick();
             result
         })
         .collect();
-    let baseline_runs = runs.split_off(arms.len() * reps as usize);
+    let baseline_runs = runs.split_off(arms.len() * n);
     for (i, run) in runs.iter_mut().enumerate() {
-        let (a, rep) = (i / reps as usize, i % reps as usize);
+        let (a, r) = (i / n, i % n);
         if let Some(&b) = baseline_of.get(a) {
-            credit_baseline(run, &baseline_runs[b * reps as usize + rep]);
+            credit_baseline(run, &baseline_runs[b * n + r]);
         }
     }
-    let network = analysis::analyse(
-        &worlds[0].network,
-        network_sources(2 * worlds[0].network.edges()),
-        analysis_seed(World::seed(scenario.simulation.seed, 0)),
-    );
+    let network = (first == 0 && n > 0).then(|| {
+        analysis::analyse(
+            &worlds[0].network,
+            network_sources(2 * worlds[0].network.edges()),
+            analysis_seed(World::seed(scenario.simulation.seed, 0)),
+        )
+    });
+    let mut per_arm = Vec::with_capacity(arms.len());
+    let mut rest = runs.into_iter();
+    for _ in 0..arms.len() {
+        per_arm.push(rest.by_ref().take(n).collect());
+    }
+    Replicates {
+        runs: per_arm,
+        network,
+    }
+}
+
+/// The experiment made of `runs[arm][replicate]` (every arm with the same
+/// number of replicates, counted from 0) of `scenario`; `elapsed_seconds`
+/// is the wall time they took.
+pub fn assemble(
+    scenario: &Scenario,
+    runs: Vec<Vec<RunResult>>,
+    network: NetworkReport,
+    elapsed_seconds: f64,
+) -> Experiment {
+    let arms = scenario.arms();
+    let replicates = runs.first().map_or(0, Vec::len) as u32;
     Experiment {
         network,
         arms: arms.iter().map(|(n, _)| n.clone()).collect(),
         cohorts: arms.iter().map(|(_, s)| s.cohort_names()).collect(),
         scenario: scenario.clone(),
-        replicates: reps,
-        runs,
+        replicates,
+        runs: runs.into_iter().flatten().collect(),
         baseline: scenario.simulation.baseline,
-        elapsed_seconds: started.elapsed().as_secs_f64(),
+        elapsed_seconds,
         threads: rayon::current_num_threads(),
+    }
+}
+
+impl Experiment {
+    /// The runs back, `[arm][replicate]`, as [`assemble`] takes them.
+    pub fn into_runs(self) -> Vec<Vec<RunResult>> {
+        let per_arm = (self.replicates as usize).max(1);
+        let mut rest = self.runs.into_iter();
+        (0..self.arms.len())
+            .map(|_| rest.by_ref().take(per_arm).collect())
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::Override;
+
+    /// Replicates run in batches and put together are the runs of one
+    /// `run`: same rows, members, egos and tallies, same network report,
+    /// whatever the batch boundaries.
+    #[test]
+    fn batches_of_replicates_make_the_same_experiment_as_one_run() {
+        let set = |kv: &str| Override::parse(kv).expect("a well-formed override");
+        let scenario = Scenario::from_str(
+            crate::sweep::tests::TINY,
+            "tiny.toml",
+            "tiny",
+            &[set("simulation.replicates=5")],
+        )
+        .expect("the tiny scenario is valid");
+        let whole = run(&scenario, &|| {});
+        let mut runs: Vec<Vec<RunResult>> = Vec::new();
+        let mut network = None;
+        for reps in [0..2, 2..3, 3..5] {
+            let batch = run_replicates(&scenario, reps, &|| {});
+            network = network.or(batch.network);
+            if runs.is_empty() {
+                runs = batch.runs;
+            } else {
+                for (all, more) in runs.iter_mut().zip(batch.runs) {
+                    all.extend(more);
+                }
+            }
+        }
+        let network = network.expect("replicate 0 was in the first batch");
+        let batched = assemble(&scenario, runs, network, 0.0);
+        assert_eq!(batched.replicates, 5);
+        assert_eq!(batched.network, whole.network);
+        assert_eq!(batched.runs.len(), whole.runs.len());
+        for (i, (a, b)) in batched.runs.iter().zip(&whole.runs).enumerate() {
+            assert_eq!(format!("{a:?}"), format!("{b:?}"), "run {i} differs");
+        }
+        // Different replicates give different runs: the comparison above
+        // would notice a batch that ran the wrong ones.
+        assert_ne!(
+            format!("{:?}", whole.runs[0].rows),
+            format!("{:?}", whole.runs[1].rows)
+        );
+        let back = batched.into_runs();
+        assert_eq!(back.len(), whole.arms.len());
+        assert!(back.iter().all(|arm| arm.len() == 5));
     }
 }

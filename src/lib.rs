@@ -36,6 +36,7 @@ pub mod provenance;
 pub mod report;
 pub mod resources;
 pub mod scenario;
+pub mod serve;
 pub mod streams;
 pub mod summary;
 pub mod sweep;

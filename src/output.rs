@@ -145,10 +145,16 @@ fn ego_networks(exp: &Experiment) -> Vec<EgoNetworks<'_>> {
 }
 
 fn scenario_file(exp: &Experiment) -> Result<String> {
+    scenario_text(&exp.scenario)
+}
+
+/// The `scenario.toml` a run writes for `scenario`: the resolved scenario,
+/// every default filled in, which `netgrow run` reproduces.
+pub fn scenario_text(scenario: &crate::scenario::Scenario) -> Result<String> {
     Ok(format!(
         "# Resolved by netgrow {}: every default filled in. `netgrow run` on this\n# file reproduces these results.\n{}",
         env!("CARGO_PKG_VERSION"),
-        exp.scenario
+        scenario
             .try_to_toml()
             .map_err(|e| anyhow::anyhow!("the resolved scenario {e}"))?
     ))

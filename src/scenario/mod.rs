@@ -34,6 +34,7 @@ mod read_sections;
 mod sections;
 mod source;
 mod variants;
+pub mod workshop;
 mod write;
 
 use std::path::Path;
@@ -67,6 +68,7 @@ pub use source::{
 };
 use tree::{Node, Value};
 use variants::{focal_variants, read_variants};
+pub use workshop::{Control, Workshop};
 use write::{ordered_map, to_toml_value};
 
 use crate::population::network::NetworkModel;
@@ -103,6 +105,9 @@ pub struct Scenario {
     /// other commands carry it along.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sweep: Option<toml::Table>,
+    /// `[workshop]`: the controls `netgrow serve` shows (runs ignore it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub workshop: Option<Workshop>,
 }
 
 impl Scenario {
@@ -192,6 +197,7 @@ fn read_scenario(r: &mut Reader, root: &Node, stem: &str, with_variants: bool) -
     let (cohorts, room, focal) = read_members(r, &top, &strategies);
     let variants_node = top.get("variants");
     let sweep = read_sweep(r, &top);
+    let workshop = workshop::read_workshop(r, &top);
     r.finish(top);
     let mut scenario = Scenario {
         simulation,
@@ -207,8 +213,10 @@ fn read_scenario(r: &mut Reader, root: &Node, stem: &str, with_variants: bool) -
         focal,
         variants: Vec::new(),
         sweep,
+        workshop,
     };
     check_constraints(r, &scenario);
+    workshop::check_workshop(r, &scenario);
     if with_variants {
         match (variants_node, &scenario.focal) {
             (Some(node), Some(_)) => r.error(
