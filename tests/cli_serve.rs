@@ -50,13 +50,14 @@ fn done(text: &str) -> Value {
 /// A page's run of `settings` on the tiny scenario gives the figures
 /// `netgrow run --set` writes, and the settings it downloads reproduce
 /// them; the bands tighten as the replicates come in, one message per
-/// batch.
+/// batch, the batches doubling after the first.
 #[test]
 fn a_page_run_gives_the_numbers_netgrow_run_writes_and_its_settings_reproduce_them() {
     let dir = TempDir::new().unwrap();
     let file = tiny(dir.path());
     // Two threads and two runs a replicate (the cohorts' and staying
-    // home): one replicate a batch on any machine.
+    // home): one replicate in the first batch on any machine, then two,
+    // then the one left.
     let server = Server::start(&[&file, "--set", "simulation.replicates=4", "--threads", "2"]);
     let (status, text) = post(
         &server.at("api/run"),
@@ -72,7 +73,7 @@ fn a_page_run_gives_the_numbers_netgrow_run_writes_and_its_settings_reproduce_th
         .iter()
         .map(|e| e["replicates_done"].as_u64().unwrap())
         .collect();
-    assert_eq!(counts, [1, 2, 3, 4], "one message per replicate here");
+    assert_eq!(counts, [1, 3, 4], "one message per batch of 1, 2 and 1");
     let last = done(&text);
     let expected = run_results(
         &file,
@@ -103,6 +104,19 @@ fn a_page_run_gives_the_numbers_netgrow_run_writes_and_its_settings_reproduce_th
         .expect("the net value difference")["difference"]["mean"]
         .clone();
     assert_eq!(last["headline"][0]["stat"]["mean"], at_end);
+    // Each cohort keeps the colour it has in the report's charts.
+    let colours: Vec<String> = last["series"]
+        .as_array()
+        .expect("the series")
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let c = netgrow::chart::style::series_colour(i);
+            assert_eq!(s["colour"], format!("#{:02x}{:02x}{:02x}", c.0, c.1, c.2));
+            s["colour"].to_string()
+        })
+        .collect();
+    assert_eq!(colours.len(), 2, "one series per cohort");
     // The downloaded settings, run, give the same figures.
     let (status, toml) = get(&server.at("api/scenario.toml?client=test-1"));
     assert_eq!(status, 200);

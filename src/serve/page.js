@@ -14,7 +14,6 @@ window.netgrowTiming = { sent: null, first: null, done: null, runs: 0 };
 
 const token = new URLSearchParams(location.search).get("token");
 const client = makeClientId();
-const COLOURS = ["#d1495b", "#0b6e69", "#edae49", "#30638e", "#7a5195", "#6b8f23", "#8d6e63", "#00798c"];
 const state = { config: null, settings: {}, running: null, debounce: null, pinned: null, last: null };
 
 function makeClientId() {
@@ -320,7 +319,7 @@ function chart(svg, series, field, pinned, format, years) {
     if (yr > 0) add(svg, "text", { x: x(i), y: H - bottom + 18, "text-anchor": "middle" }, "year " + yr);
   }
   series.forEach((s, k) => {
-    const colour = COLOURS[k % COLOURS.length];
+    const colour = s.colour;
     const pts = s[field];
     const upper = [], lower = [];
     pts.forEach(([, l, h], i) => {
@@ -335,8 +334,8 @@ function chart(svg, series, field, pinned, format, years) {
     }
   });
   if (pinned) {
-    pinned.series.forEach((s, k) => {
-      const colour = COLOURS[k % COLOURS.length];
+    pinned.series.forEach((s) => {
+      const colour = s.colour;
       const line = s[field].map(([m], i) => (m === null ? null : x(i) + "," + y(m))).filter(Boolean).join(" ");
       add(svg, "polyline", { points: line, fill: "none", stroke: colour, "stroke-width": 2, "stroke-dasharray": "7 5", opacity: 0.8 });
     });

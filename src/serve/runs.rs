@@ -161,7 +161,7 @@ impl Runs {
     ) -> Option<Finished> {
         let started = Instant::now();
         let reps = scenario.simulation.replicates;
-        let batch = batch_size(scenario, self.pool.current_num_threads());
+        let mut batch = batch_size(scenario, self.pool.current_num_threads());
         let mut runs: Vec<Vec<RunResult>> = Vec::new();
         let mut network = None;
         let mut done = 0;
@@ -182,6 +182,11 @@ impl Runs {
                 }
             }
             done = end;
+            // The first batch is as small as keeps every thread busy, so
+            // the room sees an answer at once; later ones double, so that
+            // fewer batches end with threads idle and the full answer
+            // comes in about the time of `netgrow run`.
+            batch = batch.saturating_mul(2);
             let exp = experiment::assemble(
                 scenario,
                 std::mem::take(&mut runs),
@@ -253,7 +258,7 @@ fn deliver(tx: &mpsc::Sender<String>, mut message: String, cancel: &AtomicBool) 
     }
 }
 
-/// Replicates per batch: enough runs to keep every worker thread busy,
+/// Replicates in the first batch: enough runs to keep every worker thread busy,
 /// and no more, so the first message comes as soon as possible.
 pub fn batch_size(scenario: &Scenario, threads: usize) -> u32 {
     let reps = scenario.simulation.replicates.max(1);

@@ -34,6 +34,9 @@ impl From<&Stat> for Band {
 pub struct Series {
     /// The cohort ("variant: cohort" when there are several variants).
     pub name: String,
+    /// The cohort's colour in every chart netgrow draws (`#rrggbb`), so
+    /// the page and the report agree.
+    pub colour: String,
     /// Referrals received per member per month.
     pub referrals: Vec<Band>,
     /// Net value per member to date, at the end of each month: revenue
@@ -139,8 +142,10 @@ pub fn series(exp: &Experiment) -> Vec<Series> {
                 weeks,
             );
             let net = measure.series(exp, side);
+            let c = crate::chart::style::series_colour(side.cohort);
             Series {
                 name: side_name(exp, side),
+                colour: format!("#{:02x}{:02x}{:02x}", c.0, c.1, c.2),
                 referrals: referrals.iter().map(Band::from).collect(),
                 net_value: ends
                     .iter()
